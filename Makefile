@@ -1,0 +1,48 @@
+# One task runner for developers and CI.  `make run` and `make test` are the README's two commands.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+export SDP_MIRROR ?=
+
+.PHONY: run test setup setup-dev data lint unit browser bench load clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+	bash scripts/install-system-deps.sh
+
+## Build (or update) the warehouse: from SDP_MIRROR when set, else fetch the publishers' files first.
+data: setup
+	@if [ -z "$(SDP_MIRROR)" ]; then $(PY) -m sdp_dash fetch --from 2025-01 --to 2025-12; fi
+	$(PY) -m sdp_dash build
+
+## Install, build the data and start the dashboard on http://localhost:$(PORT)
+run: data
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+## Everything but the load test and the benchmark: lint, unit, AppTest and browser tests.
+test: setup-dev lint
+	$(PY) -m pytest
+
+bench: setup-dev
+	$(PY) bench/benchmark.py
+
+load: setup-dev
+	$(PY) bench/load_test.py
+
+clean:
+	rm -rf $(VENV) node_modules data/*.duckdb data/downloads tests/artifacts

@@ -1,0 +1,3 @@
+"""Safe Durham dashboard: open data -> one DuckDB warehouse -> Streamlit pages."""
+
+__version__ = "0.1.0"

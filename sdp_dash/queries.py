@@ -1,0 +1,258 @@
+"""Named, parameterised queries over the warehouse -> DataFrames.  No Streamlit here.
+
+Every function takes the connection first (a test passes an in-memory or fixture warehouse;
+the app passes a cursor of its cached read-only connection).  User input only ever reaches
+SQL as a bound parameter.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import stats
+
+Con = duckdb.DuckDBPyConnection
+
+
+def connect(path: str | Path) -> Con:
+    path = Path(path)
+    if not path.exists():
+        raise LookupError(f"no warehouse at {path}: run `python -m sdp_dash build` first")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def month_date(month: str) -> date:
+    """'2025-01' -> date(2025, 1, 1)."""
+    y, m = month.split("-")
+    return date(int(y), int(m), 1)
+
+
+def months_between(start: str, end: str) -> list[str]:
+    s, e = month_date(start), month_date(end)
+    if s > e:
+        raise ValueError(f"the period starts ({start}) after it ends ({end})")
+    out, y, m = [], s.year, s.month
+    while (y, m) <= (e.year, e.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+# --- Areas ---------------------------------------------------------------------------------
+
+
+def area(con: Con, code: str) -> dict:
+    """One area as a dict (code, name, type, parent, population, approximate), or LookupError."""
+    df = con.execute(
+        """SELECT a.*, t.label AS type_label, t.noun AS type_noun
+           FROM areas a JOIN area_types t USING (area_type) WHERE a.area_code = ?""",
+        [code],
+    ).fetchdf()
+    if df.empty:
+        raise LookupError(f"unknown area code {code!r}")
+    return df.iloc[0].to_dict()
+
+
+def areas(con: Con, area_type: str | None = None) -> pd.DataFrame:
+    sql = """SELECT a.area_code, a.area_name, a.area_type, a.parent_code, a.population, a.approximate,
+                    a.official_name, t.label AS type_label, t.sort_order
+             FROM areas a JOIN area_types t USING (area_type)
+             WHERE ? IS NULL OR a.area_type = ?
+             ORDER BY t.sort_order, a.area_name"""
+    return con.execute(sql, [area_type, area_type]).fetchdf()
+
+
+def area_forces(con: Con, code: str) -> list[str]:
+    rows = con.execute(
+        """SELECT DISTINCT f.force FROM area_lsoa m JOIN lsoa_force f USING (lsoa21_code)
+           WHERE m.area_code = ? ORDER BY 1""",
+        [code],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+# --- Coverage -------------------------------------------------------------------------------
+
+
+def coverage(con: Con) -> pd.DataFrame:
+    return con.execute(
+        "SELECT force, strftime(month, '%Y-%m') AS month, status, rows, asb_rows, rows_in_force_area FROM coverage ORDER BY force, month"
+    ).fetchdf()
+
+
+def coverage_summary(con: Con) -> pd.DataFrame:
+    from .manifest import load
+
+    names = {f.slug: f.name for f in load().forces}
+    cov = coverage(con)
+    rows = []
+    for force, grp in cov.groupby("force", sort=True):
+        present = grp[grp["status"] == "present"]
+        missing = grp[grp["status"] == "missing"]["month"].tolist()
+        rows.append(
+            {
+                "force": force,
+                "force_name": names.get(force, force),
+                "months_present": len(present),
+                "first_month": present["month"].min(),
+                "last_month": present["month"].max(),
+                "missing_months": _month_ranges(missing),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _month_ranges(months: list[str]) -> str:
+    """['2024-05', ..., '2024-12'] -> '2024-05..2024-12' (consecutive runs joined)."""
+    if not months:
+        return ""
+    runs, start, prev = [], months[0], months[0]
+    for m in months[1:]:
+        if months_between(prev, m)[1:] == [m]:
+            prev = m
+            continue
+        runs.append(start if start == prev else f"{start}..{prev}")
+        start = prev = m
+    runs.append(start if start == prev else f"{start}..{prev}")
+    return ", ".join(runs)
+
+
+def missing_months(con: Con, code: str, start: str, end: str) -> list[str]:
+    """Months in [start, end] with no police.uk file for a force covering the area."""
+    wanted = months_between(start, end)
+    forces = area_forces(con, code)
+    present = con.execute(
+        """SELECT strftime(month, '%Y-%m'), count(DISTINCT force) FROM coverage
+           WHERE status = 'present' AND list_contains(?, force) GROUP BY 1""",
+        [forces],
+    ).fetchall()
+    full = {m for m, n in present if n == len(forces)}
+    return [m for m in wanted if m not in full]
+
+
+def latest_month(con: Con) -> str:
+    return con.execute("SELECT strftime(max(month), '%Y-%m') FROM coverage WHERE status = 'present'").fetchone()[0]
+
+
+# --- Measures and counts -------------------------------------------------------------------------
+
+
+def measures(con: Con) -> pd.DataFrame:
+    return con.execute(
+        """SELECT measure_id, any_value(label) AS label, any_value(short_label) AS short_label,
+                  any_value(definition) AS definition, bool_or(sensitive) AS sensitive, any_value(kind) AS kind,
+                  list(crime_type ORDER BY crime_type) AS crime_types
+           FROM measures GROUP BY measure_id ORDER BY any_value(kind), min(rowid)"""
+    ).fetchdf()
+
+
+def _measure_types(con: Con, measure: str) -> list[str]:
+    rows = con.execute("SELECT crime_type FROM measures WHERE measure_id = ?", [measure]).fetchall()
+    if not rows:
+        raise LookupError(f"unknown measure {measure!r}")
+    return [r[0] for r in rows]
+
+
+_RANGE = "c.month BETWEEN ?::DATE AND ?::DATE"
+
+
+def counts_by_measure(con: Con, code: str, start: str, end: str, kind: str = "key") -> pd.DataFrame:
+    """Count per measure for an area and months (kind 'key' = the key measures, 'type' = each category)."""
+    return con.execute(
+        f"""WITH c AS (
+                SELECT c.crime_type, sum(c.n) AS n FROM crime_counts c
+                JOIN area_lsoa m ON m.lsoa21_code = c.lsoa21_code AND m.area_code = ?
+                WHERE {_RANGE} GROUP BY 1)
+            SELECT ms.measure_id, any_value(ms.label) AS label, coalesce(sum(c.n), 0)::BIGINT AS count,
+                   bool_or(ms.sensitive) AS sensitive
+            FROM measures ms LEFT JOIN c ON c.crime_type = ms.crime_type
+            WHERE ? = 'all' OR ms.kind = ? OR (? = 'type' AND ms.kind = 'key' AND len(ms.measure_id) > 0
+                                                AND ms.measure_id IN (SELECT measure_id FROM measures GROUP BY 1 HAVING count(*) = 1))
+            GROUP BY ms.measure_id ORDER BY min(ms.rowid)""",
+        [code, month_date(start), month_date(end), kind, kind, kind],
+    ).fetchdf()
+
+
+def counts_by_type(con: Con, code: str, start: str, end: str) -> pd.DataFrame:
+    """Count per police.uk category (all 14, zeros included)."""
+    return con.execute(
+        f"""WITH c AS (
+                SELECT c.crime_type, sum(c.n) AS n FROM crime_counts c
+                JOIN area_lsoa m ON m.lsoa21_code = c.lsoa21_code AND m.area_code = ?
+                WHERE {_RANGE} GROUP BY 1)
+            SELECT t.crime_type, coalesce(c.n, 0)::BIGINT AS count, t.sensitive
+            FROM (SELECT crime_type, bool_or(sensitive) AS sensitive FROM measures
+                  WHERE kind = 'type' OR measure_id IN (SELECT measure_id FROM measures GROUP BY 1 HAVING count(*) = 1)
+                  GROUP BY 1) t
+            LEFT JOIN c USING (crime_type) ORDER BY count DESC, crime_type""",
+        [code, month_date(start), month_date(end)],
+    ).fetchdf()
+
+
+def monthly_counts(con: Con, code: str, measure: str, start: str, end: str) -> pd.DataFrame:
+    """Count per month for one measure; months without a file are present with count NULL."""
+    types = _measure_types(con, measure)
+    missing = set(missing_months(con, code, start, end))
+    df = con.execute(
+        f"""SELECT strftime(c.month, '%Y-%m') AS month, sum(c.n)::BIGINT AS count FROM crime_counts c
+            JOIN area_lsoa m ON m.lsoa21_code = c.lsoa21_code AND m.area_code = ?
+            WHERE {_RANGE} AND list_contains(?, c.crime_type) GROUP BY 1""",
+        [code, month_date(start), month_date(end), types],
+    ).fetchdf()
+    got = dict(zip(df["month"], df["count"], strict=True))
+    rows = [(m, None if m in missing else int(got.get(m, 0)), "missing" if m in missing else "present") for m in months_between(start, end)]
+    return pd.DataFrame(rows, columns=["month", "count", "status"]).astype({"count": "Int64"})
+
+
+def counts_by_lsoa(con: Con, code: str, measure: str, start: str, end: str) -> pd.DataFrame:
+    types = _measure_types(con, measure)
+    return con.execute(
+        f"""SELECT m.lsoa21_code AS area_code, a.area_name, a.population,
+                   coalesce(sum(c.n), 0)::BIGINT AS count
+            FROM area_lsoa m JOIN areas a ON a.area_code = m.lsoa21_code
+            LEFT JOIN crime_counts c ON c.lsoa21_code = m.lsoa21_code AND {_RANGE} AND list_contains(?, c.crime_type)
+            WHERE m.area_code = ?
+            GROUP BY ALL ORDER BY m.lsoa21_code""",
+        [month_date(start), month_date(end), types, code],
+    ).fetchdf()
+
+
+# --- Export (the command line's CSV) ----------------------------------------------------------------
+
+
+def export_crime(con: Con, *, area: str, start: str, end: str, by: str = "measure", measure: str = "all_crime") -> pd.DataFrame:
+    """Counts, Census 2021 population, rate per 1,000 and its 95% interval."""
+    info = globals()["area"](con, area)
+    missing = missing_months(con, area, start, end)
+    n_months = len(months_between(start, end))
+    if by == "measure":
+        df = counts_by_measure(con, area, start, end, kind="key").rename(columns={"label": "measure"})
+        df = df[["measure_id", "measure", "count"]].assign(population=info["population"])
+    elif by == "type":
+        df = counts_by_type(con, area, start, end)[["crime_type", "count"]].assign(population=info["population"])
+    elif by == "month":
+        df = monthly_counts(con, area, measure, start, end)
+        df = df[df["status"] == "present"][["month", "count"]].assign(measure_id=measure, population=info["population"])
+        df["count"] = df["count"].astype("int64")
+    elif by == "lsoa":
+        df = counts_by_lsoa(con, area, measure, start, end).rename(columns={"area_code": "lsoa21_code", "area_name": "lsoa_name"})
+        df = df.assign(measure_id=measure)
+    else:
+        raise ValueError(f"unknown --by {by!r}")
+    df = stats.add_rates(df).rename(columns={"rate": "rate_per_1000", "lower": "lower_95", "upper": "upper_95"})
+    front = pd.DataFrame(
+        {
+            "area_code": info["area_code"],
+            "area_name": info["area_name"],
+            "period_from": start,
+            "period_to": end,
+            "months_in_period": n_months,
+            "months_missing": len(missing),
+        },
+        index=df.index,
+    )
+    return pd.concat([front, df], axis=1)
