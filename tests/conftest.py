@@ -1,0 +1,49 @@
+"""Shared test fixtures.
+
+``warehouse``: a built warehouse for the whole session.  It is built from the open-data mirror
+when ``SDP_MIRROR`` is set (as in CI and the README's test command), otherwise from the small
+synthetic source tree that ``sdp_dash.fixtures`` writes in the publishers' formats.  The
+environment variable ``SDP_WAREHOUSE`` points at it, so AppTest and the browser tests' server
+read the same file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sdp_dash import settings
+from sdp_dash.build import build
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def mirror() -> Path | None:
+    value = os.environ.get("SDP_MIRROR")
+    return settings.path("SDP_MIRROR") if value else None
+
+
+@pytest.fixture(scope="session")
+def source_root(tmp_path_factory) -> Path:
+    root = mirror()
+    if root is not None:
+        return root
+    from sdp_dash import fixtures
+
+    return fixtures.write_source_tree(tmp_path_factory.mktemp("sources"))
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory, source_root) -> Path:
+    path = tmp_path_factory.mktemp("warehouse") / "sdp.duckdb"
+    build(source_root, path, progress=False)
+    os.environ["SDP_WAREHOUSE"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
