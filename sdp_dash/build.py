@@ -62,8 +62,12 @@ def _inputs(root: Path, manifest: Manifest) -> tuple[list[InputFile], list[polic
                 continue
             raise SourceError(root / src.path, "missing (run `python -m sdp_dash fetch`, or set SDP_MIRROR)")
         files.append(InputFile(found.relative_to(root).as_posix(), found, "reference", src.id))
-    for extra in (MEASURES_PATH,):  # project data that shapes the warehouse
-        files.append(InputFile(f"project:{extra.name}", extra, "reference", "project"))
+    # The project's own data and build code shape the warehouse too: a change to them rebuilds it.
+    package = Path(__file__).parent
+    shaping = [MEASURES_PATH, package.parent / "data" / "sources.toml", package / "build.py", package / "areas.py"]
+    shaping += sorted((package / "sources").glob("*.py"))
+    for extra in shaping:
+        files.append(InputFile(f"project:{extra.relative_to(PROJECT_ROOT).as_posix()}", extra, "reference", "project"))
     street = police_uk.discover(root, manifest.forces)
     if not street:
         raise SourceError(root, "no police.uk street files found (expected e.g. police-uk/2025-01/2025-01-durham-street.csv.gz)")
