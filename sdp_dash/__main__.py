@@ -83,7 +83,10 @@ def _build(args) -> int:
     took = time.perf_counter() - t0
     for msg in report.messages:
         print(msg, file=sys.stderr)
-    print(f"{report.mode}: {report.warehouse} ({report.files_read} files read, {report.police_rows:,} police.uk rows, {took:.1f} s)", file=sys.stderr)
+    print(
+        f"{report.mode}: {report.warehouse} ({report.files_read} files read, {report.police_rows:,} police.uk rows, {took:.1f} s)",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -53,12 +53,14 @@ class InputFile:
     source_id: str
 
 
-def _inputs(root: Path, manifest: Manifest) -> tuple[list[InputFile], list[police_uk.StreetFile]]:
+def _inputs(root: Path, manifest: Manifest) -> tuple[list[InputFile], list[police_uk.StreetFile], list[str]]:
     files: list[InputFile] = []
+    absent: list[str] = []
     for src in manifest.sources:
         found = src.locate(root)
         if found is None:
             if src.optional:
+                absent.append(src.path)
                 continue
             raise SourceError(root / src.path, "missing (run `python -m sdp_dash fetch`, or set SDP_MIRROR)")
         files.append(InputFile(found.relative_to(root).as_posix(), found, "reference", src.id))
@@ -72,7 +74,7 @@ def _inputs(root: Path, manifest: Manifest) -> tuple[list[InputFile], list[polic
     if not street:
         raise SourceError(root, "no police.uk street files found (expected e.g. police-uk/2025-01/2025-01-durham-street.csv.gz)")
     files += [InputFile(s.rel, s.path, "police", f"police_uk_{s.force.slug}_{s.month}") for s in street]
-    return files, street
+    return files, street, absent
 
 
 def _previous_checksums(warehouse: Path) -> dict[str, tuple[str, str]] | None:
@@ -108,7 +110,7 @@ def build(
     manifest = manifest or load_manifest()
     root = Path(root)
     warehouse = Path(warehouse)
-    inputs, street = _inputs(root, manifest)
+    inputs, street, absent = _inputs(root, manifest)
     checksums = {f.rel: sha256(f.path) for f in inputs}
     previous = None if force_full else _previous_checksums(warehouse)
 
@@ -125,6 +127,8 @@ def build(
     tmp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
     _remove(tmp)
     report = BuildReport(mode, warehouse)
+    if absent:
+        report.messages.append(f"Left out (not in the source folder; only available from a mirror): {', '.join(absent)}")
     try:
         if mode == "incremental":
             shutil.copyfile(warehouse, tmp)
@@ -184,7 +188,7 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
 
     def population_step():
         state["census"] = population.read_census_lsoa(path_of("census21_lsoa"))
-        published = pd.concat(
+        published = pd.concat(  # noqa: F841 - read by DuckDB by name
             [
                 population.read_census_la(path_of("census21_la")).assign(source_id="census21_la"),
                 population.read_census_country(path_of("census21_country")).assign(source_id="census21_country"),
@@ -221,7 +225,7 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
             aap_divisions=aap_div,
         )
         areas, area_lsoa, geometry = area_model.build(inp)
-        area_types = area_model.AREA_TYPES
+        area_types = area_model.AREA_TYPES  # noqa: F841 - read by DuckDB by name
         con.execute("CREATE TABLE areas AS SELECT * FROM areas ORDER BY area_type, area_name")
         con.execute("CREATE TABLE area_lsoa AS SELECT * FROM area_lsoa ORDER BY area_code, lsoa21_code")
         con.execute("CREATE TABLE area_geometry AS SELECT * FROM geometry")
@@ -294,7 +298,9 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
 def _incremental_steps(con, previous, inputs, street, checksums, report):
     manifest = load_manifest()
     new_police = {f.rel for f in inputs if f.kind == "police"}
-    stale = [rel for rel, (h, kind) in previous.items() if kind == "police" and (rel not in new_police or checksums.get(rel) != h)]
+    stale = [
+        rel for rel, (h, kind) in previous.items() if kind == "police" and (rel not in new_police or checksums.get(rel) != h)
+    ]
     to_load = [s for s in street if previous.get(s.rel, (None,))[0] != checksums[s.rel]]
 
     def police_step():
@@ -303,7 +309,9 @@ def _incremental_steps(con, previous, inputs, street, checksums, report):
         for sf in to_load:
             report.police_rows += police_uk.load(con, sf)
             report.files_read += 1
-        report.messages.append(f"Read {len(to_load)} new or changed police.uk file(s); removed {len(stale) - len(to_load) if len(stale) > len(to_load) else 0}.")
+        report.messages.append(
+            f"Read {len(to_load)} new or changed police.uk file(s); removed {len(stale) - len(to_load) if len(stale) > len(to_load) else 0}."
+        )
 
     return [
         ("police.uk", police_step),
@@ -386,13 +394,39 @@ def _write_sources(con, manifest: Manifest, inputs: list[InputFile], checksums: 
             src = manifest.source(f.source_id)
         loaded = previous.get((f.rel, checksums[f.rel]), now)
         rows.append(
-            (src.id, src.title, src.publisher, src.licence, src.attribution, src.url, src.page, f.rel,
-             checksums[f.rel], f.path.stat().st_size, src.quality, f.kind, loaded)
+            (
+                src.id,
+                src.title,
+                src.publisher,
+                src.licence,
+                src.attribution,
+                src.url,
+                src.page,
+                f.rel,
+                checksums[f.rel],
+                f.path.stat().st_size,
+                src.quality,
+                f.kind,
+                loaded,
+            )
         )
     df = pd.DataFrame(  # noqa: F841
         rows,
-        columns=["source_id", "title", "publisher", "licence", "attribution", "url", "page", "file", "sha256",
-                 "bytes", "quality", "kind", "loaded_at"],
+        columns=[
+            "source_id",
+            "title",
+            "publisher",
+            "licence",
+            "attribution",
+            "url",
+            "page",
+            "file",
+            "sha256",
+            "bytes",
+            "quality",
+            "kind",
+            "loaded_at",
+        ],
     )
     con.execute("CREATE OR REPLACE TABLE sources AS SELECT * FROM df ORDER BY kind DESC, source_id")
     files = pd.DataFrame([(f.rel, checksums[f.rel], f.kind) for f in inputs], columns=["rel", "sha256", "kind"])  # noqa: F841

@@ -74,6 +74,8 @@ def load(path: Path = MANIFEST_PATH) -> Manifest:
     for entry in raw["source"]:
         merged = {**defaults.get(entry.get("defaults", ""), {}), **entry}
         merged.pop("defaults", None)
+        # A file with no download address (hand-made tables) can only come from a mirror: optional.
+        merged.setdefault("optional", not merged.get("url"))
         known = {k: v for k, v in merged.items() if k in _SOURCE_FIELDS}
         extra = {k: v for k, v in merged.items() if k not in _SOURCE_FIELDS}
         sources.append(Source(**known, extra=extra))

@@ -27,7 +27,12 @@ _POP = "Total population: mid 2015 (excluding prisoners)"
 def read_domains(path: Path) -> pd.DataFrame:
     df = read_csv(path, ["LSOA code (2011)", _IMD_RANK, _IMD_DECILE, _CRIME_RANK, _CRIME_DECILE])
     out = pd.DataFrame({"lsoa11_code": df["LSOA code (2011)"]})
-    for col, name in ((_IMD_RANK, "imd_rank"), (_IMD_DECILE, "imd_decile"), (_CRIME_RANK, "crime_rank"), (_CRIME_DECILE, "crime_decile")):
+    for col, name in (
+        (_IMD_RANK, "imd_rank"),
+        (_IMD_DECILE, "imd_decile"),
+        (_CRIME_RANK, "crime_rank"),
+        (_CRIME_DECILE, "crime_decile"),
+    ):
         out[name] = to_int(df[col], path, col)
     return out
 
@@ -54,12 +59,16 @@ def bridge_to_2021(domains: pd.DataFrame, pop: pd.DataFrame, lookup: pd.DataFram
     multi = parents[parents["n_parents"] > 1].copy()
     for col in ("imd_rank", "crime_rank"):
         multi[col + "_w"] = multi[col] * multi["pop2015"]
-    agg = multi.groupby("lsoa21_code").agg(
-        imd_w=("imd_rank_w", "sum"),
-        crime_w=("crime_rank_w", "sum"),
-        pop=("pop2015", "sum"),
-        lsoa11_codes=("lsoa11_code", lambda s: " + ".join(sorted(s))),
-    ).reset_index()
+    agg = (
+        multi.groupby("lsoa21_code")
+        .agg(
+            imd_w=("imd_rank_w", "sum"),
+            crime_w=("crime_rank_w", "sum"),
+            pop=("pop2015", "sum"),
+            lsoa11_codes=("lsoa11_code", lambda s: " + ".join(sorted(s))),
+        )
+        .reset_index()
+    )
     agg["imd_rank"] = (agg["imd_w"] / agg["pop"]).round().astype("int64")
     agg["crime_rank"] = (agg["crime_w"] / agg["pop"]).round().astype("int64")
     agg["imd_decile"] = decile_from_rank(agg["imd_rank"])

@@ -67,7 +67,18 @@ def _finish(df: pd.DataFrame, src: Source, path: Path) -> pd.DataFrame:
     df["area_code"] = df["area_code"].replace("", None)
     for col in ("value", "lower", "upper", "count", "denominator"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    for col in ("indicator_id", "indicator", "area_code", "area_name", "period", "unit", "source_title", "source_url", "quality", "note"):
+    for col in (
+        "indicator_id",
+        "indicator",
+        "area_code",
+        "area_name",
+        "period",
+        "unit",
+        "source_title",
+        "source_url",
+        "quality",
+        "note",
+    ):
         df[col] = df[col].astype("string")
     return df[TIDY_COLUMNS]
 

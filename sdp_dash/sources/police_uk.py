@@ -52,7 +52,6 @@ CRIME_TYPES = (
 
 FILE_NAME = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))-([a-z0-9-]+)-street\.csv(\.gz)?$")
 
-_COLUMNS = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in HEADER) + "}"
 
 EVENTS_DDL = """
 CREATE TABLE IF NOT EXISTS crime_events (
@@ -121,9 +120,12 @@ def load(con: duckdb.DuckDBPyConnection, sf: StreetFile) -> int:
     check_text(sf)
     try:
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE street_stage AS
-                SELECT * FROM read_csv(?, header = true, auto_detect = false, columns = {_COLUMNS},
-                                       delim = ',', quote = '"', escape = '"', strict_mode = true)""",
+            """CREATE OR REPLACE TEMP TABLE street_stage AS
+               SELECT * FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+                                      strict_mode = true, columns = {
+                   'Crime ID': 'VARCHAR', 'Month': 'VARCHAR', 'Reported by': 'VARCHAR', 'Falls within': 'VARCHAR',
+                   'Longitude': 'VARCHAR', 'Latitude': 'VARCHAR', 'Location': 'VARCHAR', 'LSOA code': 'VARCHAR',
+                   'LSOA name': 'VARCHAR', 'Crime type': 'VARCHAR', 'Last outcome category': 'VARCHAR', 'Context': 'VARCHAR'})""",
             [str(sf.path)],
         )
     except duckdb.Error as exc:

@@ -6,6 +6,7 @@ The mirror holds each table as the original ``.rda`` and a ``.csv.gz`` conversio
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,9 @@ def _frame(path: Path, required: list[str]) -> pd.DataFrame:
         except ImportError:  # pragma: no cover - depends on the machine
             raise SourceError(path, "reading .rda needs the 'rdata' package (pip install rdata)") from None
         try:
-            parsed = rdata.read_rda(str(path))
+            with warnings.catch_warnings():  # tibble classes read as data frames, which is what we want
+                warnings.simplefilter("ignore")
+                parsed = rdata.read_rda(str(path))
         except Exception as exc:  # noqa: BLE001 - rdata raises many kinds
             raise SourceError(path, f"not a readable R data file ({exc})") from None
         df = next(iter(parsed.values())).astype(str)
@@ -51,14 +54,10 @@ def read_census_lsoa(path: Path) -> pd.DataFrame:
 def read_census_la(path: Path) -> pd.DataFrame:
     df = _frame(path, ["ltla21_name", "ltla21_code", "population"])
     df["population"] = to_int(df["population"], path, "population")
-    return df.rename(columns={"ltla21_code": "area_code", "ltla21_name": "area_name"})[
-        ["area_code", "area_name", "population"]
-    ]
+    return df.rename(columns={"ltla21_code": "area_code", "ltla21_name": "area_name"})[["area_code", "area_name", "population"]]
 
 
 def read_census_country(path: Path) -> pd.DataFrame:
     df = _frame(path, ["country_name", "country_code", "population"])
     df["population"] = to_int(df["population"], path, "population")
-    return df.rename(columns={"country_code": "area_code", "country_name": "area_name"})[
-        ["area_code", "area_name", "population"]
-    ]
+    return df.rename(columns={"country_code": "area_code", "country_name": "area_name"})[["area_code", "area_name", "population"]]

@@ -1,0 +1,387 @@
+"""A tiny, synthetic source tree in the publishers' own formats, for tests and demos.
+
+It mirrors the layout of the open-data mirror (``data/sources.toml`` paths) with a made-up
+world: County Durham has 6 LSOAs in 3 MSOAs, 2 divisions of each set and 2 area boards;
+Darlington has 2 LSOAs; Hartlepool (Cleveland) and Gateshead (Northumbria) one each.  The
+police.uk files cover 2024-01..2024-02 and 2025-01..2025-03 (so 2024-03..2024-12 is a gap),
+mixing gzipped and plain files and CRLF and LF line ends, like the real ones.
+
+Nothing here is copied from the real files: every value is generated.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyproj import Transformer
+
+from .manifest import load as load_manifest
+from .sources.police_uk import CRIME_TYPES, HEADER
+
+_TO_OSGB = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+SIZE = 0.02  # degrees: each LSOA is a small square
+
+
+@dataclass(frozen=True)
+class FakeLsoa:
+    code: str
+    name: str
+    lad: str
+    col: int  # grid position
+    row: int
+    population: int
+
+
+COUNTY = "E06000047"
+LSOAS = (
+    FakeLsoa("E01090001", "County Durham 001A", COUNTY, 0, 0, 1500),
+    FakeLsoa("E01090002", "County Durham 001B", COUNTY, 1, 0, 1200),
+    FakeLsoa("E01090003", "County Durham 002A", COUNTY, 2, 0, 1800),
+    FakeLsoa("E01090004", "County Durham 002B", COUNTY, 3, 0, 1000),
+    FakeLsoa("E01090005", "County Durham 003A", COUNTY, 4, 0, 1600),
+    FakeLsoa("E01090006", "County Durham 003B", COUNTY, 5, 0, 1400),
+    FakeLsoa("E01091001", "Darlington 001A", "E06000005", 0, -2, 1300),
+    FakeLsoa("E01091002", "Darlington 001B", "E06000005", 1, -2, 1100),
+    FakeLsoa("E01092001", "Hartlepool 001A", "E06000001", 6, -2, 1700),
+    FakeLsoa("E01093001", "Gateshead 001A", "E08000037", 0, 3, 1900),
+)
+# 2021 LSOA E01090004 was made by merging two 2011 LSOAs (so IMD is a weighted mean).
+MERGED_2011 = {"E01090004": ("E01080004", "E01080014")}
+MSOAS = (
+    ("E02009001", "County Durham 001", "Alpha Town"),
+    ("E02009002", "County Durham 002", "Beta & Gamma Village"),
+    ("E02009003", "County Durham 003", "Delta Moor"),
+)
+# Divisions by LSOA grid columns: 2013 set splits 0-2 | 3-5, 2025 set splits 0-1 | 2-5.
+DIVISIONS_2013 = (("E05090001", "Alpha and Beta", (0, 3)), ("E05090002", "Delta", (3, 6)))
+DIVISIONS_2025 = (("E05190001", "Alpha", (0, 2)), ("E05190002", "Beta, Gamma & Delta", (2, 6)))
+AAPS = {"E05090001": "Alpha AAP", "E05090002": "Delta Partnership"}
+LAS = {
+    "E06000047": ("County Durham", "E22000365", "County Durham", "E23000008", "Durham"),
+    "E06000005": ("Darlington", "E22000072", "Darlington", "E23000008", "Durham"),
+    "E06000001": ("Hartlepool", "E22000027", "Hartlepool", "E23000013", "Cleveland"),
+    "E08000037": ("Gateshead", "E22000244", "Gateshead", "E23000007", "Northumbria"),
+}
+FORCE_NAMES = {"durham": "Durham Constabulary", "cleveland": "Cleveland Police", "northumbria": "Northumbria Police"}
+FORCE_LSOAS = {
+    "durham": [x for x in LSOAS if x.lad in ("E06000047", "E06000005")],
+    "cleveland": [x for x in LSOAS if x.lad == "E06000001"],
+    "northumbria": [x for x in LSOAS if x.lad == "E08000037"],
+}
+MONTHS = ("2024-01", "2024-02", "2025-01", "2025-02", "2025-03")
+AGE_GROUPS = (
+    "Aged 15 years and under",
+    "Aged 16 to 24 years",
+    "Aged 25 to 34 years",
+    "Aged 35 to 49 years",
+    "Aged 50 to 64 years",
+    "Aged 65 years and over",
+)
+ORIGIN = (-1.70, 54.70)
+
+
+def square(col: int, row: int, width: int = 1):
+    x0, y0 = ORIGIN[0] + col * SIZE, ORIGIN[1] + row * SIZE
+    x1, y1 = x0 + width * SIZE, y0 + SIZE
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+
+def centre(lsoa: FakeLsoa) -> tuple[float, float]:
+    return ORIGIN[0] + (lsoa.col + 0.5) * SIZE, ORIGIN[1] + (lsoa.row + 0.5) * SIZE
+
+
+def street_count(lsoa: FakeLsoa, crime_type: str, month: str) -> int:
+    """How many rows of a type a fixture LSOA has in a month (deterministic)."""
+    i = CRIME_TYPES.index(crime_type)
+    return (int(lsoa.code[-2:]) + i + int(month[-2:]) + int(month[:4])) % 4
+
+
+def street_rows(force: str, month: str) -> list[list[str]]:
+    rows = []
+    for lsoa in FORCE_LSOAS[force]:
+        lon, lat = centre(lsoa)
+        for t in CRIME_TYPES:
+            for k in range(street_count(lsoa, t, month)):
+                crime_id = "" if t == "Anti-social behaviour" else f"{abs(hash((force, month, lsoa.code, t, k))) % 16**16:016x}"
+                outcome = "" if t == "Anti-social behaviour" else "Investigation complete; no suspect identified"
+                rows.append(
+                    [
+                        crime_id,
+                        month,
+                        FORCE_NAMES[force],
+                        FORCE_NAMES[force],
+                        f"{lon:.6f}",
+                        f"{lat:.6f}",
+                        "On or near Test Street",
+                        lsoa.code,
+                        lsoa.name,
+                        t,
+                        outcome,
+                        "",
+                    ]
+                )
+    if force == "durham":
+        # A crime Durham recorded in Gateshead (another force's area), and one with no location.
+        gates = next(x for x in LSOAS if x.lad == "E08000037")
+        rows.append(
+            [
+                "f" * 16,
+                month,
+                FORCE_NAMES[force],
+                FORCE_NAMES[force],
+                "-1.6",
+                "54.77",
+                "On or near A Road",
+                gates.code,
+                gates.name,
+                "Other theft",
+                "Under investigation",
+                "",
+            ]
+        )
+        rows.append(
+            [
+                "e" * 16,
+                month,
+                FORCE_NAMES[force],
+                FORCE_NAMES[force],
+                "",
+                "",
+                "No location",
+                "",
+                "",
+                "Other crime",
+                "Under investigation",
+                "",
+            ]
+        )
+    return rows
+
+
+def csv_text(header: list[str], rows: list[list], line_end: str = "\n", bom: bool = False) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=line_end)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" if bom else "") + buf.getvalue()
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+
+
+def write_street_file(root: Path, force: str, month: str, *, gz: bool | None = None) -> Path:
+    folder = {"durham": "police-uk", "cleveland": "police-uk-cleveland", "northumbria": "police-uk-northumbria"}[force]
+    gz = month >= "2025-02" if gz is None else gz
+    path = root / folder / month / f"{month}-{force}-street.csv{'.gz' if gz else ''}"
+    write(path, csv_text(HEADER, street_rows(force, month), "\r\n" if month < "2025" else "\n"))
+    return path
+
+
+def _features(items: list[tuple[dict, dict]]) -> str:
+    feats = [{"type": "Feature", "properties": p, "geometry": g} for p, g in items]
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+            "features": feats,
+        }
+    )
+
+
+def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
+    """Write every file data/sources.toml names (plus police.uk months) under ``root``."""
+    root = Path(root)
+    paths = {s.id: root / s.path for s in load_manifest().sources}
+    county = [x for x in LSOAS if x.lad == COUNTY]
+    darl = [x for x in LSOAS if x.lad == "E06000005"]
+
+    lsoa_props = lambda x: {"LSOA21CD": x.code, "LSOA21NM": x.name}  # noqa: E731
+    write(paths["lsoa21_county_durham"], _features([(lsoa_props(x), square(x.col, x.row)) for x in county]))
+    write(paths["lsoa21_darlington"], _features([(lsoa_props(x), square(x.col, x.row)) for x in darl]))
+    write(
+        paths["msoa21_county_durham"],
+        _features([({"MSOA21CD": c, "MSOA21NM": n}, square(2 * i, 0, 2)) for i, (c, n, _) in enumerate(MSOAS)]),
+    )
+    write(
+        paths["divisions2013_county_durham"],
+        _features([({"WD22CD": c, "WD22NM": n}, square(a, 0, b - a)) for c, n, (a, b) in DIVISIONS_2013]),
+    )
+    write(
+        paths["divisions2025_county_durham"],
+        _features([({"WD25CD": c, "WD25NM": n}, square(a, 0, b - a)) for c, n, (a, b) in DIVISIONS_2025]),
+    )
+
+    lookup_rows = []
+    for x in LSOAS:
+        parents = MERGED_2011.get(x.code, (x.code,))
+        for p in parents:
+            lookup_rows.append(
+                [p, x.name, x.code, x.name, "M" if len(parents) > 1 else "U", x.lad, LAS[x.lad][0], "", len(lookup_rows) + 1]
+            )
+    write(
+        paths["lsoa11_lsoa21_lookup"],
+        csv_text(
+            ["F_LSOA11CD", "LSOA11NM", "LSOA21CD", "LSOA21NM", "CHGIND", "LAD22CD", "LAD22NM", "LAD22NMW", "ObjectId"],
+            lookup_rows,
+            bom=True,
+        ),
+    )
+    pwc = []
+    for i, x in enumerate(LSOAS):
+        e, n = _TO_OSGB.transform(*centre(x))
+        pwc.append([i + 1, x.code, f"guid-{i}", f"{e:.4f}", f"{n:.4f}"])
+    write(paths["lsoa21_centroids"], csv_text(["FID", "LSOA21CD", "GlobalID", "x", "y"], pwc, bom=True))
+    write(
+        paths["lad_csp_pfa"],
+        csv_text(
+            ["FID", "LAD19CD", "LAD19NM", "CSP19CD", "CSP19NM", "PFA19CD", "PFA19NM"],
+            [[i + 1, code, *vals] for i, (code, vals) in enumerate(LAS.items())],
+        ),
+    )
+    write(
+        paths["msoa_names"],
+        csv_text(["MSOACD", "MSOANM", "MSOAHCLNM", "LADCD_ACTIVE", "MSOA21CD"], [[c, n, h, COUNTY, c] for c, n, h in MSOAS]),
+    )
+    write(
+        paths["la_names"],
+        csv_text(
+            ["LADCD", "LADNM", "LADCD_ACTIVE", "RGNCD", "RGNNM"],
+            [[c, v[0], c, "E12000001", "North East"] for c, v in LAS.items()],
+        ),
+    )
+    write(
+        paths["aap_divisions"],
+        csv_text(
+            ["division_code", "division_name", "aap_name", "confidence", "evidence"],
+            [[c, n, AAPS[c], "high", f"Settlements of {n} listed for {AAPS[c]}"] for c, n, _ in DIVISIONS_2013],
+        ),
+    )
+    aap_rows = []
+    for x in county:
+        div = next((c, n) for c, n, (a, b) in DIVISIONS_2013 if a <= x.col < b)
+        aap_rows.append([x.code, x.name, div[0], div[1], AAPS[div[0]], "division majority"])
+    write(
+        paths["aap_lsoa"],
+        csv_text(["lsoa21_code", "lsoa21_name", "division_2013_code", "division_2013_name", "aap_name", "basis"], aap_rows),
+    )
+
+    census = []
+    for x in LSOAS:
+        share = [0.17, 0.11, 0.12, 0.17, 0.21]
+        parts = [int(x.population * s) for s in share]
+        parts.append(x.population - sum(parts))
+        census += [[x.code, x.name, g, n] for g, n in zip(AGE_GROUPS, parts, strict=True)]
+    write(paths["census21_lsoa"], csv_text(["lsoa21_code", "lsoa21_name", "age_group", "usual_residents"], census))
+    la_pop = {c: sum(x.population for x in LSOAS if x.lad == c) for c in LAS}
+    write(
+        paths["census21_la"],
+        csv_text(["ltla21_name", "ltla21_code", "population"], [[LAS[c][0], c, round(p, -2)] for c, p in la_pop.items()]),
+    )
+    write(
+        paths["census21_country"], csv_text(["country_name", "country_code", "population"], [["England", "E92000001", 56489800]])
+    )
+
+    imd_rows, pop_rows = [], []
+    for i, x in enumerate(LSOAS):
+        for j, p in enumerate(MERGED_2011.get(x.code, (x.code,))):
+            rank = 1000 + 3000 * i + 500 * j
+            crime = rank + 7  # Crime domain: the fifth of the seven domains
+            imd_rows.append(
+                [p, x.name, x.lad, LAS[x.lad][0], rank, _decile(rank)] + [rank, 5] * 4 + [crime, _decile(crime)] + [rank, 5] * 2
+            )
+            pop_rows.append([p, x.name, x.lad, LAS[x.lad][0], f"{x.population:,}", 1, 1, 1, 1])
+    domains = [
+        "Income",
+        "Employment",
+        "Education, Skills and Training",
+        "Health Deprivation and Disability",
+        "Crime",
+        "Barriers to Housing and Services",
+        "Living Environment",
+    ]
+    header = [
+        "LSOA code (2011)",
+        "LSOA name (2011)",
+        "Local Authority District code (2019)",
+        "Local Authority District name (2019)",
+        "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+        "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)",
+    ]
+    for d in domains:
+        header += [f"{d} Rank (where 1 is most deprived)", f"{d} Decile (where 1 is most deprived 10% of LSOAs)"]
+    write(paths["imd2019_domains"], csv_text(header, imd_rows, bom=True))
+    write(
+        paths["imd2019_population"],
+        csv_text(
+            [
+                "LSOA code (2011)",
+                "LSOA name (2011)",
+                "Local Authority District code (2019)",
+                "Local Authority District name (2019)",
+                "Total population: mid 2015 (excluding prisoners)",
+                "Dependent Children aged 0-15: mid 2015 (excluding prisoners)",
+                "Population aged 16-59: mid 2015 (excluding prisoners)",
+                "Older population aged 60 and over: mid 2015 (excluding prisoners)",
+                "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)",
+            ],
+            pop_rows,
+            bom=True,
+        ),
+    )
+
+    for src in load_manifest().sources:
+        if src.format:
+            write(paths[src.id], _indicator_text(src))
+
+    for force in FORCE_NAMES:
+        for month in months:
+            write_street_file(root, force, month)
+    return root
+
+
+def _decile(rank: int) -> int:
+    return min(10, rank * 10 // 32844 + 1)
+
+
+def _indicator_text(src) -> str:
+    if src.format == "fingertips":
+        header = ["area_code", "area_name", "period", "value", "indicator", "measure", "unit", "significance"]
+        rows = [
+            [c, n, p, v, "Fixture indicator " + src.id, "Age standardised rate per 100,000", "Persons", "Similar"]
+            for c, n in (("E06000047", "County Durham"), ("E92000001", "England"))
+            for p, v in (("2016", 50.5), ("2017", 52.1))
+        ]
+        return csv_text(header, rows)
+    if src.format == "ons_wide_years":
+        return csv_text(
+            ["code", "name", "2020", "2019"], [["E92000001", "ENGLAND", 4000, 3900], ["E06000047", "County Durham", 70, 50]]
+        )
+    if src.format == "ons_3yr_by_name":
+        names = ["Durham", "Cleveland", "Northumbria"] if "pfa" in src.id else ["County Durham", "Darlington"]
+        return csv_text(["", "year"] + names, [[0, 2017] + [60, 10, 30][: len(names)], [1, 2018] + [66, 12, 33][: len(names)]])
+    if src.format == "transcribed":
+        header = ["indicator", "area_code", "area_name", "period", "value", "unit", "source_title", "source_url"]
+        return csv_text(
+            header,
+            [
+                [
+                    f"Fixture figure from {src.id}",
+                    "E06000047",
+                    "County Durham",
+                    "2020/21",
+                    12.5,
+                    "%",
+                    "Fixture page",
+                    "https://example.org/fixture",
+                ]
+            ],
+        )
+    raise ValueError(src.format)
