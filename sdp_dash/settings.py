@@ -58,3 +58,8 @@ def path(name: str) -> Path:
 def source_root() -> Path:
     """The folder `build` reads: the mirror if one is set, else the download folder."""
     return path("SDP_MIRROR") if get("SDP_MIRROR") else path("SDP_DOWNLOADS")
+
+
+def mirror() -> Path | None:
+    """The mirror folder when SDP_MIRROR is set, else None."""
+    return path("SDP_MIRROR") if get("SDP_MIRROR") else None

@@ -20,14 +20,9 @@ from sdp_dash.build import build
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
-def mirror() -> Path | None:
-    value = os.environ.get("SDP_MIRROR")
-    return settings.path("SDP_MIRROR") if value else None
-
-
 @pytest.fixture(scope="session")
 def source_root(tmp_path_factory) -> Path:
-    root = mirror()
+    root = settings.mirror()
     if root is not None:
         return root
     from sdp_dash import fixtures

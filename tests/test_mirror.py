@@ -10,8 +10,7 @@ import json
 import pytest
 
 from sdp_dash import queries
-
-from .conftest import mirror
+from sdp_dash.settings import mirror
 
 pytestmark = [pytest.mark.mirror, pytest.mark.skipif(mirror() is None, reason="SDP_MIRROR is not set")]
 
