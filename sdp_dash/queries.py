@@ -157,8 +157,6 @@ def _measure_types(con: Con, measure: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-
-
 def counts_by_measure(con: Con, code: str, start: str, end: str, kind: str = "key") -> pd.DataFrame:
     """Count per measure for an area and months (kind 'key' = the key measures, 'type' = each category)."""
     return con.execute(

@@ -1,0 +1,257 @@
+"""Altair charts and pydeck maps built from DataFrames.  No Streamlit here.
+
+Colours follow the UK Government Analysis Function palette (colour-blind safe); the map uses
+its sequential blues.  Charts never colour a neutral measure as good or bad.
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+DARK_BLUE = "#12436D"
+TURQUOISE = "#28A197"
+DARK_PINK = "#801650"
+ORANGE = "#F46A25"
+DARK_GREY = "#3D3D3D"
+LIGHT_PURPLE = "#A285D1"
+CATEGORICAL = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE]
+# Light to dark: the lightest class still has a dark outline so it shows on white.
+SEQUENTIAL = ["#DEEBF7", "#9ECAE1", "#6BACE6", "#2073BC", "#12436D"]
+
+_FONT = "Source Sans Pro, sans-serif"
+
+
+def _style(chart: alt.Chart, description: str) -> alt.Chart:
+    # The accessible name comes from st.altair_chart(alt=...), so no Vega description is set here.
+    return chart.configure_axis(labelFontSize=13, titleFontSize=13).configure_legend(
+        labelFontSize=13, titleFontSize=13, orient="bottom", labelLimit=300
+    )
+
+
+def trend(df: pd.DataFrame, *, value: str, series: str | None, title: str, description: str) -> alt.Chart:
+    """Monthly line chart; months without data (value NaN) show as gaps, not zeros."""
+    data = df.copy()
+    data["month_date"] = pd.to_datetime(data["month"] + "-01")
+    enc_colour = (
+        alt.Color(f"{series}:N", title=None, scale=alt.Scale(range=CATEGORICAL), legend=alt.Legend(orient="bottom"))
+        if series
+        else alt.value(DARK_BLUE)
+    )
+    tooltip = [alt.Tooltip("month_date:T", title="Month", format="%B %Y"), alt.Tooltip(f"{value}:Q", title=title, format=",.2f")]
+    if series:
+        tooltip.insert(0, alt.Tooltip(f"{series}:N", title="Area"))
+    base = alt.Chart(data).encode(
+        x=alt.X("month_date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", labelOverlap=True)),
+        y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(zero=True)),
+        color=enc_colour,
+        tooltip=tooltip,
+    )
+    if series:
+        base = base.encode(strokeDash=alt.StrokeDash(f"{series}:N", legend=None))
+    chart = base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=50)
+    return _style(alt.layer(chart).properties(height=300), description)
+
+
+def rates(df: pd.DataFrame, *, label: str, title: str, description: str, highlight: str | None = None) -> alt.Chart:
+    """Rates per 1,000 as points with their 95% interval, one row per label."""
+    data = df.copy()
+    data["is_highlight"] = data[label] == highlight if highlight else False
+    order = list(data[label])
+    y = alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    tooltip = [
+        alt.Tooltip(f"{label}:N", title="Area"),
+        alt.Tooltip("rate:Q", title=title, format=",.1f"),
+        alt.Tooltip("lower:Q", title="95% interval from", format=",.1f"),
+        alt.Tooltip("upper:Q", title="95% interval to", format=",.1f"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(height={"band": 0.6})
+        .encode(
+            y=y,
+            x=alt.X("rate:Q", title=title),
+            color=alt.condition("datum.is_highlight", alt.value(DARK_BLUE), alt.value("#6BACE6")),
+            tooltip=tooltip,
+        )
+    )
+    rules = alt.Chart(data).mark_rule(color=DARK_GREY, strokeWidth=2).encode(y=y, x="lower:Q", x2="upper:Q", tooltip=tooltip)
+    ticks_lo = alt.Chart(data).mark_tick(color=DARK_GREY, thickness=2, size=12).encode(y=y, x="lower:Q")
+    ticks_hi = alt.Chart(data).mark_tick(color=DARK_GREY, thickness=2, size=12).encode(y=y, x="upper:Q")
+    height = max(120, 36 * len(data))
+    return _style(alt.layer(bars, rules, ticks_lo, ticks_hi).properties(height=height), description)
+
+
+def ranked_bars(df: pd.DataFrame, *, label: str, value: str, title: str, description: str) -> alt.Chart:
+    data = df.copy()
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=DARK_BLUE)
+        .encode(
+            y=alt.Y(f"{label}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f"{value}:Q", title=title),
+            tooltip=[alt.Tooltip(f"{label}:N", title="Crime type"), alt.Tooltip(f"{value}:Q", title=title, format=",.2f")],
+        )
+        .properties(height=max(120, 26 * len(data)))
+    )
+    return _style(chart, description)
+
+
+# --- Maps ----------------------------------------------------------------------------------------
+
+
+def _hex_rgb(colour: str) -> list[int]:
+    colour = colour.lstrip("#")
+    return [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
+
+
+def class_breaks(values: pd.Series, n: int = len(SEQUENTIAL)) -> list[float]:
+    """Quantile class breaks (n + 1 edges), de-duplicated, for the map legend."""
+    v = pd.Series(values, dtype=float).dropna()
+    if v.empty:
+        return [0.0, 1.0]
+    edges = sorted(set(np.round(np.quantile(v, np.linspace(0, 1, n + 1)), 1)))
+    if len(edges) == 1:
+        edges = [edges[0], edges[0] + 1]
+    return edges
+
+
+def classify(values: pd.Series, edges: list[float]) -> pd.Series:
+    """Class index 0..len(edges)-2 per value."""
+    inner = edges[1:-1]
+    return pd.Series(np.searchsorted(inner, pd.Series(values, dtype=float).to_numpy(), side="right"), index=values.index)
+
+
+def legend_items(edges: list[float]) -> list[tuple[str, str]]:
+    """(colour, 'from - to') per class, in the palette spread over however many classes there are."""
+    k = len(edges) - 1
+    colours = _palette(k)
+    return [(colours[i], f"{edges[i]:,.1f} to {edges[i + 1]:,.1f}") for i in range(k)]
+
+
+def _palette(k: int) -> list[str]:
+    if k >= len(SEQUENTIAL):
+        return SEQUENTIAL
+    idx = np.round(np.linspace(0, len(SEQUENTIAL) - 1, k)).astype(int)
+    return [SEQUENTIAL[i] for i in idx]
+
+
+def _view(geo: pd.DataFrame) -> pdk.ViewState:
+    lon = float(geo["label_lon"].mean()) if len(geo) else -1.75
+    lat = float(geo["label_lat"].mean()) if len(geo) else 54.68
+    span = max(float(geo["label_lon"].max() - geo["label_lon"].min()), 0.02) if len(geo) > 1 else 0.05
+    zoom = float(np.clip(np.log2(360 / span) - 1.6, 8, 14))
+    return pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom, pitch=0)
+
+
+def choropleth(
+    rates: pd.DataFrame,
+    geo: pd.DataFrame,
+    *,
+    edges: list[float],
+    rate_label: str,
+    selected: str | None = None,
+    points: pd.DataFrame | None = None,
+) -> pdk.Deck:
+    """Areas filled by rate class; ``rates`` has area_code, area_name, count, rate, lower, upper."""
+    data = rates.merge(geo, on="area_code", how="inner")
+    colours = _palette(len(edges) - 1)
+    cls = classify(data["rate"], edges)
+    features = []
+    for (_, row), c in zip(data.iterrows(), cls, strict=True):
+        fill = _hex_rgb(colours[int(c)]) + [215]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(row["geojson"]),
+                "properties": {
+                    "area_code": row["area_code"],
+                    "name": row["area_name"],
+                    "count": f"{int(row['count']):,}",
+                    "rate": f"{row['rate']:,.1f}",
+                    "interval": f"{row['lower']:,.1f} to {row['upper']:,.1f}",
+                    "fill": fill,
+                    "line": [255, 191, 71, 255] if row["area_code"] == selected else [61, 61, 61, 200],
+                    "width": 4 if row["area_code"] == selected else 1,
+                },
+            }
+        )
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            data={"type": "FeatureCollection", "features": features},
+            id="areas",
+            pickable=True,
+            stroked=True,
+            filled=True,
+            get_fill_color="properties.fill",
+            get_line_color="properties.line",
+            get_line_width="properties.width",
+            line_width_units="pixels",
+            auto_highlight=True,
+            highlight_color=[244, 106, 37, 160],
+        )
+    ]
+    if points is not None and len(points):
+        layers.append(points_layer(points))
+    focus = data[data["area_code"] == selected] if selected else data
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=_view(focus if len(focus) else data),
+        map_style=None,
+        tooltip={
+            "html": "<b>{name}</b><br/>Count: {count}<br/>" + rate_label + ": {rate}<br/>95% interval: {interval}",
+            "style": {"backgroundColor": "#12436D", "color": "white", "fontSize": "14px"},
+        },
+    )
+
+
+def points_layer(points: pd.DataFrame) -> pdk.Layer:
+    data = points.assign(
+        name=points["location"].fillna("Anonymous map point"),
+        count_text=points["count"].map("{:,}".format),
+        rate="",
+        interval="",
+    ).rename(columns={"count": "n"})
+    data["count"] = data["count_text"] + " (" + data["crime_types"] + ")"
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=data[["longitude", "latitude", "name", "count", "rate", "interval", "n"]],
+        id="points",
+        get_position=["longitude", "latitude"],
+        get_radius="n",
+        radius_units="pixels",
+        radius_scale=1,
+        radius_min_pixels=3,
+        radius_max_pixels=14,
+        get_fill_color=[128, 22, 80, 200],
+        get_line_color=[255, 255, 255, 255],
+        stroked=True,
+        line_width_min_pixels=1,
+        pickable=True,
+    )
+
+
+def outline(geo: pd.DataFrame, *, points: pd.DataFrame | None = None) -> pdk.Deck:
+    """One area's outline (used for the profile's small map), with optional anonymised points."""
+    features = [{"type": "Feature", "geometry": json.loads(g), "properties": {"name": ""}} for g in geo["geojson"]]
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            data={"type": "FeatureCollection", "features": features},
+            id="outline",
+            stroked=True,
+            filled=True,
+            get_fill_color=[222, 235, 247, 160],
+            get_line_color=[18, 67, 109, 255],
+            get_line_width=3,
+            line_width_units="pixels",
+        )
+    ]
+    if points is not None and len(points):
+        layers.append(points_layer(points))
+    return pdk.Deck(layers=layers, initial_view_state=_view(geo), map_style=None, tooltip={"html": "<b>{name}</b><br/>{count}"})
