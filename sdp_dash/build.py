@@ -174,7 +174,11 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
         state["lad_pfa"] = geography.read_lad_pfa(path_of(src_ids[2]))
         state["msoa_names"] = geography.read_msoa_names(path_of(src_ids[3]))
         state["la_names"] = geography.read_la_names(path_of(src_ids[4]))
-        report.files_read += len(src_ids)
+        neighbours = geography.read_neighbours(path_of("ons_neighbours_global"), "global")  # noqa: F841 - read by DuckDB
+        con.execute("CREATE TABLE area_neighbours AS SELECT * FROM neighbours")
+        la_names = state["la_names"][["lad_code", "lad_name", "region_code", "region_name"]]  # noqa: F841
+        con.execute("CREATE TABLE la_names AS SELECT DISTINCT * FROM la_names")
+        report.files_read += len(src_ids) + 1
 
     def boundaries_step():
         read = geography.read_boundaries

@@ -258,6 +258,10 @@ def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
         ),
     )
     write(
+        paths["ons_neighbours_global"],
+        csv_text(["AREACD", "1", "2"], [["E06000047", "E06000001", "E08000037"], ["E06000005", "E06000001", ""]], bom=True),
+    )
+    write(
         paths["aap_divisions"],
         csv_text(
             ["division_code", "division_name", "aap_name", "confidence", "evidence"],

@@ -69,7 +69,6 @@ NORTH_EAST_LAS = (
 
 POLICE_UK = "police_uk"  # pseudo source id: every police_uk_<force>_<YYYY-MM> file
 PLAN_SOURCE = "sdp_plan_2021_25"  # pseudo source id: data/plan_baselines.toml
-NEIGHBOURS_FILE = "geography/comparators/ons_els_global-neighbours.csv"
 
 PRIORITY_IDS = ("being_safe", "victims", "prevent", "reoffending", "alcohol_drugs", "cyber")
 POLARITIES = ("higher_is_worse", "higher_is_better", "neither")
@@ -692,35 +691,15 @@ def period_order(period: str) -> int | None:
     return int(years[-1]) * 100 + (months[-1] if months else 0)
 
 
-@cache
-def _neighbours_from_file(path: Path) -> tuple[tuple[str, int, str], ...]:
-    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-    out = []
-    for _, row in df.iterrows():
-        for col in df.columns[1:]:
-            if isinstance(row[col], str) and row[col]:
-                out.append((row.iloc[0], int(col), row[col]))
-    return tuple(out)
-
-
 def statistical_neighbours(con: Con, code: str = COUNTY) -> pd.DataFrame:
     """ONS statistical ('global') neighbours of an authority: rank, area_code, area_name.
 
-    Read from a warehouse table ``area_neighbours`` (area_code, rank, neighbour_code) when the
-    build provides one; until then from the ONS file in the source folder (SDP_MIRROR or the
-    download folder).  Empty when neither is available.
+    From the warehouse table ``area_neighbours`` (ONS "Explore local statistics" clusters).
     """
-    has_table = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'area_neighbours'").fetchone()[0]
-    if has_table:
-        df = con.execute(
-            "SELECT rank, neighbour_code AS area_code FROM area_neighbours WHERE area_code = ? ORDER BY rank", [code]
-        ).fetchdf()
-    else:
-        path = settings.source_root() / NEIGHBOURS_FILE
-        if not path.is_file():
-            return pd.DataFrame(columns=["rank", "area_code", "area_name"])
-        rows = [(rank, nb) for area, rank, nb in _neighbours_from_file(path) if area == code]
-        df = pd.DataFrame(rows, columns=["rank", "area_code"])
+    df = con.execute(
+        "SELECT rank, neighbour_code AS area_code FROM area_neighbours WHERE area_code = ? AND kind = 'global' ORDER BY rank",
+        [code],
+    ).fetchdf()
     names = queries.published_area_names(con, df["area_code"].tolist())
     df["area_name"] = df["area_code"].map(names)
     return df.sort_values("rank").reset_index(drop=True)

@@ -385,10 +385,12 @@ def indicator_rows(con: Con, indicator_ids: list[str]) -> pd.DataFrame:
 
 
 def published_area_names(con: Con, codes: list[str]) -> dict[str, str]:
-    """Names for area codes, from the area model first, then the published population tables."""
+    """Names for area codes: the area model first, then the published tables, then the ONS LA list."""
     rows = con.execute(
-        """SELECT code, coalesce(any_value(a.area_name), any_value(p.area_name)) FROM unnest(?) AS t(code)
+        """SELECT code, coalesce(any_value(a.area_name), any_value(p.area_name), any_value(l.lad_name))
+           FROM unnest(?) AS t(code)
            LEFT JOIN areas a ON a.area_code = t.code LEFT JOIN population_published p ON p.area_code = t.code
+           LEFT JOIN la_names l ON l.lad_code = t.code
            GROUP BY code""",
         [list(codes)],
     ).fetchall()

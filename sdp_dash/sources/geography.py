@@ -128,3 +128,19 @@ def read_la_names(path: Path) -> pd.DataFrame:
             "RGNNM": "region_name",
         }
     )[["lad_code", "lad_name", "lad_code_active", "region_code", "region_name"]]
+
+
+def read_neighbours(path: Path, kind: str) -> pd.DataFrame:
+    """ONS statistical neighbours: one row per authority with its nearest areas in rank order."""
+    df = read_csv(path, ["AREACD", "1"])
+    ranks = [c for c in df.columns if c.isdigit()]
+    long = df.melt(id_vars=["AREACD"], value_vars=ranks, var_name="rank", value_name="neighbour_code")
+    long = long[long["neighbour_code"] != ""]
+    return pd.DataFrame(
+        {
+            "area_code": long["AREACD"],
+            "rank": long["rank"].astype("int64"),
+            "neighbour_code": long["neighbour_code"],
+            "kind": kind,
+        }
+    ).sort_values(["area_code", "rank"], ignore_index=True)
