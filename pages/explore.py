@@ -126,6 +126,8 @@ if not is_county:
         )
     )
     st.caption("Higher or lower means the 95% intervals of the area and the county do not overlap; otherwise similar.")
+    short = dict(zip(ui.measure_table()["measure_id"], ui.measure_table()["short_label"], strict=True))
+    vs = vs.assign(measure=vs["measure_id"].map(short).fillna(vs["measure"]))
     long = pd.concat(
         [
             vs.assign(series=vs["measure"] + ": " + state.area_name)[["series", "rate", "lower", "upper"]],

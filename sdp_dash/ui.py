@@ -256,6 +256,21 @@ def _run_token() -> str:
     return f"{id(ctx)}:{id(getattr(ctx, 'parallel_coordinator', None))}:{id(getattr(ctx, 'cursors', None))}" if ctx else ""
 
 
+def _leave_pages_folder_mode() -> None:
+    """Rerun through app.py if Streamlit ran a ``pages/`` file on its own.
+
+    Streamlit decides once per process whether the app uses the old ``pages/`` folder routing,
+    from whether the folder exists (it does: the pages live there), until ``st.navigation`` runs.
+    If a process's very first request is for a page, that page runs without app.py and the old
+    file-name menu shows; flipping the flag and rerunning routes it through app.py as normal.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def view_state() -> ViewState:
     """The validated view (area, period, measure) for this run; warnings are shown once, by ``frame``.
 
@@ -307,6 +322,7 @@ def share_url(state: ViewState, extra: dict[str, str] | None = None) -> str:
 
 def frame() -> ViewState:
     """Header strip and side-panel controls shared by every page; returns the view state."""
+    _leave_pages_folder_mode()
     state = _resolve()
     st.session_state["_sdp_state"] = state
     st.session_state["_sdp_framed"] = _run_token()
@@ -593,7 +609,9 @@ def compare_codes(state: ViewState) -> list[str]:
     if raw is None:
         raw = st.session_state.get("_sdp_compare")
     if raw is None:
-        raw = ",".join(([state.area_code] if state.area_code != COUNTY else ["AAP-durham-aap"]) + [COUNTY])
+        boards = [c for c in options if c.startswith("AAP-")]
+        first = [state.area_code] if state.area_code != COUNTY else boards[:1]
+        raw = ",".join(first + [COUNTY])
     parts = [p.strip() for p in str(raw)[:400].split(",") if p.strip()]
     good = [p for p in dict.fromkeys(parts) if p in options][:4]
     bad = [p for p in parts if p not in options]
