@@ -21,6 +21,15 @@ _SENSITIVE_NOTE = (
     "and counts from 1 to 4 are shown as “fewer than 5”."
 )
 _PRESS = "press report, not an official statistic"
+_LEVEL_WORDS = {
+    "county": "County Durham",
+    "la": "council areas",
+    "force": "police force areas",
+    "region": "regions",
+    "country": "the country as a whole",
+    "fire_service_area": "fire and rescue service areas",
+    "all_forces": "all police forces together",
+}
 
 
 # --- Cached computations (plain arguments only) ---------------------------------------------------------
@@ -80,6 +89,15 @@ def _num(value, digits: int = 1) -> str:
     return f"{v:,.{digits}f}"
 
 
+def _lower_first(text: str) -> str:
+    """'Robbery' -> 'robbery' for use inside a sentence; names such as 'Great Britain' keep their capitals."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _link(title: str, url: str) -> str:
     return f"[{ui.md_escape(title)}]({url})" if str(url).startswith("http") else ui.md_escape(title)
 
@@ -87,7 +105,8 @@ def _link(title: str, url: str) -> str:
 def _unit_words(unit: str) -> str:
     """'count of arrests' -> 'arrests'; other units as published."""
     u = str(unit)
-    return u[len("count of ") :] if u.startswith("count of ") else u
+    u = u[len("count of ") :] if u.startswith("count of ") else u
+    return u[:1].lower() + u[1:] if u[:2].istitle() else u
 
 
 # --- Page ----------------------------------------------------------------------------------------------
@@ -198,7 +217,7 @@ def _police_trend(ind: indicators.Indicator, state: ui.ViewState, caveats) -> No
         }
     )
     alt_text = (
-        f"Line chart of {ind.title.lower()} per 1,000 residents in {state.area_name} each month, "
+        f"Line chart of {_lower_first(ind.title)} per 1,000 residents in {state.area_name} each month, "
         f"{words.month_words(start)} to {words.month_words(state.end)}."
     )
     if gaps:
@@ -239,7 +258,7 @@ def _police_comparators(ind: indicators.Indicator, state: ui.ViewState, comp: pd
         }
     )
     alt_text = (
-        f"Bar chart of {ind.title.lower()} per 1,000 residents in {state.period}, with 95% intervals: "
+        f"Bar chart of {_lower_first(ind.title)} per 1,000 residents in {state.period}, with 95% intervals: "
         + "; ".join(
             f"{n}: {'fewer than 5' if s else (f'{r:,.1f}' if pd.notna(r) else 'not available')}"
             for n, r, s in zip(comp["area_name"], comp["rate"], comp["suppressed"], strict=True)
@@ -285,9 +304,12 @@ def _published(ind: indicators.Indicator, state: ui.ViewState) -> None:
             icon=":material/public:",
         )
     elif state.area_code != COUNTY and state.area.get("area_type") not in ind.geographies:
+        order = list(_LEVEL_WORDS)
+        found = sorted(set(df["area_level"]), key=lambda lv: order.index(lv) if lv in order else len(order))
+        levels = [_LEVEL_WORDS.get(lv, "other areas") for lv in found]
         st.info(
             f"The published table has no figures for {ui.md_escape(state.area_name)}: it is published only for "
-            f"{ui.md_escape(places)}. The figures below are County Durham's.",
+            f"{ui.md_escape(_join(list(dict.fromkeys(levels))))}. The figures below are County Durham's.",
             icon=":material/info:",
         )
 
@@ -312,7 +334,7 @@ def _published(ind: indicators.Indicator, state: ui.ViewState) -> None:
     if national:
         caveats += (f"National figures ({places}): there is no County Durham figure.",)
     ui.chart_card(
-        ind.title,
+        "Over time" if len(periods) > 1 else "Published figures",
         chart,
         table,
         alt_text=alt_text,
@@ -335,8 +357,10 @@ def _published_headline(df: pd.DataFrame) -> None:
     pick = df[df["area_code"] == COUNTY]
     if pick.empty:
         pick = df
-    first = pick[pick["series_id"] == pick["series_id"].iloc[0]]
-    row = first.sort_values("period_order", na_position="first").iloc[-1]
+    unit = pick["unit"].value_counts().index[0]
+    pick = pick[pick["unit"] == unit]
+    # The latest period of any series (catalogue order breaks ties).
+    row = pick.sort_values("period_order", na_position="first", kind="stable").iloc[-1]
     st.markdown(
         f"Latest: **{ui.md_escape(_num(row['value'], 2))}** {ui.md_escape(_unit_words(row['unit']))} "
         f"for {ui.md_escape(row['area_name'])}, {ui.md_escape(row['period'])} "
@@ -358,18 +382,21 @@ def _published_chart(ind_id: str) -> tuple[alt.Chart, str]:
         data["label"] = data["series"]
     else:
         data["label"] = data["area_name"]
-    data["group"] = [
-        r if r in _HIGHLIGHT_ROLES else ("Other areas" if n_areas > 6 else lbl)
-        for r, lbl in zip(data["role"], data["label"], strict=True)
-    ]
     if n_series > 1 or n_areas <= 6:
         data["group"] = data["label"]
+    else:
+        data["group"] = [r if r in _HIGHLIGHT_ROLES else _other_group(r) for r in data["role"]]
     order = list(dict.fromkeys(data.sort_values(["period_order", "period"], na_position="first")["period"].astype(str)))
     data["period"] = data["period"].astype(str)
-    groups = list(dict.fromkeys(sorted(data["group"], key=lambda g: (g != "County Durham", g == "Other areas", g))))
+    groups = list(dict.fromkeys(sorted(data["group"], key=lambda g: (g != "County Durham", g.startswith("Other"), g))))
     palette = [charts.DARK_BLUE, charts.ORANGE, charts.TURQUOISE, charts.DARK_PINK, charts.LIGHT_PURPLE, charts.DARK_GREY]
-    colours = [("#BFBFBF" if g == "Other areas" else palette[i % len(palette)]) for i, g in enumerate(groups)]
-    colour = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=colours), legend=alt.Legend(orient="bottom"))
+    colours = [("#BFBFBF" if g.startswith("Other") else palette[i % len(palette)]) for i, g in enumerate(groups)]
+    # Grey lines first, so County Durham and the averages are drawn on top.
+    data["z"] = [0 if g.startswith("Other") else (2 if g == "County Durham" else 1) for g in data["group"]]
+    data = data.sort_values(["z", "period_order"], kind="stable")
+    long_labels = max(len(g) for g in groups) > 30
+    legend = alt.Legend(orient="bottom", columns=1 if long_labels else 4, labelLimit=700)
+    colour = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=colours), legend=legend)
     tooltip = [
         alt.Tooltip("area_name:N", title="Area"),
         alt.Tooltip("series:N", title="Figure"),
@@ -378,14 +405,19 @@ def _published_chart(ind_id: str) -> tuple[alt.Chart, str]:
     ]
     y_title = unit if len(unit) <= 40 else unit[:38] + "…"
     if len(order) > 1:
-        base = alt.Chart(data).encode(
-            x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
-            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
-            color=colour,
-            detail="label:N",
-            tooltip=tooltip,
-        )
-        chart = alt.layer(base.mark_line(strokeWidth=2.5), base.mark_point(filled=True, size=60)).properties(height=320)
+        layers = []
+        for part in (data[data["z"] == 0], data[data["z"] > 0]):  # grey lines underneath
+            if part.empty:
+                continue
+            base = alt.Chart(part).encode(
+                x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+                y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
+                color=colour,
+                detail="label:N",
+                tooltip=tooltip,
+            )
+            layers += [base.mark_line(strokeWidth=2.5), base.mark_point(filled=True, size=60)]
+        chart = alt.layer(*layers).properties(height=320)
         kind = "Line chart"
     else:
         chart = (
@@ -401,13 +433,13 @@ def _published_chart(ind_id: str) -> tuple[alt.Chart, str]:
         )
         kind = "Bar chart"
     chart = chart.configure_axis(labelFontSize=13, titleFontSize=13).configure_legend(
-        labelFontSize=13, titleFontSize=13, orient="bottom", labelLimit=300
+        labelFontSize=13, titleFontSize=13, orient="bottom", labelLimit=700
     )
     county = data[data["area_code"] == COUNTY].sort_values("period_order", na_position="first")
     focus = county if len(county) else data.sort_values("period_order", na_position="first")
     last = focus.iloc[-1]
     alt_text = (
-        f"{kind} of {ind.title.lower()} ({unit}), "
+        f"{kind} of {_lower_first(ind.title)} ({unit}), "
         + (f"{order[0]} to {order[-1]}" if len(order) > 1 else order[0])
         + f", for {data['area_name'].nunique()} area(s). Latest for {last['area_name']}: {_num(last['value'], 2)} ({last['period']})."
     )
@@ -415,6 +447,14 @@ def _published_chart(ind_id: str) -> tuple[alt.Chart, str]:
     if others:
         alt_text += " Figures in other units are in the table."
     return chart, alt_text
+
+
+def _other_group(role: str) -> str:
+    if "North East authority" in role:
+        return "Other North East councils"
+    if role == "Statistical neighbour":
+        return "Similar councils elsewhere"
+    return "Other areas"
 
 
 def _pointers(ind: indicators.Indicator) -> None:
