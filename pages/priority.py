@@ -426,10 +426,10 @@ def _published_chart(ind_id: str) -> tuple[alt.Chart, str]:
             .encode(
                 y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
                 x=alt.X("value:Q", title=y_title),
-                color=colour,
+                color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=colours), legend=None),
                 tooltip=tooltip,
             )
-            .properties(height=max(80, 34 * data["label"].nunique()))
+            .properties(height=90 + 40 * data["label"].nunique())  # Streamlit fits the axis inside the height
         )
         kind = "Bar chart"
     chart = chart.configure_axis(labelFontSize=13, titleFontSize=13).configure_legend(
