@@ -1,0 +1,285 @@
+"""Real-browser fixtures: the dashboard served by ``streamlit run`` and Debian's chromium via Playwright.
+
+The server runs once per session against the session's ``warehouse`` (see ``tests/conftest.py``).
+Every browser test is marked ``browser`` and is skipped, with the reason, when ``/usr/bin/chromium``
+or the Playwright package is missing (``scripts/install-system-deps.sh`` installs chromium and axe-core).
+
+Helpers the tests import: ``open_page``, ``screenshot``, ``run_axe``, ``page_text``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+# Every page of app.py's st.navigation, by URL path.
+PAGES = [
+    "overview",
+    "explore",
+    "compare",
+    "being-safe",
+    "victims",
+    "prevent",
+    "reoffending",
+    "alcohol-and-drugs",
+    "cyber-crime",
+    "about",
+]
+
+APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+try:
+    from playwright.sync_api import Page, sync_playwright
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+    Page = object
+    PlaywrightTimeout = TimeoutError
+
+
+def _skip_reason() -> str | None:
+    if sync_playwright is None:
+        return "the playwright Python package is not installed (requirements-dev.txt)"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing: run scripts/install-system-deps.sh (Debian's chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _skip_reason()
+    here = Path(__file__).parent
+    for item in items:
+        if here not in Path(str(item.fspath)).parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# --- The server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(warehouse: Path, port: int, log_path: Path | None = None) -> subprocess.Popen:
+    """``streamlit run app.py`` in its own process group, headless, on 127.0.0.1:``port``."""
+    env = dict(os.environ, SDP_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    cmd = [
+        str(Path(sys.executable).parent / "streamlit"),
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_healthy(proc: subprocess.Popen, base_url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
+                if r.status == 200 and r.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"streamlit was not healthy at {base_url} within {timeout:.0f} s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Terminate the server's process group (SIGTERM, then SIGKILL after 10 s)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def app_url(warehouse, artifacts) -> Iterator[str]:
+    """Base URL of the dashboard served by ``streamlit run app.py`` for the whole session."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(warehouse, port, log_path=artifacts / "streamlit-server.log")
+    try:
+        wait_healthy(proc, base)
+        yield base
+    finally:
+        stop_server(proc)
+
+
+# --- The browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Factory for fresh browser contexts (no shared cookies or storage); all closed after the test."""
+    made = []
+
+    def make(viewport: dict | None = None):
+        ctx = browser.new_context(viewport=viewport or DESKTOP, reduced_motion="reduce")
+        ctx.set_default_timeout(30_000)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.fixture(scope="session")
+def shared_context(browser):
+    """One context per viewport for the whole session, so the HTTP cache keeps Streamlit's JS chunks warm."""
+    made: dict[tuple[int, int], object] = {}
+
+    def get(viewport: dict | None = None):
+        viewport = viewport or DESKTOP
+        key = (viewport["width"], viewport["height"])
+        if key not in made:
+            ctx = browser.new_context(viewport=viewport, reduced_motion="reduce")
+            ctx.set_default_timeout(30_000)
+            made[key] = ctx
+        return made[key]
+
+    yield get
+    for ctx in made.values():
+        ctx.close()
+
+
+@pytest.fixture
+def page(new_context):
+    """A desktop-width page in a fresh context."""
+    return new_context(DESKTOP).new_page()
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+_CHARTS_DRAWN = """() => {
+  // Charts and maps are lazy-loaded: Streamlit shows stSkeleton placeholders until their code arrives.
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  const maps = [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')];
+  return charts.every(c => c.querySelector('canvas, svg')) && maps.every(m => m.querySelector('canvas'));
+}"""
+
+
+def wait_ready(page: Page, timeout: float = 45_000, settle_ms: int = 400) -> None:
+    """Wait for the script run to finish, a short settle, then for charts and maps to draw."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    # The state goes initial -> running -> notRunning; wait for a notRunning that survives the settle.
+    for _ in range(3):
+        page.wait_for_selector(APP_READY, timeout=timeout)
+        page.wait_for_timeout(settle_ms)
+        if page.locator(APP_READY).count():
+            break
+    try:
+        page.wait_for_function(_CHARTS_DRAWN, timeout=30_000, polling=100)
+    except PlaywrightTimeout:
+        pass  # a chart that never draws is reported by the tests' assertions instead
+    page.wait_for_timeout(settle_ms)
+
+
+def open_page(page: Page, url: str, timeout: float = 45_000) -> Page:
+    """Navigate to ``url`` and wait until Streamlit has finished the run and drawn its charts."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout)
+    wait_ready(page, timeout=timeout)
+    return page
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Full-page PNG under tests/artifacts/screenshots/ (gitignored).
+
+    Streamlit scrolls inside its own container, not the document, so the viewport is stretched to the
+    content's height for the shot (at most 10,000 px) and restored afterwards.
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    viewport = page.viewport_size or DESKTOP
+    height = page.evaluate(
+        """() => Math.max(document.documentElement.scrollHeight,
+             ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]')]
+                .map(e => e.scrollHeight))"""
+    )
+    tall = min(max(int(height), viewport["height"]), 10_000)
+    try:
+        if tall > viewport["height"]:
+            page.set_viewport_size({"width": viewport["width"], "height": tall})
+            page.wait_for_timeout(500)
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(viewport)
+    return path
+
+
+def run_axe(page: Page) -> dict:
+    """Inject axe-core and run the WCAG 2.0/2.1/2.2 A and AA rules over the whole document."""
+    if not AXE_JS.exists():
+        pytest.skip(f"{AXE_JS} is missing: run scripts/install-system-deps.sh (npm ci)")
+    page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+
+
+def page_text(page: Page) -> str:
+    return page.locator('[data-testid="stApp"]').inner_text()

@@ -1,0 +1,179 @@
+"""Every page in a real browser at desktop and phone widths, shared links, keyboard access and bad links.
+
+Asserts on Streamlit's test ids only (never on map pixels); screenshots go to tests/artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+from .conftest import DESKTOP, PAGES, PHONE, open_page, page_text, screenshot
+
+pytestmark = pytest.mark.browser
+
+EXCEPTION = '[data-testid="stException"]'
+ERROR_ALERT = '[data-testid="stAlertContentError"]'
+WARNING_ALERT = '[data-testid="stAlertContentWarning"]'
+CHART = '[data-testid="stVegaLiteChart"]'
+MAP = '[data-testid="stDeckGlJsonChart"]'
+METRIC = '[data-testid="stMetric"]'
+FIGURE = re.compile(r"\d[\d,]*(\.\d+)? per 1,000")
+
+# Pages that show no chart by design.
+NO_CHARTS = {"about"}
+# Pages with a map.
+MAPS = {"explore"}
+
+
+def assert_no_error(page) -> None:
+    """No traceback, and no friendly 'could not be shown' error either (ui.run_page turns failures into st.error)."""
+    exc = page.locator(EXCEPTION)
+    assert exc.count() == 0, f"exception on the page: {exc.first.inner_text()[:500]}"
+    err = page.locator(ERROR_ALERT)
+    assert err.count() == 0, f"error message on the page: {err.first.inner_text()[:500]}"
+
+
+def assert_content(page, path: str) -> None:
+    if path not in NO_CHARTS:
+        assert page.locator(CHART).count() >= 1, f"/{path}: no chart (stVegaLiteChart)"
+        drawn = page.locator(f"{CHART} canvas, {CHART} svg").count()
+        assert drawn >= 1, f"/{path}: charts were placed but never drawn"
+    if path in MAPS:
+        assert page.locator(MAP).count() >= 1, f"/{path}: no map (stDeckGlJsonChart)"
+
+
+@pytest.fixture(scope="session")
+def division_2025(warehouse) -> tuple[str, str]:
+    """A 2025 electoral division (code, name) from the warehouse the server reads."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute(
+            "select area_code, area_name from areas where area_type = 'division_2025' order by population desc, area_code limit 1"
+        ).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        pytest.skip("the warehouse has no 2025 electoral divisions")
+    return row
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["1280px", "375px"])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_with_charts(app_url, shared_context, path, width):
+    page = shared_context(width).new_page()
+    try:
+        _check_page(page, app_url, path, width)
+    finally:
+        page.close()
+
+
+def _check_page(page, app_url: str, path: str, width: dict) -> None:
+    open_page(page, f"{app_url}/{path}")
+    screenshot(page, f"{path}-{width['width']}px")
+    assert_no_error(page)
+    assert_content(page, path)
+    # Nothing wider than the viewport at phone width (charts and tables must reflow or scroll inside).
+    if width is PHONE:
+        overflow = page.evaluate(
+            """() => Math.max(...[document.documentElement, document.querySelector('[data-testid="stMain"]')]
+                .filter(Boolean).map(e => e.scrollWidth - e.clientWidth))"""
+        )
+        assert overflow <= 1, f"/{path} scrolls sideways by {overflow}px at 375px"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/explore?area=AAP-durham-aap&to=2025-12",
+        "/explore?area={division}&to=2025-12",
+        "/overview?area=AAP-durham-aap&to=2025-12",
+    ],
+    ids=["explore-area-board", "explore-division", "overview-area-board"],
+)
+def test_shared_link_opens_same_view(app_url, new_context, division_2025, link):
+    code, name = division_2025
+    url = link.format(division=code)
+    expected = "Durham AAP" if "AAP-durham-aap" in url else name
+    page = new_context(DESKTOP).new_page()  # a fresh context: no session state, cookies or storage
+    open_page(page, app_url + url)
+    slug = url.strip("/").split("?")[0] + ("-aap" if "AAP" in url else "-division")
+    screenshot(page, f"shared-{slug}")
+    assert_no_error(page)
+    assert page.locator(WARNING_ALERT).count() == 0, (
+        f"the shared link was not accepted: {page.locator(WARNING_ALERT).first.inner_text()}"
+    )
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert expected in main, f"{expected!r} is not named on the page opened from {url}"
+    assert "December 2025" in main, f"the period ending 2025-12 is not shown on the page opened from {url}"
+    figures = page.locator(METRIC).count() + len(FIGURE.findall(main))
+    assert figures >= 1, f"no figures for the area (stMetric or 'N per 1,000') on the page opened from {url}"
+    assert_content(page, url.strip("/").split("?")[0])
+    # The page keeps the link's parameters, so copying the address bar shares the same view.
+    assert f"area={code if code in url else 'AAP-durham-aap'}" in page.url
+    assert "to=2025-12" in page.url
+
+
+_FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const nav = el.closest('[data-testid="stSidebarNav"]');
+  const select = el.closest('[data-testid="stSelectbox"]');
+  const label = select ? (select.querySelector('[data-testid="stWidgetLabel"]') || {}).innerText : null;
+  return {
+    tag: el.tagName.toLowerCase(),
+    role: el.getAttribute('role'),
+    aria: el.getAttribute('aria-label'),
+    text: (el.innerText || '').trim().slice(0, 60),
+    href: el.getAttribute('href'),
+    nav: !!nav,
+    select_label: label ? label.trim() : null,
+  };
+}"""
+
+
+def test_keyboard_reaches_main_controls(app_url, page):
+    open_page(page, f"{app_url}/explore?area=AAP-durham-aap&to=2025-12")
+    # Start from the top of the document with nothing focused, as after opening the link.
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); window.scrollTo(0, 0); }")
+    seen = []
+    reached_search = reached_nav = False
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        info = page.evaluate(_FOCUSED)
+        seen.append(info)
+        if info is None:
+            continue
+        reached_search = reached_search or (info["select_label"] or "").startswith("Find your area")
+        reached_nav = reached_nav or (info["nav"] and info["tag"] == "a")
+        if reached_search and reached_nav:
+            break
+    trail = "\n".join(str(s) for s in seen)
+    assert reached_nav, f"Tab never reached a sidebar navigation link; focus went:\n{trail}"
+    assert reached_search, f"Tab never reached the 'Find your area' search; focus went:\n{trail}"
+
+
+def test_bad_link_parameters_show_warning_not_script(app_url, new_context):
+    page = new_context(DESKTOP).new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_page(page, f"{app_url}/explore?area=%3Cscript%3Ealert(1)%3C/script%3E&to=2025-13")
+    screenshot(page, "bad-params-explore")
+    assert_no_error(page)
+    warnings = page.locator(WARNING_ALERT)
+    assert warnings.count() >= 1, "no friendly warning for an unknown area and an impossible month"
+    text = " ".join(warnings.all_inner_texts())
+    assert "2025-13" in text, f"the warning does not name the bad month: {text}"
+    assert not dialogs, f"a script from the URL ran: alert({dialogs})"
+    injected = page.evaluate(
+        """() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')).length"""
+    )
+    assert injected == 0, "a <script> element from the URL was injected into the page"
+    # The text may be quoted back, but only as text: escaped in the markup.
+    html = page.locator('[data-testid="stApp"]').inner_html()
+    assert "<script>alert(1)" not in html
+    assert "alert(1)" not in page_text(page) or "&lt;script&gt;alert(1)" in html
+    # The page falls back to a working view.
+    assert_content(page, "explore")
