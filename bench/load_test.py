@@ -153,9 +153,38 @@ def rss_kib(pid: int) -> int:
     return total
 
 
-async def sample_memory(pid: int, stop: asyncio.Event, samples: list[int]) -> None:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by ``pids`` (from /proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / tick
+
+
+def note_cpu(server_pid: int, seen: dict[int, tuple[str, float]]) -> None:
+    """Record the CPU seconds of the server's and the browser's processes (so exited ones still count)."""
+    server = set(process_tree(server_pid))
+    for p in process_tree(os.getpid()):
+        if p != os.getpid():
+            seen[p] = ("server" if p in server else "browser", cpu_seconds([p]))
+
+
+def cpu_by_role(seen: dict[int, tuple[str, float]], before: dict[int, tuple[str, float]]) -> dict[str, float]:
+    out = {"server": 0.0, "browser": 0.0}
+    for p, (role, secs) in seen.items():
+        out[role] += secs - before.get(p, (role, 0.0))[1]
+    return out
+
+
+async def sample_memory(pid: int, stop: asyncio.Event, samples: list[int], cpu_seen: dict) -> None:
     while not stop.is_set():
         samples.append(rss_kib(pid))
+        note_cpu(pid, cpu_seen)
         try:
             await asyncio.wait_for(stop.wait(), timeout=0.5)
         except TimeoutError:
@@ -211,8 +240,9 @@ async def drive(base: str, server_pid: int, sessions: int, seconds: float, timeo
     from playwright.async_api import async_playwright
 
     samples: list[int] = []
+    cpu_seen: dict[int, tuple[str, float]] = {}
     stop = asyncio.Event()
-    sampler = asyncio.create_task(sample_memory(server_pid, stop, samples))
+    sampler = asyncio.create_task(sample_memory(server_pid, stop, samples, cpu_seen))
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -230,10 +260,14 @@ async def drive(base: str, server_pid: int, sessions: int, seconds: float, timeo
             rss_before = rss_kib(server_pid)
 
             tally = Tally()
+            note_cpu(server_pid, cpu_seen)
+            cpu_before = dict(cpu_seen)
             start = time.monotonic()
             deadline = start + seconds
             await asyncio.gather(*(session(browser, base, n, deadline, tally, timeout_ms) for n in range(sessions)))
             wall = time.monotonic() - start
+            note_cpu(server_pid, cpu_seen)
+            cpu = cpu_by_role(cpu_seen, cpu_before)
         finally:
             await browser.close()
             stop.set()
@@ -243,6 +277,8 @@ async def drive(base: str, server_pid: int, sessions: int, seconds: float, timeo
         "warm": warm,
         "warm_seconds": warm_seconds,
         "wall": wall,
+        "cpu_server": cpu["server"],
+        "cpu_browser": cpu["browser"],
         "rss_before_kib": rss_before,
         "rss_peak_kib": max(samples) if samples else 0,
     }
@@ -313,15 +349,28 @@ def main() -> int:
     errors = sum(t.errors.values())
     p50, p95 = percentile(t.ready_s, 50), percentile(t.ready_s, 95)
     error_words = ", ".join(f"{k}: {v}" for k, v in sorted(t.errors.items())) or "none"
-    command = ".venv/bin/python bench/load_test.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    shown = [f"--sessions {args.sessions}", f"--seconds {args.seconds:g}"]
+    if args.page_timeout != 30.0:
+        shown.append(f"--page-timeout {args.page_timeout:g}")
+    if args.warehouse:
+        shown.append(f"--warehouse {shlex.quote(str(args.warehouse))}")
+    command = ".venv/bin/python bench/load_test.py " + " ".join(shown)
+
+    def secs(x: float) -> str:
+        return "n/a" if x != x else f"{x:.2f} s"
+
     rows = [
         ("Concurrent sessions", f"{args.sessions} browser contexts in one chromium"),
         ("Duration", f"{args.seconds:.0f} s of page loads (wall {out['wall']:.1f} s incl. in-flight loads)"),
         ("Page loads completed", f"{len(t.ready_s)} of {loads} ({len(t.ready_s) / max(out['wall'], 1e-9):.2f} pages/s)"),
-        ("Page-ready p50", f"{p50:.2f} s"),
-        ("Page-ready p95", f"{p95:.2f} s"),
+        ("Page-ready p50", secs(p50)),
+        ("Page-ready p95", secs(p95)),
         ("Page-ready max", f"{max(t.ready_s):.2f} s" if t.ready_s else "n/a"),
         ("Errors", f"{errors} ({error_words})"),
+        (
+            "CPU time during the run",
+            f"server {out['cpu_server']:.0f} s, chromium {out['cpu_browser']:.0f} s (of {out['wall'] * (os.cpu_count() or 1):.0f} core-seconds)",
+        ),
         ("Server RSS after warm-up", f"{out['rss_before_kib'] / 1024:.0f} MiB"),
         ("Server peak RSS (streamlit + children)", f"{out['rss_peak_kib'] / 1024:.0f} MiB"),
         ("Warm-up (each page once, not counted)", f"{out['warm_seconds']:.1f} s, errors: {sum(out['warm'].errors.values())}"),
