@@ -31,7 +31,7 @@ st.subheader("Police recorded crime (data.police.uk)", anchor=False)
 st.table(police_table, hide_index=True)
 if len(police):
     st.caption(f"Attribution: {police['attribution'].iloc[0]}")
-st.caption("Source files: [data.police.uk/data](https://data.police.uk/data/). " + ui.CAVEAT_POINTS + " " + ui.CAVEAT_FORCE)
+st.markdown("Source files: [data.police.uk/data](https://data.police.uk/data/). " + ui.CAVEAT_POINTS + " " + ui.CAVEAT_FORCE)
 
 st.subheader("Reference data", anchor=False)
 src = ui.q("sources")

@@ -572,6 +572,13 @@ def styles() -> None:
         .sdp-legend li {display:flex;align-items:center;gap:.4rem}
         .sdp-swatch {display:inline-block;width:1.4rem;height:1rem;border:1px solid #3D3D3D}
         .sdp-big {font-size:2rem;font-weight:700;color:#12436D;line-height:1.1}
+        [data-testid="stCaptionContainer"] a {color:#12436D}
+        [data-testid="stTable"] {max-width:100%;overflow-x:auto}
+        [data-testid="stTable"] table {max-width:100%}
+        [data-testid="stMarkdownContainer"] {overflow-wrap:anywhere}
+        [data-testid="stMarkdownContainer"] table {display:block;max-width:100%;overflow-x:auto}
+        @media (max-width: 640px) {[data-testid="stTable"] table {table-layout:fixed;width:100%}}
+        [data-testid="stTable"] td, [data-testid="stTable"] th {overflow-wrap:anywhere}
         </style>""",
         unsafe_allow_html=True,
     )
