@@ -313,9 +313,8 @@ def _incremental_steps(con, previous, inputs, street, checksums, report):
         for sf in to_load:
             report.police_rows += police_uk.load(con, sf)
             report.files_read += 1
-        report.messages.append(
-            f"Read {len(to_load)} new or changed police.uk file(s); removed {len(stale) - len(to_load) if len(stale) > len(to_load) else 0}."
-        )
+        removed = [rel for rel in stale if rel not in new_police]
+        report.messages.append(f"Read {len(to_load)} new or changed police.uk file(s); removed {len(removed)}.")
 
     return [
         ("police.uk", police_step),

@@ -527,6 +527,24 @@ def police_series(
     ]
 
 
+BY_AREA_COLUMNS = [
+    "area_code",
+    "area_name",
+    "approximate",
+    "population",
+    "count",
+    "count_label",
+    "suppressed",
+    "rate",
+    "lower",
+    "upper",
+    "comparison",
+    "county_rate",
+    "period_label",
+    "unit",
+]
+
+
 def police_by_area(
     con: Con, ind: Indicator | str, area_type: str, start: str | None = None, end: str | None = None
 ) -> pd.DataFrame:
@@ -542,24 +560,7 @@ def police_by_area(
         raise ValueError(f"{ind.id!r} is not shown for {area_type!r} areas")
     start, end = _default_period(con, start, end)
     if queries.missing_months(con, COUNTY, start, end):
-        return pd.DataFrame(
-            columns=[
-                "area_code",
-                "area_name",
-                "approximate",
-                "population",
-                "count",
-                "count_label",
-                "suppressed",
-                "rate",
-                "lower",
-                "upper",
-                "comparison",
-                "county_rate",
-                "period_label",
-                "unit",
-            ]
-        )
+        return pd.DataFrame(columns=BY_AREA_COLUMNS)
     sensitive = ind.sensitive or _measure_sensitive(con, ind.measure)
     df = queries.counts_by_area_type(con, area_type, ind.measure, start, end)
     df = _rate_columns(df.assign(population=df["population"].astype(float)), sensitive, ind.per or 1000)
@@ -571,24 +572,7 @@ def police_by_area(
     df["county_rate"] = county["rate"]
     df["period_label"] = period_label(start, end)
     df["unit"] = ind.unit
-    return df[
-        [
-            "area_code",
-            "area_name",
-            "approximate",
-            "population",
-            "count",
-            "count_label",
-            "suppressed",
-            "rate",
-            "lower",
-            "upper",
-            "comparison",
-            "county_rate",
-            "period_label",
-            "unit",
-        ]
-    ]
+    return df[BY_AREA_COLUMNS]
 
 
 _COMPARATOR_ROLES = {

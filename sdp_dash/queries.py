@@ -158,7 +158,8 @@ def _measure_types(con: Con, measure: str) -> list[str]:
 
 
 def counts_by_measure(con: Con, code: str, start: str, end: str, kind: str = "key") -> pd.DataFrame:
-    """Count per measure for an area and months (kind 'key' = the key measures, 'type' = each category)."""
+    """Count per measure for an area and months (kind 'key': the key measures, 'type': the single
+    categories, 'all': both)."""
     return con.execute(
         """WITH c AS (
                 SELECT c.crime_type, sum(c.n) AS n FROM crime_counts c
@@ -167,10 +168,9 @@ def counts_by_measure(con: Con, code: str, start: str, end: str, kind: str = "ke
             SELECT ms.measure_id, any_value(ms.label) AS label, coalesce(sum(c.n), 0)::BIGINT AS count,
                    bool_or(ms.sensitive) AS sensitive
             FROM measures ms LEFT JOIN c ON c.crime_type = ms.crime_type
-            WHERE ? = 'all' OR ms.kind = ? OR (? = 'type' AND ms.kind = 'key' AND len(ms.measure_id) > 0
-                                                AND ms.measure_id IN (SELECT measure_id FROM measures GROUP BY 1 HAVING count(*) = 1))
+            WHERE ? = 'all' OR ms.kind = ?
             GROUP BY ms.measure_id ORDER BY min(ms.rowid)""",
-        [code, month_date(start), month_date(end), kind, kind, kind],
+        [code, month_date(start), month_date(end), kind, kind],
     ).fetchdf()
 
 
@@ -182,9 +182,7 @@ def counts_by_type(con: Con, code: str, start: str, end: str) -> pd.DataFrame:
                 JOIN area_lsoa m ON m.lsoa21_code = c.lsoa21_code AND m.area_code = ?
                 WHERE c.month BETWEEN ?::DATE AND ?::DATE GROUP BY 1)
             SELECT t.crime_type, coalesce(c.n, 0)::BIGINT AS count, t.sensitive
-            FROM (SELECT crime_type, bool_or(sensitive) AS sensitive FROM measures
-                  WHERE kind = 'type' OR measure_id IN (SELECT measure_id FROM measures GROUP BY 1 HAVING count(*) = 1)
-                  GROUP BY 1) t
+            FROM (SELECT crime_type, bool_or(sensitive) AS sensitive FROM measures GROUP BY 1) t
             LEFT JOIN c USING (crime_type) ORDER BY count DESC, crime_type""",
         [code, month_date(start), month_date(end)],
     ).fetchdf()
