@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-
 import streamlit as st
 
-from sdp_dash import ui
+from sdp_dash import indicators, ui
 
-st.set_page_config(page_title="Safe Durham dashboard", page_icon=":material/shield:", layout="wide")
-
-
-def _priority(priority_id: str, title: str, url_path: str) -> st.Page:
-    def render() -> None:
-        importlib.import_module("pages.priority").render(priority_id)
-
-    render.__name__ = f"priority_{priority_id}"
-    return st.Page(render, title=title, url_path=url_path)
-
+st.set_page_config(page_title="Safe Durham dashboard", page_icon="🛡️", layout="wide")
 
 pages = {
     "Dashboard": [
@@ -25,13 +14,9 @@ pages = {
         st.Page("pages/explore.py", title="Explore an area", url_path="explore", icon=":material/map:"),
         st.Page("pages/compare.py", title="Compare areas", url_path="compare", icon=":material/compare_arrows:"),
     ],
+    # One page per strategic priority, in the plan's order, from data/indicators.toml.
     "Partnership priorities": [
-        _priority("being_safe", "Being safe and feeling safe", "being-safe"),
-        _priority("victims", "Victims and vulnerable people", "victims"),
-        _priority("prevent", "Prevent", "prevent"),
-        _priority("reoffending", "Reducing reoffending", "reoffending"),
-        _priority("alcohol_drugs", "Alcohol and substance misuse", "alcohol-and-drugs"),
-        _priority("cyber", "Cyber-enabled crime", "cyber-crime"),
+        st.Page(f"pages/{p.url_path}.py", title=p.menu_title, url_path=p.url_path) for p in indicators.priorities()
     ],
     "About": [st.Page("pages/about.py", title="About the data", url_path="about", icon=":material/info:")],
 }

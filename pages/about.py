@@ -73,6 +73,9 @@ st.markdown(
   and our confidence for each division are listed below.
 - The **12 Local Networks** that replaced the Area Action Partnerships in April 2025 are not available yet: their
   lists of divisions were not published in a form we could use.
+- **Boundaries** are the Office for National Statistics' generalised clipped boundaries (2021 small areas and neighbourhoods; division boundaries from their own ONS files). The **background map**
+  under them is CARTO's Positron style drawn from OpenStreetMap data (© CARTO, © OpenStreetMap contributors);
+  your browser fetches it from CARTO. If it cannot load, the areas, their colours and the tables still show.
 """
 )
 ev = ui.q("aap_evidence")

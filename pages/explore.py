@@ -68,6 +68,7 @@ selection = ui.chart_card(
         f"Map of County Durham's {len(by_area)} {LEVELS[level].lower()}, shaded by {label.lower()} per 1,000 residents in "
         f"{state.period}; darker is higher. Highest: {highest['area_name']} ({highest['rate']:,.1f}); "
         f"lowest: {lowest['area_name']} ({lowest['rate']:,.1f}). The table below lists every area."
+        + (f" {state.area_name} is outlined in orange." if state.area_code in set(by_area["area_code"]) else "")
     ),
     about=ui.police_about(
         state, f"{label} per 1,000 usual residents (Census 2021) in each area, with 95% intervals.", ui.CAVEATS + point_caveats

@@ -3,6 +3,10 @@
 Adding an indicator is a catalogue entry, not page code: ``render`` draws every indicator of the
 priority by its kind (police.uk, published table or plan figure), then "since the plan", what is
 not measured locally and where to get help.
+
+Each priority also has a two-line file ``pages/<url_path>.py`` that calls ``render_path``.  The
+files exist because Streamlit routes a server process's very first request through the legacy
+``pages/`` folder scan: a page that is only a callable in ``app.py`` is "not found" there.
 """
 
 from __future__ import annotations
@@ -114,6 +118,11 @@ def _unit_words(unit: str) -> str:
 
 def render(priority_id: str) -> None:
     ui.run_page(lambda: _render(priority_id))
+
+
+def render_path(url_path: str) -> None:
+    """Draw the priority whose page address is ``url_path`` (the calling file's name)."""
+    render(indicators.priority_by_path(url_path).id)
 
 
 def _render(priority_id: str) -> None:

@@ -140,12 +140,45 @@ def _palette(k: int) -> list[str]:
     return [SEQUENTIAL[i] for i in idx]
 
 
-def _view(geo: pd.DataFrame) -> pdk.ViewState:
-    lon = float(geo["label_lon"].mean()) if len(geo) else -1.75
-    lat = float(geo["label_lat"].mean()) if len(geo) else 54.68
-    span = max(float(geo["label_lon"].max() - geo["label_lon"].min()), 0.02) if len(geo) > 1 else 0.05
-    zoom = float(np.clip(np.log2(360 / span) - 1.6, 8, 14))
-    return pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom, pitch=0)
+# deck.gl draws the world 512 px wide at zoom 0; the view is fitted to a map about this big.
+_FIT_WIDTH_PX, _FIT_HEIGHT_PX = 640, 440
+
+
+def _coords(geometry: dict) -> np.ndarray:
+    """Every (lon, lat) vertex of a GeoJSON Polygon or MultiPolygon."""
+    rings = geometry["coordinates"] if geometry["type"] == "Polygon" else [r for poly in geometry["coordinates"] for r in poly]
+    return np.concatenate([np.asarray(r, dtype=float)[:, :2] for r in rings])
+
+
+def _view(geometries: list[dict]) -> pdk.ViewState:
+    """Centre on the areas' bounding box, zoomed so it fits the map with a little margin."""
+    if not geometries:
+        return pdk.ViewState(longitude=-1.75, latitude=54.68, zoom=8.3, pitch=0)
+    pts = np.concatenate([_coords(g) for g in geometries])
+    (west, south), (east, north) = pts.min(axis=0), pts.max(axis=0)
+    merc = np.log(np.tan(np.pi / 4 + np.radians([south, north]) / 2))
+    zoom_x = np.log2(_FIT_WIDTH_PX * 360 / (512 * max(east - west, 1e-4)))
+    zoom_y = np.log2(_FIT_HEIGHT_PX * 2 * np.pi / (512 * max(merc[1] - merc[0], 1e-6)))
+    zoom = float(np.clip(min(zoom_x, zoom_y) - 0.2, 6, 15))
+    return pdk.ViewState(longitude=float(west + east) / 2, latitude=float(south + north) / 2, zoom=round(zoom, 2), pitch=0)
+
+
+# Outline widths in screen pixels.  pydeck turns every plain string argument into a JavaScript
+# expression, so constant strings such as unit names must be quoted: PIXELS is the literal "pixels".
+_THIN, _WIDE = 1, 4
+PIXELS = "'pixels'"
+
+
+def _areas_layer(features: list[dict], layer_id: str, **style) -> pdk.Layer:
+    return pdk.Layer(
+        "GeoJsonLayer",
+        data={"type": "FeatureCollection", "features": features},
+        id=layer_id,
+        stroked=True,
+        filled=True,
+        line_width_units=PIXELS,
+        **style,
+    )
 
 
 def choropleth(
@@ -175,33 +208,29 @@ def choropleth(
                     "rate": f"{row['rate']:,.1f}",
                     "interval": f"{row['lower']:,.1f} to {row['upper']:,.1f}",
                     "fill": fill,
-                    "line": [255, 191, 71, 255] if row["area_code"] == selected else [61, 61, 61, 200],
-                    "width": 4 if row["area_code"] == selected else 1,
+                    "line": _hex_rgb(ORANGE) + [255] if row["area_code"] == selected else [61, 61, 61, 200],
+                    "width": _WIDE if row["area_code"] == selected else _THIN,
                 },
             }
         )
     layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            data={"type": "FeatureCollection", "features": features},
-            id="areas",
+        _areas_layer(
+            features,
+            "areas",
             pickable=True,
-            stroked=True,
-            filled=True,
             get_fill_color="properties.fill",
             get_line_color="properties.line",
             get_line_width="properties.width",
-            line_width_units="pixels",
             auto_highlight=True,
             highlight_color=[244, 106, 37, 160],
         )
     ]
     if points is not None and len(points):
         layers.append(points_layer(points))
-    focus = data[data["area_code"] == selected] if selected else data
+    focus = [f["geometry"] for f in features if f["properties"]["area_code"] == selected]
     return pdk.Deck(
         layers=layers,
-        initial_view_state=_view(focus if len(focus) else data),
+        initial_view_state=_view(focus or [f["geometry"] for f in features]),
         map_style=None,
         tooltip={
             "html": "<b>{name}</b><br/>Count: {count}<br/>" + rate_label + ": {rate}<br/>95% interval: {interval}",
@@ -224,7 +253,7 @@ def points_layer(points: pd.DataFrame) -> pdk.Layer:
         id="points",
         get_position=["longitude", "latitude"],
         get_radius="n",
-        radius_units="pixels",
+        radius_units=PIXELS,
         radius_scale=1,
         radius_min_pixels=3,
         radius_max_pixels=14,
@@ -240,18 +269,15 @@ def outline(geo: pd.DataFrame, *, points: pd.DataFrame | None = None) -> pdk.Dec
     """One area's outline (used for the profile's small map), with optional anonymised points."""
     features = [{"type": "Feature", "geometry": json.loads(g), "properties": {"name": ""}} for g in geo["geojson"]]
     layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            data={"type": "FeatureCollection", "features": features},
-            id="outline",
-            stroked=True,
-            filled=True,
-            get_fill_color=[222, 235, 247, 160],
-            get_line_color=[18, 67, 109, 255],
-            get_line_width=3,
-            line_width_units="pixels",
+        _areas_layer(
+            features, "outline", get_fill_color=[222, 235, 247, 160], get_line_color=[18, 67, 109, 255], get_line_width=_WIDE
         )
     ]
     if points is not None and len(points):
         layers.append(points_layer(points))
-    return pdk.Deck(layers=layers, initial_view_state=_view(geo), map_style=None, tooltip={"html": "<b>{name}</b><br/>{count}"})
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=_view([f["geometry"] for f in features]),
+        map_style=None,
+        tooltip={"html": "<b>{name}</b><br/>{count}"},
+    )

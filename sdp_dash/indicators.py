@@ -111,6 +111,7 @@ class Priority:
     id: str
     order: int
     title: str
+    menu_title: str
     url_path: str
     summary: str
     work_areas: tuple[WorkArea, ...]
@@ -220,7 +221,7 @@ def _work_area(text: str, where: str) -> WorkArea:
 
 def _priority(raw: dict) -> Priority:
     where = f"priority {raw.get('id', '?')!r}"
-    for key in ("id", "order", "title", "url_path", "summary", "work_areas", "not_measured_locally"):
+    for key in ("id", "order", "title", "menu_title", "url_path", "summary", "work_areas", "not_measured_locally"):
         if not raw.get(key):
             raise CatalogueError(f"{where}: missing {key!r}")
     if raw["id"] not in PRIORITY_IDS:
@@ -236,6 +237,7 @@ def _priority(raw: dict) -> Priority:
         id=raw["id"],
         order=int(raw["order"]),
         title=raw["title"],
+        menu_title=raw["menu_title"],
         url_path=raw["url_path"],
         summary=raw["summary"],
         work_areas=tuple(_work_area(w, where) for w in raw["work_areas"]),

@@ -56,6 +56,18 @@ def test_six_priorities_each_with_indicators_work_areas_and_plain_statements():
         ind.indicators_for("no_such_priority")
 
 
+def test_every_priority_has_its_page_file_and_every_page_file_a_priority():
+    """app.py registers pages/<url_path>.py for each priority; a stray or missing file would be a broken link."""
+    from sdp_dash.settings import PROJECT_ROOT
+
+    paths = {p.url_path for p in ind.priorities()}
+    fixed = {"overview", "explore", "compare", "about", "priority"}
+    files = {f.stem for f in (PROJECT_ROOT / "pages").glob("*.py")}
+    assert files - fixed == paths
+    for path in paths:
+        assert "priority.render_path(Path(__file__).stem)" in (PROJECT_ROOT / "pages" / f"{path}.py").read_text()
+
+
 def test_every_indicator_has_definition_unit_polarity_sources():
     for i in CAT.indicators:
         assert len(i.definition) > 30, i.id

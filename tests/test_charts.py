@@ -1,0 +1,50 @@
+"""Map decks as the browser receives them (pydeck JSON), without a browser."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from sdp_dash import charts
+
+SQUARE = {"type": "Polygon", "coordinates": [[[-2.0, 54.5], [-1.5, 54.5], [-1.5, 54.8], [-2.0, 54.8], [-2.0, 54.5]]]}
+SMALL = {"type": "MultiPolygon", "coordinates": [[[[-1.60, 54.70], [-1.58, 54.70], [-1.58, 54.71], [-1.60, 54.70]]]]}
+
+
+def _deck(selected: str | None = None) -> dict:
+    geo = pd.DataFrame({"area_code": ["A", "B"], "geojson": [json.dumps(SQUARE), json.dumps(SMALL)]})
+    rates = pd.DataFrame(
+        {
+            "area_code": ["A", "B"],
+            "area_name": ["Big", "Small"],
+            "count": [10, 3],
+            "rate": [1.0, 9.0],
+            "lower": [0.5, 2.0],
+            "upper": [2.0, 20.0],
+        }
+    )
+    deck = charts.choropleth(rates, geo, edges=[0.0, 5.0, 10.0], rate_label="Rate", selected=selected)
+    return json.loads(deck.to_json())
+
+
+def test_unit_names_reach_deckgl_as_strings_not_expressions():
+    layer = _deck()["layers"][0]
+    assert layer["lineWidthUnits"] == "pixels"
+    assert layer["getLineWidth"] == "@@=properties.width"  # a per-feature accessor is an expression
+
+
+def test_view_fits_all_areas_or_the_selected_one():
+    whole = _deck()["initialViewState"]
+    assert -2.0 < whole["longitude"] < -1.5 and 54.5 < whole["latitude"] < 54.8
+    assert 6 <= whole["zoom"] <= 15
+    small = _deck(selected="B")["initialViewState"]
+    assert small["zoom"] > whole["zoom"] + 3
+    assert abs(small["longitude"] - -1.59) < 0.01
+
+
+def test_selected_area_is_outlined_more_heavily_and_tooltips_carry_figures():
+    feats = {f["properties"]["area_code"]: f["properties"] for f in _deck(selected="B")["layers"][0]["data"]["features"]}
+    assert feats["B"]["width"] > feats["A"]["width"]
+    assert feats["B"]["rate"] == "9.0" and feats["B"]["interval"] == "2.0 to 20.0"
+    assert feats["A"]["fill"] != feats["B"]["fill"]
