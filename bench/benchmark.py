@@ -1,5 +1,6 @@
-"""Benchmark: build time from the mirror, no-change rebuild, warehouse size (and, when the app
-is present, page timings).  Not a test: run `make bench` and commit bench/RESULTS.md.
+"""Benchmark: build time from the mirror, no-change rebuild, warehouse size and page timings
+(bench/pages.py: first load, warm rerun and memory of every page, through the real server).
+Not a test: run `make bench` and commit bench/RESULTS.md.
 
     SDP_MIRROR=../shared/open-data .venv/bin/python bench/benchmark.py [--repeat 3]
 """
@@ -61,7 +62,7 @@ def bench_build(root: Path, repeat: int) -> list[tuple[str, str, str]]:
     ]
 
 
-def write_results(sections: dict[str, list[tuple[str, str, str]]]) -> None:
+def write_results(sections: dict[str, list[tuple[str, str, str]] | str]) -> None:
     lines = [
         "# Benchmark results",
         "",
@@ -73,6 +74,9 @@ def write_results(sections: dict[str, list[tuple[str, str, str]]]) -> None:
     ]
     existing = RESULTS.read_text() if RESULTS.exists() else ""
     for title, rows in sections.items():
+        if isinstance(rows, str):  # a section written in full by its script (bench/pages.py)
+            lines += [f"## {title}", "", rows.strip(), ""]
+            continue
         lines += [f"## {title}", "", "| measure | result | command |", "|---|---|---|"]
         lines += [f"| {m} | {r} | `{c}` |" for m, r, c in rows]
         lines.append("")
