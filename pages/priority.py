@@ -208,6 +208,12 @@ def _police(ind: indicators.Indicator, state: ui.ViewState) -> None:
         _police_trend(ind, state, caveats)
     with right:
         _police_comparators(ind, state, comp, caveats)
+    st.page_link(
+        "pages/explore.py",
+        label=f"Map of {_lower_first(ind.title)} by area",
+        query_params=state.params(measure=ind.measure),
+        icon=":material/map:",
+    )
 
 
 def _police_trend(ind: indicators.Indicator, state: ui.ViewState, caveats) -> None:

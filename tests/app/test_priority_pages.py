@@ -71,6 +71,10 @@ def check(at: AppTest, priority_id: str) -> None:
         assert ind.title in text, f"{ind.id} missing from {priority_id}"
     assert "What is not measured locally" in text
     assert not at.get("arrow_data_frame"), "tables are st.table, not st.dataframe"
+    map_links = [link.proto.query_string for link in at.get("page_link") if link.proto.page == "explore"]
+    for ind in indicators.indicators_for(priority_id):
+        if ind.kind == "police_uk":
+            assert any(f"measure={ind.measure}" in q for q in map_links), f"{ind.id} links to its map"
 
 
 @pytest.mark.parametrize(("priority_id", "url_path"), PRIORITIES)
