@@ -3,8 +3,10 @@
 It mirrors the layout of the open-data mirror (``data/sources.toml`` paths) with a made-up
 world: County Durham has 6 LSOAs in 3 MSOAs, 2 divisions of each set and 2 area boards;
 Darlington has 2 LSOAs; Hartlepool (Cleveland) and Gateshead (Northumbria) one each.  The
-police.uk files cover 2024-01..2024-02 and 2025-01..2025-03 (so 2024-03..2024-12 is a gap),
-mixing gzipped and plain files and CRLF and LF line ends, like the real ones.
+police.uk files cover 2024-01..2024-02 and 2025-01..2025-03 (so 2024-03..2024-12 is a gap), or
+2025-01..2025-12 for the shared test warehouse (``SESSION_MONTHS``), mixing gzipped and plain files
+and CRLF and LF line ends, like the real ones.  The published indicator tables hold rows for every
+indicator of the catalogue (see "Published indicator tables" below).
 
 Nothing here is copied from the real files: every value is generated.
 """
@@ -15,12 +17,15 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyproj import Transformer
 
+from . import indicators
 from .manifest import load as load_manifest
+from .sources.indicators import slug
 from .sources.police_uk import CRIME_TYPES, HEADER
 
 _TO_OSGB = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
@@ -60,7 +65,8 @@ MSOAS = (
 # Divisions by LSOA grid columns: 2013 set splits 0-2 | 3-5, 2025 set splits 0-1 | 2-5.
 DIVISIONS_2013 = (("E05090001", "Alpha and Beta", (0, 3)), ("E05090002", "Delta", (3, 6)))
 DIVISIONS_2025 = (("E05190001", "Alpha", (0, 2)), ("E05190002", "Beta, Gamma & Delta", (2, 6)))
-AAPS = {"E05090001": "Alpha AAP", "E05090002": "Delta Partnership"}
+# "Durham AAP" is also a real board's name, so links such as ?area=AAP-durham-aap work on both warehouses.
+AAPS = {"E05090001": "Alpha AAP", "E05090002": "Durham AAP"}
 LAS = {
     "E06000047": ("County Durham", "E22000365", "County Durham", "E23000008", "Durham"),
     "E06000005": ("Darlington", "E22000072", "Darlington", "E23000008", "Durham"),
@@ -74,6 +80,9 @@ FORCE_LSOAS = {
     "northumbria": [x for x in LSOAS if x.lad == "E08000037"],
 }
 MONTHS = ("2024-01", "2024-02", "2025-01", "2025-02", "2025-03")
+# The shared test warehouse (tests/conftest.py) has the mirror's shape instead: two 2024 months, a gap, then
+# all of 2025, so the latest 12 months are complete and links ending 2025-12 open on both warehouses.
+SESSION_MONTHS = ("2024-01", "2024-02", *(f"2025-{m:02d}" for m in range(1, 13)))
 AGE_GROUPS = (
     "Aged 15 years and under",
     "Aged 16 to 24 years",
@@ -95,9 +104,17 @@ def centre(lsoa: FakeLsoa) -> tuple[float, float]:
     return ORIGIN[0] + (lsoa.col + 0.5) * SIZE, ORIGIN[1] + (lsoa.row + 0.5) * SIZE
 
 
+# One quiet LSOA where the sensitive crime types are rare (one every four months), so that a year
+# there has 1 to 4 of them and the "fewer than 5" suppression has something to hide.
+QUIET_LSOA = "E01090002"
+RARE_TYPES = ("Robbery", "Violence and sexual offences")
+
+
 def street_count(lsoa: FakeLsoa, crime_type: str, month: str) -> int:
     """How many rows of a type a fixture LSOA has in a month (deterministic)."""
     i = CRIME_TYPES.index(crime_type)
+    if lsoa.code == QUIET_LSOA and crime_type in RARE_TYPES:
+        return int(int(month[-2:]) % 4 == 1)
     return (int(lsoa.code[-2:]) + i + int(month[-2:]) + int(month[:4])) % 4
 
 
@@ -254,7 +271,8 @@ def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
         paths["la_names"],
         csv_text(
             ["LADCD", "LADNM", "LADCD_ACTIVE", "RGNCD", "RGNNM"],
-            [[c, v[0], c, "E12000001", "North East"] for c, v in LAS.items()],
+            # Every North East authority (the published tables name them all), not only those with LSOAs here.
+            [[c, n, c, *NORTH_EAST] for c, n in {**{c: v[0] for c, v in LAS.items()}, **NORTH_EAST_NAMES}.items()],
         ),
     )
     write(
@@ -341,9 +359,10 @@ def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
         ),
     )
 
+    series = _catalogue_series()
     for src in load_manifest().sources:
         if src.format:
-            write(paths[src.id], _indicator_text(src))
+            write(paths[src.id], _indicator_text(src, series[src.id]))
 
     for force in FORCE_NAMES:
         for month in months:
@@ -355,30 +374,217 @@ def _decile(rank: int) -> int:
     return min(10, rank * 10 // 32844 + 1)
 
 
-def _indicator_text(src) -> str:
+# --- Published indicator tables -------------------------------------------------------------------
+#
+# Every indicator table is written from the catalogue (data/indicators.toml) and the manifest
+# (data/sources.toml): for each published indicator, rows for each of its ``indicator_ids`` (in an
+# official source it lists) and ``pointer_ids`` (in a press or secondary source it lists), for the
+# geographies it names, over a few periods of its period type, in the unit style of the real tables.
+# The ONS tables whose indicator name is fixed by the manifest get their own shape.  Values are made up.
+
+# The North East authorities (ONS names), for the tables that set County Durham beside them.
+NORTH_EAST_NAMES = {
+    "E06000001": "Hartlepool",
+    "E06000002": "Middlesbrough",
+    "E06000003": "Redcar and Cleveland",
+    "E06000004": "Stockton-on-Tees",
+    "E06000005": "Darlington",
+    "E06000047": "County Durham",
+    "E06000057": "Northumberland",
+    "E08000021": "Newcastle upon Tyne",
+    "E08000022": "North Tyneside",
+    "E08000023": "South Tyneside",
+    "E08000024": "Sunderland",
+    "E08000037": "Gateshead",
+}
+NORTH_EAST = ("E12000001", "North East")
+NATIONAL = {"E92000001": "England", "K04000001": "England and Wales", "K03000001": "Great Britain"}
+FIRE_SERVICE_AREA = "County Durham and Darlington Fire and Rescue Service area"
+ALL_FORCES = "All forces (England and Wales)"
+NATIONAL_AVERAGE = "_national_average"  # a series id ending so is the national row of the series before it
+PERIODS_PER_SERIES = 3
+FIRST_YEAR = 2016
+
+
+def _unslug(series_id: str) -> str:
+    """Text whose slug is ``series_id`` (the adapters make the indicator id by slugging the name)."""
+    text = series_id.replace("_", " ")
+    return text[0].upper() + text[1:]
+
+
+def _number(*key, lo: float, hi: float, digits: int = 0) -> float:
+    """A made-up value in [lo, hi], the same for the same key on every run."""
+    frac = zlib.crc32("|".join(map(str, key)).encode()) / 0xFFFFFFFF
+    value = round(lo + (hi - lo) * frac, digits)
+    return int(value) if digits == 0 else value
+
+
+def _national(ind) -> tuple[str, str]:
+    """The country an indicator's national rows are for, as its catalogue text names it."""
+    text = " ".join([ind.title, ind.definition, *ind.method_notes])
+    for code in ("K03000001", "K04000001"):
+        if NATIONAL[code] in text:
+            return code, NATIONAL[code]
+    return "E92000001", "England"
+
+
+def _force_names() -> dict[str, str]:
+    """Police force area codes and the names the ONS tables use for them ('Durham', 'Cleveland', ...)."""
+    return {f.pfa_code: f.name.split()[0] for f in load_manifest().forces}
+
+
+def _areas(ind, geographies) -> list[tuple[str, str]]:
+    """(code, name) of every area of the given geographies, County Durham first."""
+    out = []
+    for geo in geographies:
+        if geo == "county":
+            out.append((COUNTY, NORTH_EAST_NAMES[COUNTY]))
+        elif geo == "la":
+            out += [(c, n) for c, n in NORTH_EAST_NAMES.items() if c != COUNTY]
+        elif geo == "region":
+            out.append(NORTH_EAST)
+        elif geo == "country":
+            out.append(_national(ind))
+        elif geo == "force":
+            out += [(c, f"{n} (police force area)") for c, n in _force_names().items()]
+        elif geo == "all_forces":
+            out.append(("", ALL_FORCES))
+        elif geo == "fire_service_area":
+            out.append(("", FIRE_SERVICE_AREA))
+    return out
+
+
+def _period(period_type: str, year: int) -> str:
+    """A period label in the style the publishers use for the type."""
+    if period_type == "financial_year":
+        return f"{year}/{(year + 1) % 100:02d}"
+    if period_type == "3_year_pooled":
+        return f"{year - 2}-{year}"
+    if period_type == "as_published":
+        return f"year ending Mar {year}"
+    return str(year)
+
+
+def _table_unit(ind) -> str:
+    """The unit as the published tables write it: '%', '% change', 'count of crimes', or the rate."""
+    unit = ind.unit
+    if unit.startswith("%"):
+        return "% change" if "change" in unit else "%"
+    if "per " in unit or unit.startswith("million"):
+        return unit
+    return f"count of {unit}"
+
+
+def _value(series_id: str, unit: str, code: str, period: str) -> float:
+    level = "national" if code in NATIONAL or code == "" else ("region" if code == NORTH_EAST[0] else "local")
+    key = (series_id, code, period)
+    if unit == "% change":
+        return _number(*key, lo=-60, hi=-5)
+    if unit.startswith("%"):
+        return _number(*key, lo=10, hi=70, digits=1)
+    if unit.startswith("million"):
+        return _number(*key, lo=1, hi=5, digits=1)
+    if "per 100,000" in unit:
+        return _number(*key, lo=20, hi=700, digits=1)
+    if "per " in unit:
+        return _number(*key, lo=1, hi=9, digits=2)
+    return {"national": _number(*key, lo=200, hi=9000), "region": _number(*key, lo=150, hi=900)}.get(
+        level, _number(*key, lo=10, hi=900)
+    )
+
+
+@dataclass(frozen=True)
+class _Series:
+    """One published series (an indicator_id or pointer_id of the catalogue) and where it goes."""
+
+    series_id: str
+    ind: indicators.Indicator
+    slot: int  # successive series of one indicator cover successive periods
+    geographies: tuple[str, ...]
+
+
+def _catalogue_series() -> dict[str, list[_Series]]:
+    """The series each indicator table must hold, by source id, from the catalogue and the manifest."""
+    if set(NORTH_EAST_NAMES) != set(indicators.NORTH_EAST_LAS):
+        raise ValueError("fixtures.NORTH_EAST_NAMES and indicators.NORTH_EAST_LAS disagree")
+    sources = {s.id: s for s in load_manifest().sources if s.format}
+    named = {slug(s.extra["indicator"]) for s in sources.values() if "indicator" in s.extra}  # fixed by the manifest
+    out: dict[str, list[_Series]] = {s: [] for s in sources}
+    for ind in indicators.catalogue().indicators:
+        for ids, official in ((ind.indicator_ids, True), (ind.pointer_ids, False)):
+            ids = [i for i in ids if i not in named]
+            if not ids:
+                continue
+            home = [
+                s
+                for s in ind.sources
+                if s in sources
+                and sources[s].format in ("fingertips", "transcribed")
+                and (sources[s].quality == "official") == official
+            ]
+            if not home:
+                raise ValueError(f"{ind.id}: no {'official' if official else 'press or secondary'} table among its sources")
+            primary = [i for i in ids if not i.endswith(NATIONAL_AVERAGE)]
+            for series_id in ids:
+                if slug(_unslug(series_id)) != series_id:
+                    raise ValueError(f"{ind.id}: {series_id!r} is not an indicator id the adapters can make")
+                if series_id.endswith(NATIONAL_AVERAGE):
+                    partner = series_id.removesuffix(NATIONAL_AVERAGE)
+                    slot, geos = (primary.index(partner) if partner in primary else 0), ("country",)
+                elif series_id + NATIONAL_AVERAGE in ids:
+                    slot, geos = primary.index(series_id), tuple(g for g in ind.geographies if g != "country")
+                else:
+                    slot, geos = primary.index(series_id), ind.geographies
+                out[home[0]].append(_Series(series_id, ind, slot, geos))
+    return out
+
+
+def _series_rows(series: _Series) -> list[tuple[str, str, str, float, str]]:
+    """(area_code, area_name, period, value, unit) rows of one series."""
+    ind, unit = series.ind, _table_unit(series.ind)
+    rows = []
+    for k in range(PERIODS_PER_SERIES):
+        period = _period(ind.period_type, FIRST_YEAR + PERIODS_PER_SERIES * series.slot + k)
+        for code, name in _areas(ind, series.geographies):
+            rows.append((code, name, period, _value(series.series_id, unit, code, period), unit))
+    return rows
+
+
+def _indicator_text(src, series: list[_Series] | None = None) -> str:
+    if series is None:
+        series = _catalogue_series()[src.id]
     if src.format == "fingertips":
         header = ["area_code", "area_name", "period", "value", "indicator", "measure", "unit", "significance"]
-        rows = [
-            [c, n, p, v, "Fixture indicator " + src.id, "Age standardised rate per 100,000", "Persons", "Similar"]
-            for c, n in (("E06000047", "County Durham"), ("E92000001", "England"))
-            for p, v in (("2016", 50.5), ("2017", 52.1))
-        ]
+        rows = []
+        for s in series:
+            measure = f"Age standardised rate per {s.ind.per or 100000:,}"
+            for code, name, period, value, _unit in _series_rows(s):
+                significance = "Not compared" if code in NATIONAL else ("Similar", "Worse", "Better")[int(value) % 3]
+                rows.append([code, name, period, value, _unslug(s.series_id), measure, "Persons", significance])
         return csv_text(header, rows)
-    if src.format == "ons_wide_years":
-        return csv_text(
-            ["code", "name", "2020", "2019"], [["E92000001", "ENGLAND", 4000, 3900], ["E06000047", "County Durham", 70, 50]]
-        )
-    if src.format == "ons_3yr_by_name":
-        names = ["Durham", "Cleveland", "Northumbria"] if "pfa" in src.id else ["County Durham", "Darlington"]
-        return csv_text(["", "year"] + names, [[0, 2017] + [60, 10, 30][: len(names)], [1, 2018] + [66, 12, 33][: len(names)]])
+    if src.format in ("ons_wide_years", "ons_3yr_by_name"):
+        return _ons_text(src)
     if src.format == "transcribed":
         header = ["indicator", "area_code", "area_name", "period", "value", "unit", "source_title", "source_url"]
-        return csv_text(
-            header,
+        rows = [
             [
+                _unslug(s.series_id),
+                code,
+                name,
+                period,
+                value,
+                unit,
+                f"Fixture page: {s.ind.title}",
+                f"https://example.org/fixtures/{src.id}",
+            ]
+            for s in series
+            for code, name, period, value, unit in _series_rows(s)
+        ]
+        if not rows:  # a table no indicator uses: one row, so the file is still read
+            rows = [
                 [
                     f"Fixture figure from {src.id}",
-                    "E06000047",
+                    COUNTY,
                     "County Durham",
                     "2020/21",
                     12.5,
@@ -386,6 +592,40 @@ def _indicator_text(src) -> str:
                     "Fixture page",
                     "https://example.org/fixture",
                 ]
-            ],
-        )
+            ]
+        return csv_text(header, rows)
     raise ValueError(src.format)
+
+
+def _ons_indicator(src):
+    """The catalogue indicator that shows an ONS table (its series id is fixed by the manifest)."""
+    series_id = slug(src.extra["indicator"])
+    for ind in indicators.catalogue().indicators:
+        if series_id in ind.indicator_ids:
+            return ind
+    raise ValueError(f"{src.id}: no catalogue indicator shows {series_id!r}")
+
+
+def _ons_text(src) -> str:
+    ind, series_id = _ons_indicator(src), slug(src.extra["indicator"])
+    years = [FIRST_YEAR + k for k in range(PERIODS_PER_SERIES)]
+    if src.format == "ons_wide_years":
+        # One row per area, one column per registration year (latest first), national and regional names in capitals.
+        rows = []
+        for code, name in _areas(ind, ind.geographies):
+            shown = name.upper() if code in NATIONAL or code == NORTH_EAST[0] else name
+            rows.append([code, shown] + [_value(series_id, "count", code, str(y)) for y in reversed(years)])
+        return csv_text(["code", "name"] + [str(y) for y in reversed(years)], rows)
+    # ons_3yr_by_name: one column per area name, one row per end year; police force areas by short name,
+    # with the unnamed index column the force table has.
+    if "police force" in src.extra["indicator"].lower():
+        names = _force_names()
+        header, index = ["", "year", *names.values()], True
+    else:
+        names = dict(_areas(ind, [g for g in ind.geographies if g in ("county", "la")]))
+        header, index = ["year", *names.values()], False
+    rows = []
+    for i, y in enumerate(years):
+        values = [_number(src.id, code, y, lo=5, hi=120) for code in names]
+        rows.append(([i] if index else []) + [y, *values])
+    return csv_text(header, rows)

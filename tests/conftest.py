@@ -2,7 +2,8 @@
 
 ``warehouse``: a built warehouse for the whole session.  It is built from the open-data mirror
 when ``SDP_MIRROR`` is set (as in CI and the README's test command), otherwise from the small
-synthetic source tree that ``sdp_dash.fixtures`` writes in the publishers' formats.  The
+synthetic source tree that ``sdp_dash.fixtures`` writes in the publishers' formats (police.uk months
+as in the mirror: 2024-01..02, then all of 2025; a row for every published indicator of the catalogue).  The
 environment variable ``SDP_WAREHOUSE`` points at it, so AppTest and the browser tests' server
 read the same file.
 """
@@ -27,7 +28,7 @@ def source_root(tmp_path_factory) -> Path:
         return root
     from sdp_dash import fixtures
 
-    return fixtures.write_source_tree(tmp_path_factory.mktemp("sources"))
+    return fixtures.write_source_tree(tmp_path_factory.mktemp("sources"), months=fixtures.SESSION_MONTHS)
 
 
 @pytest.fixture(scope="session")
