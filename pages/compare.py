@@ -7,7 +7,7 @@ import itertools
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import charts, ui, words
+from sdp_dash import charts, figures, ui, words
 
 state = ui.view_state()
 ui.page_header("Compare areas", state)
@@ -53,16 +53,7 @@ st.markdown("\n".join(f"- {ui.md_escape(s)}" for s in sentences))
 if any(rates["months_missing"] > 0):
     st.caption("Some months of this period have no data: every area is counted over the same months, so they remain comparable.")
 
-table = pd.DataFrame(
-    {
-        "Area": rates["area_name"],
-        "Count": rates["shown"],
-        "Residents": rates["population"].map("{:,}".format),
-        "Rate per 1,000": rates["rate"].round(1),
-        "95% interval from": rates["lower"].round(1),
-        "95% interval to": rates["upper"].round(1),
-    }
-)
+table = figures.rate_table(rates, count="shown")
 ui.chart_card(
     f"{label} per 1,000 residents",
     charts.rates(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import charts, stats, ui, words
+from sdp_dash import charts, figures, stats, ui, words
 
 LEVELS = {
     "aap": "Area boards (approximate)",
@@ -40,16 +40,7 @@ if state.area_code != ui.COUNTY:
 points = ui.q("incident_points", state.area_code, state.measure, state.start, state.end) if show_points else None
 
 deck = charts.choropleth(by_area, geo, edges=edges, rate_label=f"{label} per 1,000", selected=state.area_code, points=points)
-map_table = pd.DataFrame(
-    {
-        "Area": by_area["area_name"],
-        "Count": by_area["count"].map("{:,}".format),
-        "Residents": by_area["population"].map("{:,}".format),
-        "Rate per 1,000": by_area["rate"].round(1),
-        "95% interval from": by_area["lower"].round(1),
-        "95% interval to": by_area["upper"].round(1),
-    }
-).sort_values("Rate per 1,000", ascending=False)
+map_table = figures.rate_table(by_area).sort_values("Rate per 1,000", ascending=False)
 highest = by_area.sort_values("rate", ascending=False).iloc[0]
 lowest = by_area.sort_values("rate").iloc[0]
 point_caveats = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import charts, ui, words
+from sdp_dash import charts, figures, ui, words
 
 state = ui.view_state()
 ui.page_header("Overview", state)
@@ -111,16 +111,7 @@ ui.chart_card(
         description="Police force areas",
         highlight=durham["area_name"],
     ),
-    pd.DataFrame(
-        {
-            "Police force area": forces["area_name"],
-            "Count": forces["count"].map("{:,}".format),
-            "Residents": forces["population"].map("{:,}".format),
-            "Rate per 1,000": forces["rate"].round(1),
-            "95% interval from": forces["lower"].round(1),
-            "95% interval to": forces["upper"].round(1),
-        }
-    ),
+    figures.rate_table(forces, "Police force area"),
     alt_text=(
         f"Bar chart of {label.lower()} per 1,000 residents in {state.period} for three police force areas: "
         + "; ".join(f"{n}: {v:,.1f}" for n, v in zip(forces["area_name"], forces["rate"], strict=True))

@@ -154,3 +154,22 @@ def deprivation_summary(con: Con, code: str) -> dict:
         out["crime_decile"] = float((have["crime_decile"] * w).sum() / w.sum())
         out["most_deprived_20"] = int((have["imd_decile"] <= 2).sum())
     return out
+
+
+def rate_table(df: pd.DataFrame, name: str = "Area", *, count: str = "count", decimals: int = 1) -> pd.DataFrame:
+    """The accessible table under a rates chart: name, count, residents, rate and its 95% interval.
+
+    ``df`` has area_name, population, rate, lower, upper and the ``count`` column (a number, or text
+    such as "fewer than 5" where small counts are suppressed).
+    """
+    counts = df[count].map(lambda c: f"{c:,}" if isinstance(c, int | float) and not pd.isna(c) else str(c))
+    return pd.DataFrame(
+        {
+            name: df["area_name"],
+            "Count": counts,
+            "Residents": df["population"].map("{:,}".format),
+            "Rate per 1,000": df["rate"].round(decimals),
+            "95% interval from": df["lower"].round(decimals),
+            "95% interval to": df["upper"].round(decimals),
+        }
+    )

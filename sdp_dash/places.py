@@ -75,30 +75,18 @@ def search_index(areas: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
     ]
     names = {str(n).lower() for n in areas["area_name"]}
     seen: set[str] = set()
-    division_rows, board_rows = [], []
+    places = []
     for r in evidence.itertuples():
         board, division = settlements(r.evidence)
-        for place in division:
+        found = [(p, f"{r.division_name} (electoral division 2013-2025)", r.division_code) for p in division]
+        found += [(p, f"{r.aap_name} (area board, approximate)", r.aap_code) for p in board]
+        for place, within, code in found:
             key = place.lower()
             if key in names or key in seen:
                 continue
             seen.add(key)
-            division_rows.append(
-                {
-                    "label": f"{place} — in {r.division_name} (electoral division 2013-2025)",
-                    "area_code": r.division_code,
-                    "kind": "place",
-                }
-            )
-        for place in board:
-            key = place.lower()
-            if key in names or key in seen:
-                continue
-            seen.add(key)
-            board_rows.append(
-                {"label": f"{place} — in {r.aap_name} (area board, approximate)", "area_code": r.aap_code, "kind": "place"}
-            )
-    places = sorted(division_rows + board_rows, key=lambda d: d["label"])
+            places.append({"label": f"{place} — in {within}", "area_code": code, "kind": "place"})
+    places.sort(key=lambda d: d["label"])
     return pd.DataFrame(rows + places, columns=["label", "area_code", "kind"])
 
 

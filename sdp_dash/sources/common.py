@@ -63,6 +63,11 @@ def read_csv(path: Path, required: list[str], **kwargs) -> pd.DataFrame:
     return df
 
 
+def renamed(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Only the publisher's ``columns`` (keys), under our names (values), in that order."""
+    return df.rename(columns=columns)[list(columns.values())]
+
+
 def to_int(series: pd.Series, path: Path, column: str) -> pd.Series:
     """Whole numbers written with or without thousands separators."""
     cleaned = series.str.replace(",", "", regex=False).str.strip()

@@ -12,7 +12,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import SourceError
-from .common import LSOA_CODE, read_csv, read_text
+from .common import LSOA_CODE, read_csv, read_text, renamed
 
 _OSGB_TO_WGS84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 
@@ -67,16 +67,17 @@ def read_lsoa_lookup(path: Path) -> pd.DataFrame:
     if bad.any():
         row = df[bad].iloc[0]
         raise SourceError(path, f"bad LSOA code {row['LSOA11CD']!r} -> {row['LSOA21CD']!r}")
-    return df.rename(
-        columns={
+    return renamed(
+        df,
+        {
             "LSOA11CD": "lsoa11_code",
             "LSOA21CD": "lsoa21_code",
             "LSOA21NM": "lsoa21_name",
             "CHGIND": "change",
             "LAD22CD": "lad_code",
             "LAD22NM": "lad_name",
-        }
-    )[["lsoa11_code", "lsoa21_code", "lsoa21_name", "change", "lad_code", "lad_name"]]
+        },
+    )
 
 
 def read_centroids(path: Path) -> pd.DataFrame:
@@ -95,16 +96,17 @@ def read_centroids(path: Path) -> pd.DataFrame:
 def read_lad_pfa(path: Path) -> pd.DataFrame:
     """ONS LAD -> community safety partnership -> police force area."""
     df = read_csv(path, ["LAD19CD", "LAD19NM", "CSP19CD", "CSP19NM", "PFA19CD", "PFA19NM"])
-    return df.rename(
-        columns={
+    return renamed(
+        df,
+        {
             "LAD19CD": "lad_code",
             "LAD19NM": "lad_name",
             "CSP19CD": "csp_code",
             "CSP19NM": "csp_name",
             "PFA19CD": "pfa_code",
             "PFA19NM": "pfa_name",
-        }
-    )[["lad_code", "lad_name", "csp_code", "csp_name", "pfa_code", "pfa_name"]]
+        },
+    )
 
 
 def read_msoa_names(path: Path) -> pd.DataFrame:
@@ -119,15 +121,16 @@ def read_msoa_names(path: Path) -> pd.DataFrame:
 def read_la_names(path: Path) -> pd.DataFrame:
     """Every local authority code since 2011 with its current code, region and country."""
     df = read_csv(path, ["LADCD", "LADNM", "LADCD_ACTIVE", "RGNCD", "RGNNM"])
-    return df.rename(
-        columns={
+    return renamed(
+        df,
+        {
             "LADCD": "lad_code",
             "LADNM": "lad_name",
             "LADCD_ACTIVE": "lad_code_active",
             "RGNCD": "region_code",
             "RGNNM": "region_name",
-        }
-    )[["lad_code", "lad_name", "lad_code_active", "region_code", "region_name"]]
+        },
+    )
 
 
 def read_neighbours(path: Path, kind: str) -> pd.DataFrame:
