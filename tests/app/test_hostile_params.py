@@ -177,7 +177,9 @@ def test_every_page_survives_hostile_links(warehouse, data_facts, page, params):
     view = {k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k] for k in at.query_params}
     assert_valid_view(view, data_facts)
     for text in _shown_text(at):
-        for value in params.values():
+        if text.lstrip().startswith("<style>"):
+            continue  # the page's own stylesheet
+        for value in (v for v in params.values() if len(v.strip()) >= 3):  # one or two characters occur anywhere
             assert not raw_echo(value, text), f"{value!r} echoed unescaped on {page}: {text[:200]!r}"
     for w in at.warning:  # the user's text is quoted “like this” in warnings, escaped
         for quoted in re.findall(r"“(.*?)”", str(w.value)):
