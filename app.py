@@ -10,7 +10,10 @@ st.set_page_config(page_title="Safe Durham dashboard", page_icon="🛡️", layo
 
 pages = {
     "Dashboard": [
-        st.Page("pages/overview.py", title="Overview", url_path="overview", default=True, icon=":material/home:"),
+        # The default page is served at "/" but cannot also answer "/overview"; a hidden twin does, so
+        # a typed or older /overview link opens the Overview rather than a "Page not found" dialog.
+        st.Page("pages/overview.py", title="Overview", url_path="home", default=True, icon=":material/home:"),
+        st.Page("pages/overview.py", title="Overview", url_path="overview", visibility="hidden"),
         st.Page("pages/explore.py", title="Explore an area", url_path="explore", icon=":material/map:"),
         st.Page("pages/compare.py", title="Compare areas", url_path="compare", icon=":material/compare_arrows:"),
     ],

@@ -171,6 +171,8 @@ def open_page(page: Page, url: str, timeout: float = 45_000) -> Page:
     """Navigate to ``url`` and wait until Streamlit has finished the run and drawn its charts."""
     page.goto(url, wait_until="domcontentloaded", timeout=timeout)
     wait_ready(page, timeout=timeout)
+    # Streamlit opens a "Page not found" dialog (then the default page) for an address it does not know.
+    assert not page.get_by_text("Page not found").count(), f"{url} is not a page of the app"
     return page
 
 
