@@ -34,11 +34,16 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass
-    return f"{platform.machine()}, {cpus} cores{mem}, Python {platform.python_version()}, {platform.system()}"
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{platform.machine()}, {cpus} cores{mem}, Python {platform.python_version()}, {platform.system()}; "
+        f"load average {load} (1 / 5 / 15 min) at start"
+    )
 
 
 def bench_build(root: Path, repeat: int) -> list[tuple[str, str, str]]:
     full, rebuild, sizes = [], [], []
+    load = f"{os.getloadavg()[0]:.1f}"
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "sdp.duckdb"
@@ -54,7 +59,8 @@ def bench_build(root: Path, repeat: int) -> list[tuple[str, str, str]]:
     return [
         (
             "Full build from the mirror",
-            f"{statistics.median(full):.2f} s (median of {repeat}; min {min(full):.2f}, max {max(full):.2f})",
+            f"{statistics.median(full):.2f} s (median of {repeat}; min {min(full):.2f}, max {max(full):.2f}; "
+            f"load average {load} before, {os.getloadavg()[0]:.1f} after)",
             cmd,
         ),
         ("Rebuild with no change", f"{statistics.median(rebuild) * 1000:.0f} ms (median of {repeat})", cmd),
@@ -62,11 +68,11 @@ def bench_build(root: Path, repeat: int) -> list[tuple[str, str, str]]:
     ]
 
 
-def write_results(sections: dict[str, list[tuple[str, str, str]] | str]) -> None:
+def write_results(sections: dict[str, list[tuple[str, str, str]] | str], where: str, when: datetime) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on: {machine()}.",
+        f"Run {when:%Y-%m-%d %H:%M} UTC on: {where}.",
         "Produced by `make bench` (bench/benchmark.py) and `make load` (bench/load_test.py); not run in CI.",
         "Targets: full build under 10 s, no-change rebuild under 1 s, warm page rerun under 300 ms server time,",
         "25 concurrent sessions with p95 page-ready under 3 s and no errors.",
@@ -96,6 +102,7 @@ def main() -> int:
         print("Set SDP_MIRROR to the open-data mirror (e.g. ../shared/open-data).", file=sys.stderr)
         return 2
     root = settings.source_root()
+    when, where = datetime.now(UTC), machine()
     sections = {"Warehouse build": bench_build(root, args.repeat)}
     try:
         from bench import pages as page_bench  # added with the dashboard
@@ -103,7 +110,7 @@ def main() -> int:
         page_bench = None
     if page_bench is not None:
         sections.update(page_bench.run())
-    write_results(sections)
+    write_results(sections, where, when)
     print(RESULTS.read_text())
     return 0
 

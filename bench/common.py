@@ -96,6 +96,16 @@ class RssSampler:
         self.sample()
 
 
+def freeze_server_code() -> None:
+    """Servers started after this do not reload modules when files change (server.fileWatcherType none).
+
+    Others edit this working tree while the benchmarks run; with the default watcher a half-saved file
+    is re-imported into a running server and counted as the page's error.  The watcher costs a warm
+    rerun nothing measurable (it rescans sys.modules only when that changed), so timings are unaffected.
+    """
+    os.environ["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"
+
+
 # --- Numbers and words ---------------------------------------------------------------------------
 
 

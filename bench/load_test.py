@@ -49,6 +49,7 @@ from bench.common import (  # noqa: E402
     RESULTS,
     RssSampler,
     cpu_seconds,
+    freeze_server_code,
     loadavg,
     machine,
     now,
@@ -156,13 +157,17 @@ class CpuMeter:
 # --- Websocket driver ----------------------------------------------------------------------------
 
 
-async def ws_session(port: int, n: int, deadline: float, tally: Tally, timeout: float, reload: bool, think: float) -> None:
+async def ws_session(
+    port: int, n: int, sessions: int, deadline: float, tally: Tally, timeout: float, reload: bool, think: float
+) -> None:
     from websockets.exceptions import WebSocketException
 
     from bench.wsclient import Session
 
     s: Session | None = None
     reconnects = 0
+    if think:  # with a pause between pages, visitors arrive spread over one pause, not all at once
+        await asyncio.sleep(think * n / sessions)
     try:
         for i in range(MAX_LOADS_PER_SESSION):
             if time.monotonic() >= deadline:
@@ -216,7 +221,7 @@ async def drive_ws(port: int, meter: CpuMeter, sessions: int, seconds: float, ti
     meter.start()
     start = time.monotonic()
     deadline = start + seconds
-    await asyncio.gather(*(ws_session(port, n, deadline, tally, timeout, reload, think) for n in range(sessions)))
+    await asyncio.gather(*(ws_session(port, n, sessions, deadline, tally, timeout, reload, think) for n in range(sessions)))
     wall = time.monotonic() - start
     meter.stop()
     return {"tally": tally, "warm": warm, "warm_seconds": warm_seconds, "wall": wall, "rss_warm_kib": rss_warm}
@@ -289,6 +294,7 @@ async def drive_browser(port: int, meter: CpuMeter, sessions: int, seconds: floa
 
 
 def run_level(warehouse: Path, sessions: int, args) -> dict:
+    freeze_server_code()
     port = free_port()
     proc = start_server(warehouse, port)
     try:
@@ -317,7 +323,7 @@ def secs(x: float) -> str:
     return "n/a" if x != x else f"{x:.2f} s"
 
 
-def report(levels: list[dict], args, where: str, command: str) -> str:
+def report(levels: list[dict], args, when: str, where: str, command: str) -> str:
     target = next((lv for lv in levels if lv["sessions"] == 25), levels[-1])
     t: Tally = target["tally"]
     p95 = percentile(t.ready_s, 95)
@@ -339,7 +345,7 @@ def report(levels: list[dict], args, where: str, command: str) -> str:
             )
         )
     pause = (
-        f"{args.think:g} s between pages"
+        f"{args.think:g} s between pages (sessions start spread evenly over the first {args.think:g} s)"
         if args.think
         else "no pause between pages (each session asks for the next page as soon as one is ready)"
     )
@@ -358,15 +364,16 @@ def report(levels: list[dict], args, where: str, command: str) -> str:
             f"| {lv['load_start']} | {lv['warm_seconds']:.1f} s, {lv['warm'].n_errors} errors |"
         )
     per_page = sorted(t.by_page.items())
-    examples = [f"- {k}: {v}" for lv in levels for k, v in lv["tally"].examples.items()]
+    examples = [f"- {lv['sessions']} sessions, {k}: {v}" for lv in levels for k, v in lv["tally"].examples.items()]
     lines = [
         "## Load test",
         "",
-        f"Run {now()} on: {where}.",
+        f"Run {when} on: {where}.",
         f"Command: `{command}`.",
         f"Driver: {how}  Sessions go through the {len(ROUTE)} addresses of ROUTE in bench/load_test.py for "
         f"{args.seconds:g} s, {pause}; a fresh server for each session count, warmed by one visit to every address "
-        "(not counted).  Server CPU and peak RSS: streamlit and its children (VmRSS sampled every 0.5 s).",
+        "(not counted), run with `server.fileWatcherType none` (others' edits to the tree are not reloaded into it).  "
+        "Server CPU and peak RSS: streamlit and its children (VmRSS sampled every 0.5 s).",
         f"Result {verdict} the target (25 sessions, p95 page-ready under 3 s, no errors).",
         *([f"Note: {args.note}"] if args.note else []),
         "",
@@ -421,7 +428,7 @@ def main() -> int:
         print(f"no warehouse at {warehouse}: run `make data` first", file=sys.stderr)
         return 2
 
-    where = machine()
+    when, where = now(), machine()
     levels = []
     for n in counts:
         levels.append(run_level(warehouse, n, args))
@@ -445,7 +452,7 @@ def main() -> int:
         shown.append(f"--warehouse {shlex.quote(str(args.warehouse))}")
     if args.note:
         shown.append(f"--note {shlex.quote(args.note)}")
-    text = report(levels, args, where, ".venv/bin/python bench/load_test.py " + " ".join(shown))
+    text = report(levels, args, when, where, ".venv/bin/python bench/load_test.py " + " ".join(shown))
     print(text)
     if not args.no_write:
         write_section("Load test", text)

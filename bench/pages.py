@@ -35,7 +35,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import RssSampler, command_line, loadavg, machine, now, percentile, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    RssSampler,
+    command_line,
+    freeze_server_code,
+    loadavg,
+    machine,
+    now,
+    percentile,
+    write_section,
+)
 from bench.wsclient import RunResult, Session, first_load  # noqa: E402
 from sdp_dash.devserver import free_port, start_server, stop_server, wait_healthy  # noqa: E402
 
@@ -78,6 +87,7 @@ def views(warehouse: Path) -> list[str]:
 @contextmanager
 def serve(warehouse: Path, log: Path | None = None) -> Iterator[tuple[int, int]]:
     """A fresh ``streamlit run app.py`` on a free loopback port: yields (port, pid); always stopped."""
+    freeze_server_code()
     port = free_port()
     proc = start_server(warehouse, port, log)
     try:
@@ -183,7 +193,8 @@ def report(results: list[ViewResult], info: dict, command: str, reruns: int, fir
         f"nothing imported or cached yet); warm first load = median of {first_loads} new sessions on a server that has shown",
         f"every view once; rerun = the same session running the same page again, {reruns} times (the server time behind",
         "every widget change).  Peak RSS = VmRSS of the cold server's process tree, sampled every 0.2 s; the warm server",
-        f"(all views, {first_loads + reruns + 2} runs each) peaked at {info['warm_peak_kib'] / 1024:.0f} MiB.",
+        f"(all views, {first_loads + reruns + 2} runs each) peaked at {info['warm_peak_kib'] / 1024:.0f} MiB.  Servers run with",
+        "`server.fileWatcherType none`, so others' edits to the tree during a run are not reloaded into them.",
         f"Warm rerun target (median under {TARGET_RERUN_S * 1000:.0f} ms): "
         + ("met by every view." if not missed else f"missed (✗) by {', '.join(f'`{v}`' for v in missed)}."),
         f"Address check: {info.get('address_check', 'not run')}",

@@ -89,6 +89,30 @@ def _cache_specs(maps: bool) -> None:
     vega_charts._convert_altair_to_vega_lite_spec = cached_convert
 
 
+# Where a rerun's time goes, by the functions that start each part (cumulative time, summed).
+BUCKETS = {
+    "building Altair charts (sdp_dash.charts, pages/priority.py)": r"sdp_dash/charts\.py:(trend|rates|ranked_bars)$|priority\.py:_published_chart$",
+    "Altair chart -> Vega-Lite spec (st.altair_chart: to_dict + schema validation)": r"vega_charts\.py:_convert_altair_to_vega_lite_spec$",
+    "building the map (charts.choropleth)": r"sdp_dash/charts\.py:choropleth$",
+    "map -> JSON (pydeck to_json, indent=2)": r"pydeck/bindings/json_tools\.py:serialize$",
+    "gc.collect() after the run (runner.postScriptGC)": r"^~:<built-in method gc\.collect>$",
+    "hashing every message (populate_hash_if_needed)": r"forward_msg_cache\.py:populate_hash_if_needed$",
+    "cached queries (ui.q/ui.fig/priority._calc: key hashing + unpickling)": r"sdp_dash/ui\.py:(q|fig)$|priority\.py:_calc$",
+}
+
+
+def summary(stats: pstats.Stats, runs: int) -> list[str]:
+    import re
+
+    total = max(ct for (_, _, fn), (_, _, _, ct, _) in stats.stats.items() if fn == "_run_script") if stats.stats else 0.0
+    lines = [f"{total / runs * 1000:7.0f} ms per rerun under cProfile, of which:"]
+    for label, pattern in BUCKETS.items():
+        rx = re.compile(pattern)
+        ct = sum(v[3] for (f, _, fn), v in stats.stats.items() if rx.search(f"{f}:{fn}"))
+        lines.append(f"{ct / runs * 1000:7.0f} ms  {ct / total * 100 if total else 0:3.0f}%  {label}")
+    return lines
+
+
 def serve(port: int, out_dir: str, opts: dict) -> None:
     """Runs in the server process: profile every ScriptRunner._run_script into ``out_dir``."""
     # Python put bench/ first on sys.path, where bench/pages.py would shadow the app's pages/ folder.
@@ -151,6 +175,7 @@ def main() -> int:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--callers", default="", help="also print who calls the functions matching this regex (e.g. gc.collect)")
     ap.add_argument("--no-profile", action="store_true", help="time the reruns only (no cProfile overhead)")
+    ap.add_argument("--summary", action="store_true", help="print only where the time goes, by part")
     ap.add_argument("--no-gc", action="store_true", help="what if: server started with --runner.postScriptGC false")
     ap.add_argument("--cache-specs", action="store_true", help="what if: charts built and converted to Vega-Lite once")
     ap.add_argument("--cache-maps", action="store_true", help="with --cache-specs: maps built and serialized (minified) once")
@@ -164,7 +189,12 @@ def main() -> int:
     warehouse = Path(os.environ.get("SDP_WAREHOUSE") or ROOT / "data" / "sdp.duckdb").resolve()
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, SDP_WAREHOUSE=str(warehouse), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+        env = dict(
+            os.environ,
+            SDP_WAREHOUSE=str(warehouse),
+            STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+            STREAMLIT_SERVER_FILE_WATCHER_TYPE="none",  # others edit the tree meanwhile: no reloads
+        )
         proc = subprocess.Popen(
             [sys.executable, __file__, "--serve", str(port), tmp, json.dumps(opts)],
             cwd=ROOT,
@@ -192,6 +222,9 @@ def main() -> int:
             print("no profiles were written", file=sys.stderr)
             return 1
         stats = pstats.Stats(*files)
+        print("\n".join(summary(stats, len(files))))
+        if args.summary:
+            return 0
         stats.sort_stats("cumulative")
         print("== the project's code, by cumulative time ==")
         stats.print_stats(str(ROOT).replace("\\", "/") + r"/(pages|sdp_dash|app\.py)", args.top)
