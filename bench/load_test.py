@@ -61,8 +61,8 @@ from bench.common import (  # noqa: E402
 from sdp_dash.devserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy  # noqa: E402
 
 # The pages a visitor goes through, with the shared-link parameters some of them carry.  The
-# Overview is the default page, whose address is "/" ("" here): "/overview" answers "Page not
-# found" (Streamlit gives the default page the empty url path), see the "Pages" section of RESULTS.md.
+# Overview is the default page, whose address is "/" ("" here); "/overview" is a hidden alias of it
+# since 1440dd6 (before, "Page not found"; see the findings in RESULTS.md).
 ROUTE = [
     "",
     "explore",

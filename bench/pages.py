@@ -52,8 +52,8 @@ TITLE = "Pages"
 TARGET_RERUN_S = 0.300
 RUN_TIMEOUT_S = 120.0
 # Page addresses as a visitor opens them.  The Overview is the default page, so its address is "/"
-# (""): Streamlit gives the default page the empty url path, and "/overview" answers "Page not found"
-# (checked by ``address_check``).
+# (""): Streamlit gives the default page the empty url path; "/overview" is a hidden alias since
+# 1440dd6 (before it, "Page not found"), checked by ``address_check``.
 PAGES = [
     "",
     "explore",
