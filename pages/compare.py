@@ -7,7 +7,7 @@ import itertools
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import charts, figures, ui, words
+from sdp_dash import figures, ui, words
 
 state = ui.view_state()
 ui.page_header("Compare areas", state)
@@ -56,8 +56,8 @@ if any(rates["months_missing"] > 0):
 table = figures.rate_table(rates, count="shown")
 ui.chart_card(
     f"{label} per 1,000 residents",
-    charts.rates(
-        rates.dropna(subset=["rate"]), label="area_name", title="Rate per 1,000 residents", description="Areas compared"
+    ui.chart(
+        "rates", rates.dropna(subset=["rate"]), label="area_name", title="Rate per 1,000 residents", description="Areas compared"
     ),
     table,
     alt_text=(
@@ -81,7 +81,7 @@ if sensitive:
     st.caption(f"{label} is a sensitive category: monthly figures are shown as rates only.")
 ui.chart_card(
     f"{label}: month by month",
-    charts.trend(monthly, value="rate_per_1000", series="area_name", title="Rate per 1,000 residents", description="Trends"),
+    ui.chart("trend", monthly, value="rate_per_1000", series="area_name", title="Rate per 1,000 residents", description="Trends"),
     trend_table,
     alt_text=(
         f"Line chart of {label.lower()} per 1,000 residents each month from {words.month_words(trend_start)} to "

@@ -15,6 +15,22 @@ LEVELS = {
     "lsoa": "Small areas (LSOA)",
 }
 
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str):
+    """The map, built and serialised once per view (a map of the 330 small areas is 2 MiB of JSON)."""
+    by_area = stats.add_rates(ui.q("counts_by_area_type", level, measure, start, end))
+    points = ui.q("incident_points", selected, measure, start, end) if show_points else None
+    return charts.choropleth(
+        by_area,
+        ui.q("geometry", level),
+        edges=charts.class_breaks(by_area["rate"]),
+        rate_label=f"{label} per 1,000",
+        selected=selected,
+        points=points,
+    )
+
+
 state = ui.view_state()
 ui.page_header("Explore an area", state)
 label = ui.measure_label(state.measure)
@@ -24,8 +40,6 @@ if state.area["area_type"] in LEVELS and "sdp_level" not in st.session_state:
     st.session_state["sdp_level"] = state.area["area_type"]
 level = st.selectbox("Show areas on the map as", list(LEVELS), format_func=LEVELS.get, key="sdp_level")
 by_area = stats.add_rates(ui.q("counts_by_area_type", level, state.measure, state.start, state.end))
-geo = ui.q("geometry", level)
-edges = charts.class_breaks(by_area["rate"])
 
 show_points = False
 if state.area_code != ui.COUNTY:
@@ -37,9 +51,8 @@ if state.area_code != ui.COUNTY:
             key="sdp_points",
             help="Each point is an anonymous map point on or near the street where incidents were recorded.",
         )
-points = ui.q("incident_points", state.area_code, state.measure, state.start, state.end) if show_points else None
 
-deck = charts.choropleth(by_area, geo, edges=edges, rate_label=f"{label} per 1,000", selected=state.area_code, points=points)
+deck = _map(ui._warehouse_key(), level, state.measure, state.start, state.end, state.area_code, show_points, label)
 map_table = figures.rate_table(by_area).sort_values("Rate per 1,000", ascending=False)
 highest = by_area.sort_values("rate", ascending=False).iloc[0]
 lowest = by_area.sort_values("rate").iloc[0]
@@ -67,9 +80,12 @@ selection = ui.chart_card(
     key="explore_map",
     on_select=True,
 )
-ui.legend(charts.legend_items(edges), f"{label} per 1,000 residents (classes hold about equal numbers of areas)")
+ui.legend(
+    charts.legend_items(charts.class_breaks(by_area["rate"])),
+    f"{label} per 1,000 residents (classes hold about equal numbers of areas)",
+)
 if show_points:
-    n_points = 0 if points is None else len(points)
+    n_points = len(ui.q("incident_points", state.area_code, state.measure, state.start, state.end))
     st.caption(
         f"{n_points:,} anonymous map points shown in purple (larger = more incidents). police.uk snaps each incident to an "
         "anonymous map point on or near the street, so a point is never an exact address. Violence and sexual offences "
@@ -151,7 +167,7 @@ if not is_county:
     )
     ui.chart_card(
         "Key indicators against the county",
-        charts.rates(long, label="series", title="Rate per 1,000 residents", description="Area against county"),
+        ui.chart("rates", long, label="series", title="Rate per 1,000 residents", description="Area against county"),
         vs_table,
         alt_text=(
             f"Bar chart pairing each key indicator for {state.area_name} with County Durham, per 1,000 residents with 95% intervals. "
@@ -173,8 +189,13 @@ st.markdown(
 )
 ui.chart_card(
     "Crime and anti-social behaviour by type",
-    charts.ranked_bars(
-        types.dropna(subset=["rate"]), label="crime_type", value="rate", title="Rate per 1,000 residents", description="By type"
+    ui.chart(
+        "ranked_bars",
+        types.dropna(subset=["rate"]),
+        label="crime_type",
+        value="rate",
+        title="Rate per 1,000 residents",
+        description="By type",
     ),
     pd.DataFrame(
         {
@@ -207,7 +228,7 @@ trend_table.index = [words.month_words(m) for m in trend_table.index]
 trend_table = trend_table.map(lambda v: "no data" if pd.isna(v) else f"{v:,.2f}").reset_index(names="Month")
 ui.chart_card(
     f"{label}: month by month" + ("" if is_county else ", against the county"),
-    charts.trend(monthly, value="rate_per_1000", series="area_name", title="Rate per 1,000 residents", description="Trend"),
+    ui.chart("trend", monthly, value="rate_per_1000", series="area_name", title="Rate per 1,000 residents", description="Trend"),
     trend_table,
     alt_text=(
         f"Line chart of {label.lower()} per 1,000 residents each month from {words.month_words(trend_start)} to "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import charts, figures, ui, words
+from sdp_dash import figures, ui, words
 
 state = ui.view_state()
 ui.page_header("Overview", state)
@@ -48,7 +48,8 @@ table = pd.DataFrame(
         "Same months, a year earlier": key["compared_before"],
     }
 )
-chart = charts.rates(
+chart = ui.chart(
+    "rates",
     key.rename(columns={"rate_per_1000": "rate", "lower_95": "lower", "upper_95": "upper"}),
     label="measure",
     title="Rate per 1,000 residents",
@@ -83,7 +84,9 @@ trend_table = pd.DataFrame(
 )
 ui.chart_card(
     f"{label}: month by month",
-    charts.trend(monthly, value="rate_per_1000", series=None, title="Rate per 1,000 residents", description=f"{label} by month"),
+    ui.chart(
+        "trend", monthly, value="rate_per_1000", series=None, title="Rate per 1,000 residents", description=f"{label} by month"
+    ),
     trend_table,
     alt_text=(
         f"Line chart of {label.lower()} per 1,000 residents in {state.area_name} each month from "
@@ -104,7 +107,8 @@ for r in others.itertuples():
 st.markdown(" ".join(sentences))
 ui.chart_card(
     f"{label} per 1,000 residents, by police force area",
-    charts.rates(
+    ui.chart(
+        "rates",
         forces,
         label="area_name",
         title="Rate per 1,000 residents",

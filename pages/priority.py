@@ -75,10 +75,13 @@ def _comparators(ind_id: str, area_code: str, start: str, end: str) -> pd.DataFr
     return pd.concat([own, comp], ignore_index=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1000)
+@st.cache_data(show_spinner=False, max_entries=1000)
 def _chart(wkey: str, builder: str, args: tuple):
-    """Altair charts are slow to build: build each once per warehouse and arguments (never mutated)."""
-    return _BUILDERS[builder](*args)
+    """Charts are slow to build and convert: each becomes a Vega-Lite spec once per warehouse and arguments."""
+    out = _BUILDERS[builder](*args)
+    if isinstance(out, tuple):  # (chart, alt text)
+        return (charts.vega_lite(out[0]), *out[1:])
+    return charts.vega_lite(out)
 
 
 # --- Small formatting helpers ------------------------------------------------------------------------

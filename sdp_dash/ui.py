@@ -13,12 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-import altair as alt
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from . import figures, places, queries, settings, words
+from . import charts, figures, places, queries, settings, words
 
 PARTNERSHIP = "Safe Durham Partnership"
 COUNTY = "E06000047"
@@ -97,6 +96,16 @@ def q(name: str, *args, **kwargs):
 def fig(name: str, *args, **kwargs):
     """Run the named function of ``figures`` on a fresh cursor, cached by its arguments."""
     return _cached(connection(), _warehouse_key(), "figures", name, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _chart_spec(builder: str, df: pd.DataFrame, kwargs: tuple) -> dict:
+    return charts.vega_lite(getattr(charts, builder)(df, **dict(kwargs)))
+
+
+def chart(builder: str, df: pd.DataFrame, **kwargs) -> dict:
+    """``charts.<builder>(df, **kwargs)`` as a Vega-Lite spec, built once for the same data and arguments."""
+    return _chart_spec(builder, df, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(show_spinner=False)
@@ -517,8 +526,9 @@ def chart_card(
                 )
             else:
                 st.pydeck_chart(chart, alt=alt_text, key=key, height=height)
-        elif isinstance(chart, alt.TopLevelMixin):
-            st.altair_chart(chart, width="stretch", alt=alt_text, key=key)
+        else:  # a Vega-Lite spec (see ``chart``), or an Altair chart converted here
+            spec = chart if isinstance(chart, dict) else charts.vega_lite(chart)
+            st.vega_lite_chart(spec, width="stretch", alt=alt_text, key=key)
         with st.expander("Table of this data", icon=":material/table:"):
             st.table(table, hide_index=True)
         st.download_button(
