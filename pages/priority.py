@@ -80,8 +80,8 @@ def _chart(wkey: str, builder: str, args: tuple):
     """Charts are slow to build and convert: each becomes a Vega-Lite spec once per warehouse and arguments."""
     out = _BUILDERS[builder](*args)
     if isinstance(out, tuple):  # (chart, alt text)
-        return (charts.vega_lite(out[0]), *out[1:])
-    return charts.vega_lite(out)
+        return (ui.vega_spec(out[0]), *out[1:])
+    return ui.vega_spec(out)
 
 
 # --- Small formatting helpers ------------------------------------------------------------------------

@@ -98,9 +98,26 @@ def fig(name: str, *args, **kwargs):
     return _cached(connection(), _warehouse_key(), "figures", name, args, tuple(sorted(kwargs.items())))
 
 
+def vega_spec(chart) -> dict:
+    """An Altair chart as the Vega-Lite spec ``st.vega_lite_chart`` draws, its data already in Arrow.
+
+    Streamlit turns a spec's inline datasets into Arrow IPC bytes on every run unless they already
+    are bytes; converting them here, once per cached chart, saves that on every rerun.  The same
+    Streamlit function does the conversion, so the result is what it would have sent.
+    """
+    from streamlit import dataframe_util
+
+    spec = charts.vega_lite(chart)
+    spec["datasets"] = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(rows))
+        for name, rows in spec.get("datasets", {}).items()
+    }
+    return spec
+
+
 @st.cache_data(show_spinner=False, max_entries=2000)
 def _chart_spec(builder: str, df: pd.DataFrame, kwargs: tuple) -> dict:
-    return charts.vega_lite(getattr(charts, builder)(df, **dict(kwargs)))
+    return vega_spec(getattr(charts, builder)(df, **dict(kwargs)))
 
 
 def chart(builder: str, df: pd.DataFrame, **kwargs) -> dict:
@@ -527,7 +544,7 @@ def chart_card(
             else:
                 st.pydeck_chart(chart, alt=alt_text, key=key, height=height)
         else:  # a Vega-Lite spec (see ``chart``), or an Altair chart converted here
-            spec = chart if isinstance(chart, dict) else charts.vega_lite(chart)
+            spec = chart if isinstance(chart, dict) else vega_spec(chart)
             st.vega_lite_chart(spec, width="stretch", alt=alt_text, key=key)
         with st.expander("Table of this data", icon=":material/table:"):
             st.table(table, hide_index=True)
