@@ -103,7 +103,8 @@ durham, others = forces.iloc[0], forces.iloc[1:]
 sentences = []
 for r in others.itertuples():
     result = ui.stats_compare(durham, r)
-    sentences.append(f"The Durham Constabulary area's rate is {words.comparison_words(result, '', r.area_name)}.")
+    theirs = "the " + r.area_name + "'s"
+    sentences.append(f"The Durham Constabulary area's rate is {words.comparison_words(result, '', theirs)}.")
 st.markdown(" ".join(sentences))
 ui.chart_card(
     f"{label} per 1,000 residents, by police force area",

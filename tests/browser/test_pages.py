@@ -116,6 +116,32 @@ def test_shared_link_opens_same_view(app_url, new_context, division_2025, link):
     assert "to=2025-12" in page.url
 
 
+PRIORITY_PAGES = [p for p in PAGES if p not in ("overview", "explore", "compare", "about")]
+
+
+@pytest.mark.parametrize("area", ["board", "division"])
+@pytest.mark.parametrize("path", PRIORITY_PAGES)
+def test_priority_page_for_an_area(app_url, shared_context, division_2025, path, area):
+    """Every indicator of a priority page draws for an area board and a 2025 division, not only the county."""
+    from sdp_dash import indicators
+
+    code, name = ("AAP-durham-aap", "Durham AAP") if area == "board" else division_2025
+    page = shared_context(DESKTOP).new_page()
+    try:
+        open_page(page, f"{app_url}/{path}?area={code}&to=2025-12")
+        screenshot(page, f"{path}-{area}")
+        assert_no_error(page)
+        assert page.locator(WARNING_ALERT).filter(has_text="not recognised").count() == 0
+        assert_content(page, path)
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert name in main, f"{name!r} is not named on /{path}"
+        prio = indicators.priority_by_path(path)
+        for ind in indicators.indicators_for(prio.id):
+            assert ind.title in main, f"{ind.id} is missing from /{path} for {name}"
+    finally:
+        page.close()
+
+
 _FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
