@@ -31,6 +31,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def page_paths() -> list[str]:
+    """Every page's address in menu order, the priority pages from the catalogue (as app.py registers them)."""
+    from .indicators import priorities
+
+    return ["overview", "explore", "compare", *(p.url_path for p in priorities()), "about"]
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sdp_dash.devserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
+from sdp_dash.devserver import CHROMIUM, CHROMIUM_ARGS, free_port, page_paths, start_server, stop_server, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -24,18 +24,7 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
 # Every page of app.py's st.navigation, by URL path.
-PAGES = [
-    "overview",
-    "explore",
-    "compare",
-    "being-safe",
-    "victims",
-    "prevent",
-    "reoffending",
-    "alcohol-and-drugs",
-    "cyber-crime",
-    "about",
-]
+PAGES = page_paths()
 
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
