@@ -206,25 +206,40 @@ async def ws_session(
             await s.close()
 
 
-async def drive_ws(port: int, meter: CpuMeter, sessions: int, seconds: float, timeout: float, reload: bool, think: float) -> dict:
-    from bench.wsclient import Session
+async def _measured(meter: CpuMeter, seconds: float, warm_up, sessions) -> dict:
+    """Warm up (not counted), then run the sessions until the deadline with the CPU meter on.
 
+    ``warm_up(tally)`` visits each page once; ``sessions(deadline, tally)`` gives the session coroutines.
+    """
     warm, warm_start = Tally(), time.monotonic()
-    async with Session(port) as s:  # warm-up (not counted): each page once, so the run measures warm caches
-        for path in ROUTE:
-            r = await s.run(path, 120)
-            if not r.ok:
-                warm.error(r.problem() or "error", f"/{path}")
+    await warm_up(warm)
     warm_seconds = time.monotonic() - warm_start
     rss_warm = rss_kib(meter.server_pid)
     tally = Tally()
     meter.start()
     start = time.monotonic()
-    deadline = start + seconds
-    await asyncio.gather(*(ws_session(port, n, sessions, deadline, tally, timeout, reload, think) for n in range(sessions)))
+    await asyncio.gather(*sessions(start + seconds, tally))
     wall = time.monotonic() - start
     meter.stop()
     return {"tally": tally, "warm": warm, "warm_seconds": warm_seconds, "wall": wall, "rss_warm_kib": rss_warm}
+
+
+async def drive_ws(port: int, meter: CpuMeter, sessions: int, seconds: float, timeout: float, reload: bool, think: float) -> dict:
+    from bench.wsclient import Session
+
+    async def warm_up(warm: Tally) -> None:  # each page once, so the run measures warm caches
+        async with Session(port) as s:
+            for path in ROUTE:
+                r = await s.run(path, 120)
+                if not r.ok:
+                    warm.error(r.problem() or "error", f"/{path}")
+
+    return await _measured(
+        meter,
+        seconds,
+        warm_up,
+        lambda deadline, tally: (ws_session(port, n, sessions, deadline, tally, timeout, reload, think) for n in range(sessions)),
+    )
 
 
 # --- Browser driver ------------------------------------------------------------------------------
@@ -267,8 +282,8 @@ async def drive_browser(port: int, meter: CpuMeter, sessions: int, seconds: floa
     base, timeout_ms = f"http://127.0.0.1:{port}", int(timeout * 1000)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            warm, warm_start = Tally(), time.monotonic()
+
+        async def warm_up(warm: Tally) -> None:
             ctx = await browser.new_context()
             page = await ctx.new_page()
             for path in ROUTE:
@@ -276,18 +291,16 @@ async def drive_browser(port: int, meter: CpuMeter, sessions: int, seconds: floa
                 if err:
                     warm.error(err, f"/{path}")
             await ctx.close()
-            warm_seconds = time.monotonic() - warm_start
-            rss_warm = rss_kib(meter.server_pid)
-            tally = Tally()
-            meter.start()
-            start = time.monotonic()
-            deadline = start + seconds
-            await asyncio.gather(*(browser_session(browser, base, n, deadline, tally, timeout_ms) for n in range(sessions)))
-            wall = time.monotonic() - start
-            meter.stop()  # before the browser closes, so its renderers are still counted
+
+        try:  # the meter stops before the browser closes, so its renderers are still counted
+            return await _measured(
+                meter,
+                seconds,
+                warm_up,
+                lambda deadline, tally: (browser_session(browser, base, n, deadline, tally, timeout_ms) for n in range(sessions)),
+            )
         finally:
             await browser.close()
-    return {"tally": tally, "warm": warm, "warm_seconds": warm_seconds, "wall": wall, "rss_warm_kib": rss_warm}
 
 
 # --- One level: a fresh server, warm-up, N sessions ----------------------------------------------

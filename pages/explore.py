@@ -19,16 +19,19 @@ LEVELS = {
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str):
     """The map, built and serialised once per view (a map of the 330 small areas is 2 MiB of JSON)."""
-    by_area = stats.add_rates(ui.q("counts_by_area_type", level, measure, start, end))
-    points = ui.q("incident_points", selected, measure, start, end) if show_points else None
+    by_area = _rates(level, measure, start, end)
     return charts.choropleth(
         by_area,
         ui.q("geometry", level),
         edges=charts.class_breaks(by_area["rate"]),
         rate_label=f"{label} per 1,000",
         selected=selected,
-        points=points,
+        points=ui.q("incident_points", selected, measure, start, end) if show_points else None,
     )
+
+
+def _rates(level: str, measure: str, start: str, end: str):
+    return stats.add_rates(ui.q("counts_by_area_type", level, measure, start, end))
 
 
 state = ui.view_state()
@@ -39,7 +42,7 @@ st.header("Map", anchor=False)
 if state.area["area_type"] in LEVELS and "sdp_level" not in st.session_state:
     st.session_state["sdp_level"] = state.area["area_type"]
 level = st.selectbox("Show areas on the map as", list(LEVELS), format_func=LEVELS.get, key="sdp_level")
-by_area = stats.add_rates(ui.q("counts_by_area_type", level, state.measure, state.start, state.end))
+by_area = _rates(level, state.measure, state.start, state.end)
 
 show_points = False
 if state.area_code != ui.COUNTY:
@@ -134,7 +137,8 @@ if not is_county:
         )
     )
     st.caption("Higher or lower means the 95% intervals of the area and the county do not overlap; otherwise similar.")
-    short = dict(zip(ui.measure_table()["measure_id"], ui.measure_table()["short_label"], strict=True))
+    mt = ui.measure_table()
+    short = dict(zip(mt["measure_id"], mt["short_label"], strict=True))
     vs = vs.assign(measure=vs["measure_id"].map(short).fillna(vs["measure"]))
     long = pd.concat(
         [

@@ -39,16 +39,6 @@ _LEVEL_WORDS = {
 # --- Cached computations (plain arguments only) ---------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=3000)
-def _compute(_con, wkey: str, name: str, args: tuple):
-    return getattr(indicators, name)(_con, *args)
-
-
-def _calc(name: str, *args):
-    """indicators.<name>(con, *args), cached by the warehouse and the arguments."""
-    return _compute(ui.connection(), ui._warehouse_key(), name, args)
-
-
 @st.cache_data(show_spinner=False, max_entries=200)
 def _about_source(_con, wkey: str, source_id: str) -> tuple[str, str, str, str]:
     a = ui.about_from_source(_con, source_id, definition="", period="")
@@ -62,10 +52,10 @@ def _about(source_id: str, *, definition: str, period: str, caveats=()) -> ui.Ab
 
 def _comparators(ind_id: str, area_code: str, start: str, end: str) -> pd.DataFrame:
     """The fixed comparators (cached once per period), with the chosen area first when it is not the county."""
-    comp = _calc("police_comparators", ind_id, start, end, None)
+    comp = ui.ind("police_comparators", ind_id, start, end, None)
     if area_code == COUNTY:
         return comp
-    own = _calc("police_figure", ind_id, area_code, start, end).copy()
+    own = ui.ind("police_figure", ind_id, area_code, start, end).copy()
     own.insert(2, "role", "Selected area")
     county = comp[comp["area_code"] == COUNTY].iloc[0]
     ok = bool(own["complete"].iloc[0]) and not bool(own["suppressed"].iloc[0])
@@ -221,7 +211,7 @@ def _police(ind: indicators.Indicator, state: ui.ViewState) -> None:
 
 def _police_trend(ind: indicators.Indicator, state: ui.ViewState, caveats) -> None:
     start = words.shift_month(state.start, -12)
-    series = _calc("police_series", ind.id, state.area_code, start, state.end)
+    series = ui.ind("police_series", ind.id, state.area_code, start, state.end)
     gaps = series[series["status"] == "missing"]["month"].tolist()
     hidden = series[series["status"] == "suppressed"]["month"].tolist()
     chart = _chart(ui._warehouse_key(), "trend", (ind.id, state.area_code, start, state.end))
@@ -309,7 +299,7 @@ def _is_national(df: pd.DataFrame) -> bool:
 def _published(ind: indicators.Indicator, state: ui.ViewState) -> None:
     if not ind.has_official_figures:
         return
-    df = _calc("published_values", ind.id)
+    df = ui.ind("published_values", ind.id)
     if df.empty:
         st.info("No official figures for this indicator are loaded yet.", icon=":material/hourglass_empty:")
         return
@@ -389,7 +379,7 @@ def _published_headline(df: pd.DataFrame) -> None:
 def _published_chart(ind_id: str) -> tuple[alt.Chart, str]:
     """A line chart over periods (or bars for a single period), County Durham highlighted."""
     ind = indicators.indicator(ind_id)
-    df = _calc("published_values", ind_id)
+    df = ui.ind("published_values", ind_id)
     # One unit per chart: the unit with most rows (the table shows them all).
     unit = df["unit"].value_counts().index[0]
     data = df[df["unit"] == unit].copy()
@@ -476,7 +466,7 @@ def _other_group(role: str) -> str:
 
 
 def _pointers(ind: indicators.Indicator) -> None:
-    ptr = _calc("published_pointers", ind.id)
+    ptr = ui.ind("published_pointers", ind.id)
     if ptr.empty:
         return
     lines = []
@@ -516,7 +506,7 @@ def _since_plan(baseline_ids: list[str], state: ui.ViewState) -> None:
     )
     if state.area_code != COUNTY:
         st.caption(f"These are County Durham figures: the plan has none for {ui.md_escape(state.area_name)}.")
-    sp = _calc("since_plan", tuple(baseline_ids), state.end)
+    sp = ui.ind("since_plan", tuple(baseline_ids), state.end)
     rows = []
     for r in sp.itertuples():
         if pd.notna(r.current_value):
@@ -568,7 +558,7 @@ def _since_plan(baseline_ids: list[str], state: ui.ViewState) -> None:
 
 
 def _trend_chart(ind_id: str, area_code: str, start: str, end: str) -> alt.Chart:
-    series = _calc("police_series", ind_id, area_code, start, end)
+    series = ui.ind("police_series", ind_id, area_code, start, end)
     title = "Rate per 1,000 residents each month"
     return charts.trend(series, value="rate", series=None, title=title, description=indicators.indicator(ind_id).title)
 

@@ -35,11 +35,10 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
     The width and height that Altair's default theme adds are dropped: the chart fills its card.
     """
     spec = chart.to_dict(validate=False)
-    view = spec.get("config", {}).get("view", {})
-    for k in ("continuousWidth", "continuousHeight"):
-        view.pop(k, None)
-    if "view" in spec.get("config", {}) and not view:
-        del spec["config"]["view"]
+    config = spec.get("config", {})
+    view = {k: v for k, v in config.pop("view", {}).items() if k not in ("continuousWidth", "continuousHeight")}
+    if view:
+        config["view"] = view
     return spec
 
 

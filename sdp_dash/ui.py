@@ -17,7 +17,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from . import charts, figures, places, queries, settings, words
+from . import charts, figures, indicators, places, queries, settings, words
 
 PARTNERSHIP = "Safe Durham Partnership"
 COUNTY = "E06000047"
@@ -80,7 +80,7 @@ def connection():
     return _connection(_warehouse_key()).cursor()
 
 
-_MODULES = {"queries": queries, "figures": figures}
+_MODULES = {"queries": queries, "figures": figures, "indicators": indicators}
 
 
 @st.cache_data(show_spinner=False, max_entries=4000)
@@ -96,6 +96,11 @@ def q(name: str, *args, **kwargs):
 def fig(name: str, *args, **kwargs):
     """Run the named function of ``figures`` on a fresh cursor, cached by its arguments."""
     return _cached(connection(), _warehouse_key(), "figures", name, args, tuple(sorted(kwargs.items())))
+
+
+def ind(name: str, *args):
+    """Run the named function of ``indicators`` on a fresh cursor, cached by its arguments."""
+    return _cached(connection(), _warehouse_key(), "indicators", name, args, ())
 
 
 def vega_spec(chart) -> dict:
