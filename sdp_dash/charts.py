@@ -172,8 +172,9 @@ def _palette(k: int) -> list[str]:
     return [SEQUENTIAL[i] for i in idx]
 
 
-# deck.gl draws the world 512 px wide at zoom 0; the view is fitted to a map about this big.
-_FIT_WIDTH_PX, _FIT_HEIGHT_PX = 640, 440
+# deck.gl draws the world 512 px wide at zoom 0; the view is fitted to a map about this big.  The width
+# is a phone's (the card is about 310 px wide at 375 px), so the whole area shows on every screen.
+_FIT_WIDTH_PX, _FIT_HEIGHT_PX = 360, 440
 
 
 def _coords(geometry: dict) -> np.ndarray:
