@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 export SDP_MIRROR ?=
 
-.PHONY: run test setup setup-dev data lint unit browser bench load clean
+.PHONY: run test setup setup-dev data lint unit app browser bench load clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -34,7 +34,17 @@ lint: setup-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-## Everything but the load test and the benchmark: lint, unit, AppTest and browser tests.
+## Test tiers.  `make unit` is the fast tier (no AppTest, no browser: under a minute); `make test`
+## runs lint and every tier in one pytest run (the warehouse is built once).
+unit: setup-dev
+	$(PY) -m pytest tests/unit tests/build
+
+app: setup-dev
+	$(PY) -m pytest tests/app
+
+browser: setup-dev
+	$(PY) -m pytest tests/browser
+
 test: setup-dev lint
 	$(PY) -m pytest
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sdp_dash import indicators, ui
+from sdp_dash import ui
+from sdp_dash.config import catalogue
 
 st.set_page_config(page_title="Safe Durham dashboard", page_icon="🛡️", layout="wide")
 
@@ -19,7 +20,7 @@ pages = {
     ],
     # One page per strategic priority, in the plan's order, from data/indicators.toml.
     "Partnership priorities": [
-        st.Page(f"pages/{p.url_path}.py", title=p.menu_title, url_path=p.url_path) for p in indicators.priorities()
+        st.Page(f"pages/{p.url_path}.py", title=p.menu_title, url_path=p.url_path) for p in catalogue.priorities()
     ],
     "About": [st.Page("pages/about.py", title="About the data", url_path="about", icon=":material/info:")],
 }

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sdp_dash import settings  # noqa: E402
-from sdp_dash.build import build  # noqa: E402
+from sdp_dash.config import settings  # noqa: E402
+from sdp_dash.pipeline.build import build  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 

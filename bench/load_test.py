@@ -58,7 +58,7 @@ from bench.common import (  # noqa: E402
     rss_kib,
     write_section,
 )
-from sdp_dash.devserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy  # noqa: E402
+from tests.support.devserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy  # noqa: E402
 
 # The pages a visitor goes through, with the shared-link parameters some of them carry.  The
 # Overview is the default page, whose address is "/" ("" here); "/overview" is a hidden alias of it

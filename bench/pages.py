@@ -46,7 +46,7 @@ from bench.common import (  # noqa: E402
     write_section,
 )
 from bench.wsclient import RunResult, Session, first_load  # noqa: E402
-from sdp_dash.devserver import free_port, page_paths, start_server, stop_server, wait_healthy  # noqa: E402
+from tests.support.devserver import free_port, page_paths, start_server, stop_server, wait_healthy  # noqa: E402
 
 TITLE = "Pages"
 TARGET_RERUN_S = 0.300

@@ -183,7 +183,7 @@ def main() -> int:
     if not 1 <= args.reruns <= 50:
         ap.error("--reruns must be 1..50")
 
-    from sdp_dash.devserver import free_port, stop_server, wait_healthy
+    from tests.support.devserver import free_port, stop_server, wait_healthy
 
     opts = {"profile": not args.no_profile, "no_gc": args.no_gc, "cache_specs": args.cache_specs, "cache_maps": args.cache_maps}
     warehouse = Path(os.environ.get("SDP_WAREHOUSE") or ROOT / "data" / "sdp.duckdb").resolve()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import settings, ui, words
+from sdp_dash import ui
+from sdp_dash.config import settings
+from sdp_dash.domain import words
 
 state = ui.view_state()
 st.title("About the data")

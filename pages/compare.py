@@ -7,7 +7,8 @@ import itertools
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import figures, ui, words
+from sdp_dash import ui
+from sdp_dash.domain import crime, words
 
 state = ui.view_state()
 ui.page_header("Compare areas", state)
@@ -53,7 +54,7 @@ st.markdown("\n".join(f"- {ui.md_escape(s)}" for s in sentences))
 if any(rates["months_missing"] > 0):
     st.caption("Some months of this period have no data: every area is counted over the same months, so they remain comparable.")
 
-table = figures.rate_table(rates, count="shown")
+table = crime.rate_table(rates, count="shown")
 ui.chart_card(
     f"{label} per 1,000 residents",
     ui.chart(

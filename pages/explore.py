@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import charts, figures, stats, ui, words
+from sdp_dash import charts, ui
+from sdp_dash.domain import crime, stats, words
 
 LEVELS = {
     "aap": "Area boards (approximate)",
@@ -56,7 +57,7 @@ if state.area_code != ui.COUNTY:
         )
 
 deck = _map(ui._warehouse_key(), level, state.measure, state.start, state.end, state.area_code, show_points, label)
-map_table = figures.rate_table(by_area).sort_values("Rate per 1,000", ascending=False)
+map_table = crime.rate_table(by_area).sort_values("Rate per 1,000", ascending=False)
 highest = by_area.sort_values("rate", ascending=False).iloc[0]
 lowest = by_area.sort_values("rate").iloc[0]
 point_caveats = (

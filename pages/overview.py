@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import figures, ui, words
+from sdp_dash import ui
+from sdp_dash.domain import crime, words
 
 state = ui.view_state()
 ui.page_header("Overview", state)
@@ -116,7 +117,7 @@ ui.chart_card(
         description="Police force areas",
         highlight=durham["area_name"],
     ),
-    figures.rate_table(forces, "Police force area"),
+    crime.rate_table(forces, "Police force area"),
     alt_text=(
         f"Bar chart of {label.lower()} per 1,000 residents in {state.period} for three police force areas: "
         + "; ".join(f"{n}: {v:,.1f}" for n, v in zip(forces["area_name"], forces["rate"], strict=True))

@@ -15,10 +15,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sdp_dash import charts, indicators, stats, ui, words
+from sdp_dash import charts, ui
+from sdp_dash.config import catalogue, codes
+from sdp_dash.domain import published, stats, words
 
-COUNTY = indicators.COUNTY
-NATIONAL_CODES = (indicators.GREAT_BRITAIN, indicators.ENGLAND_AND_WALES)
+COUNTY = codes.COUNTY
+NATIONAL_CODES = (codes.GREAT_BRITAIN, codes.ENGLAND_AND_WALES)
 _HIGHLIGHT_ROLES = ("County Durham", "North East", "England", "England and Wales", "Great Britain")
 _SENSITIVE_NOTE = (
     "To protect victims' privacy this measure is shown only as rates for areas, never as points on a map, "
@@ -115,19 +117,19 @@ def render(priority_id: str) -> None:
 
 def render_path(url_path: str) -> None:
     """Draw the priority whose page address is ``url_path`` (the calling file's name)."""
-    render(indicators.priority_by_path(url_path).id)
+    render(catalogue.priority_by_path(url_path).id)
 
 
 def _render(priority_id: str) -> None:
     state = ui.view_state()
-    prio = indicators.priority(priority_id)
+    prio = catalogue.priority(priority_id)
     ui.page_header(prio.title, state)
     st.markdown(ui.md_escape(prio.summary))
     st.markdown(
         "**What the partnership works on**\n\n"
         + "\n".join(f"- **{ui.md_escape(w.name)}**: {ui.md_escape(w.description)}" for w in prio.work_areas)
     )
-    inds = indicators.indicators_for(priority_id)
+    inds = catalogue.indicators_for(priority_id)
     st.caption(
         f"{len(inds)} indicators below, grouped by work area. Police figures are for "
         f"{ui.md_escape(state.area_name)}; published tables are for the areas they were published for."
@@ -153,7 +155,7 @@ def _render(priority_id: str) -> None:
         st.markdown("\n".join(f"- {_link(h.label, h.url)}" for h in prio.help))
 
 
-def _indicator(ind: indicators.Indicator, state: ui.ViewState) -> None:
+def _indicator(ind: catalogue.Indicator, state: ui.ViewState) -> None:
     st.subheader(ind.title, anchor=False)
     st.markdown(ui.md_escape(ind.definition))
     if ind.kind == "police_uk":
@@ -171,7 +173,7 @@ def _indicator(ind: indicators.Indicator, state: ui.ViewState) -> None:
 # --- police.uk indicators ---------------------------------------------------------------------------------
 
 
-def _police(ind: indicators.Indicator, state: ui.ViewState) -> None:
+def _police(ind: catalogue.Indicator, state: ui.ViewState) -> None:
     comp = _comparators(ind.id, state.area_code, state.start, state.end)
     row = comp.iloc[0]
     unit = ind.unit
@@ -209,7 +211,7 @@ def _police(ind: indicators.Indicator, state: ui.ViewState) -> None:
     )
 
 
-def _police_trend(ind: indicators.Indicator, state: ui.ViewState, caveats) -> None:
+def _police_trend(ind: catalogue.Indicator, state: ui.ViewState, caveats) -> None:
     start = words.shift_month(state.start, -12)
     series = ui.ind("police_series", ind.id, state.area_code, start, state.end)
     gaps = series[series["status"] == "missing"]["month"].tolist()
@@ -238,7 +240,7 @@ def _police_trend(ind: indicators.Indicator, state: ui.ViewState, caveats) -> No
         table,
         alt_text=alt_text,
         about=_about(
-            indicators.POLICE_UK,
+            catalogue.POLICE_UK,
             definition=ind.definition,
             period=f"{words.month_words(start)} to {words.month_words(state.end)}",
             caveats=caveats,
@@ -247,7 +249,7 @@ def _police_trend(ind: indicators.Indicator, state: ui.ViewState, caveats) -> No
     )
 
 
-def _police_comparators(ind: indicators.Indicator, state: ui.ViewState, comp: pd.DataFrame, caveats) -> None:
+def _police_comparators(ind: catalogue.Indicator, state: ui.ViewState, comp: pd.DataFrame, caveats) -> None:
     chart = _chart(ui._warehouse_key(), "compare", (ind.id, state.area_code, state.start, state.end, state.area_name))
     comparison = [
         "" if c == "" else words.comparison_words(c, "", "County Durham").strip() if c != "not compared" else "not compared"
@@ -279,7 +281,7 @@ def _police_comparators(ind: indicators.Indicator, state: ui.ViewState, comp: pd
         table,
         alt_text=alt_text,
         about=_about(
-            indicators.POLICE_UK,
+            catalogue.POLICE_UK,
             definition=ind.definition
             + " Compared with Darlington (the other area of Durham Constabulary) and the Durham, Cleveland and Northumbria police force areas.",
             period=state.period,
@@ -296,7 +298,7 @@ def _is_national(df: pd.DataFrame) -> bool:
     return bool(len(df)) and bool(df["area_code"].isin(NATIONAL_CODES).all())
 
 
-def _published(ind: indicators.Indicator, state: ui.ViewState) -> None:
+def _published(ind: catalogue.Indicator, state: ui.ViewState) -> None:
     if not ind.has_official_figures:
         return
     df = ui.ind("published_values", ind.id)
@@ -378,7 +380,7 @@ def _published_headline(df: pd.DataFrame) -> None:
 
 def _published_chart(ind_id: str) -> tuple[alt.Chart, str]:
     """A line chart over periods (or bars for a single period), County Durham highlighted."""
-    ind = indicators.indicator(ind_id)
+    ind = catalogue.indicator(ind_id)
     df = ui.ind("published_values", ind_id)
     # One unit per chart: the unit with most rows (the table shows them all).
     unit = df["unit"].value_counts().index[0]
@@ -465,7 +467,7 @@ def _other_group(role: str) -> str:
     return "Other areas"
 
 
-def _pointers(ind: indicators.Indicator) -> None:
+def _pointers(ind: catalogue.Indicator) -> None:
     ptr = ui.ind("published_pointers", ind.id)
     if ptr.empty:
         return
@@ -485,8 +487,8 @@ def _pointers(ind: indicators.Indicator) -> None:
 # --- Plan figures and "since the plan" ---------------------------------------------------------------------
 
 
-def _plan(ind: indicators.Indicator) -> None:
-    figs = indicators.plan_figures(ind)
+def _plan(ind: catalogue.Indicator) -> None:
+    figs = published.plan_figures(ind)
     for r in figs.itertuples():
         st.markdown(
             f"> **{ui.md_escape(_num(r.value, 1))} {ui.md_escape(r.unit)}**, {ui.md_escape(r.period)}: {ui.md_escape(r.description)}\n>\n"
@@ -499,7 +501,7 @@ def _plan(ind: indicators.Indicator) -> None:
 
 def _since_plan(baseline_ids: list[str], state: ui.ViewState) -> None:
     st.header("Since the plan", anchor=False, divider="gray")
-    plan = indicators.plan_citation()
+    plan = catalogue.plan_citation()
     st.markdown(
         f"The {ui.md_escape(plan['title'])} quoted these figures for County Durham. Where police.uk measures the same "
         "thing, the latest 12 months for the whole county are shown beside them, over the same length of time."
@@ -560,7 +562,7 @@ def _since_plan(baseline_ids: list[str], state: ui.ViewState) -> None:
 def _trend_chart(ind_id: str, area_code: str, start: str, end: str) -> alt.Chart:
     series = ui.ind("police_series", ind_id, area_code, start, end)
     title = "Rate per 1,000 residents each month"
-    return charts.trend(series, value="rate", series=None, title=title, description=indicators.indicator(ind_id).title)
+    return charts.trend(series, value="rate", series=None, title=title, description=catalogue.indicator(ind_id).title)
 
 
 def _compare_chart(ind_id: str, area_code: str, start: str, end: str, area_name: str) -> alt.Chart:
@@ -569,7 +571,7 @@ def _compare_chart(ind_id: str, area_code: str, start: str, end: str, area_name:
         comp.dropna(subset=["rate"]),
         label="area_name",
         title="Rate per 1,000 residents",
-        description=indicators.indicator(ind_id).title,
+        description=catalogue.indicator(ind_id).title,
         highlight=area_name,
     )
 

@@ -17,7 +17,9 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from . import charts, figures, indicators, places, queries, settings, words
+from sdp_dash import charts, warehouse
+from sdp_dash.config import settings
+from sdp_dash.domain import places, words
 
 PARTNERSHIP = "Safe Durham Partnership"
 COUNTY = "E06000047"
@@ -72,7 +74,7 @@ def _warehouse_key() -> str:
 @st.cache_resource(show_spinner=False)
 def _connection(key: str):
     path = key.rsplit(":", 1)[0] if key.count(":") else key
-    return queries.connect(path)
+    return warehouse.connect(path)
 
 
 def connection():
@@ -132,7 +134,7 @@ def chart(builder: str, df: pd.DataFrame, **kwargs) -> dict:
 
 @st.cache_data(show_spinner=False)
 def _search_index(_con, key: str) -> pd.DataFrame:
-    return places.search_index(queries.search_areas(_con), queries.aap_evidence(_con))
+    return places.search_index(warehouse.search_areas(_con), warehouse.aap_evidence(_con))
 
 
 def search_index() -> pd.DataFrame:
@@ -161,7 +163,7 @@ def measure_is_sensitive(measure: str) -> bool:
 @dataclass(frozen=True)
 class ViewState:
     area_code: str
-    area: dict  # row of queries.area()
+    area: dict  # row of warehouse.area()
     start: str  # YYYY-MM inclusive
     end: str
     measure: str
@@ -238,7 +240,7 @@ def _parse(raw: dict[str, str]) -> ViewState:
             problem = f"is after the end month ({words.month_words(end)})"
         elif start < words.shift_month(first, -12):
             problem = f"is long before the data starts ({words.month_words(first)})"
-        elif len(queries.months_between(start, end)) > 36:
+        elif len(warehouse.months_between(start, end)) > 36:
             problem = "makes a period longer than three years"
         if problem:
             warn.append(
@@ -423,7 +425,7 @@ def _period_controls(state: ViewState, months: list[str]) -> None:
     ends = list(reversed(months))
     st.session_state["sdp_to"] = state.end
     st.selectbox("Period ends", ends, key="sdp_to", format_func=words.month_words, on_change=_on_to)
-    starts = ["12"] + [m for m in reversed(queries.months_between(words.shift_month(months[0], -12), state.end))]
+    starts = ["12"] + [m for m in reversed(warehouse.months_between(words.shift_month(months[0], -12), state.end))]
     st.session_state["sdp_from"] = state.start if state.custom_period else "12"
     st.selectbox(
         "Period starts",
@@ -462,7 +464,7 @@ def page_header(title: str, state: ViewState) -> None:
     st.markdown(f"{lead} · **{md_escape(state.period)}**")
     missing = q("missing_months", state.area_code, state.start, state.end)
     if missing:
-        n = len(queries.months_between(state.start, state.end))
+        n = len(warehouse.months_between(state.start, state.end))
         st.info(
             f"There is no police.uk data for {words.months_words(missing)}, so figures for this period cover "
             f"{n - len(missing)} of its {n} months.",
@@ -495,7 +497,7 @@ class About:
 def about_from_source(con, source_id: str, *, definition: str, period: str, caveats=()) -> About:
     """An About block from the ``sources`` table; ``police_uk`` means the police.uk street files."""
     if source_id == "police_uk":
-        df = queries.police_sources_by_force(con)
+        df = warehouse.police_sources_by_force(con)
         loaded = str(df["loaded_at"].max())[:10] if len(df) else ""
         return About(
             definition=definition,
@@ -506,7 +508,7 @@ def about_from_source(con, source_id: str, *, definition: str, period: str, cave
             loaded=loaded,
             caveats=tuple(caveats),
         )
-    src = queries.source(con, source_id)
+    src = warehouse.source(con, source_id)
     return About(
         definition=definition,
         source_title=str(src["title"]),
@@ -626,7 +628,7 @@ def run_page(render: Callable[[], None]) -> None:
 
 def stats_compare(a, b) -> str:
     """higher / similar / lower for two rows with lower and upper 95% limits."""
-    from . import stats
+    from sdp_dash.domain import stats
 
     return stats.compare(float(a.lower), float(a.upper), float(b.lower), float(b.upper))
 
@@ -677,6 +679,6 @@ def on_compare_change() -> None:
 
 
 def force_names() -> dict[str, str]:
-    from .manifest import load
+    from sdp_dash.config.manifest import load
 
     return {f.slug: f.name for f in load().forces}

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from sdp_dash import settings
-from sdp_dash.build import build
+from sdp_dash.config import settings
+from sdp_dash.pipeline.build import build
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -26,7 +26,7 @@ def source_root(tmp_path_factory) -> Path:
     root = settings.mirror()
     if root is not None:
         return root
-    from sdp_dash import fixtures
+    from tests.support import fixtures
 
     return fixtures.write_source_tree(tmp_path_factory.mktemp("sources"), months=fixtures.SESSION_MONTHS)
 

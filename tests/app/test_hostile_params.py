@@ -22,11 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from sdp_dash import indicators, queries, ui
+from sdp_dash import ui
+from sdp_dash.config import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = ["overview", "explore", "compare", "about", *(p.url_path for p in indicators.priorities())]
+PAGES = ["overview", "explore", "compare", "about", *(p.url_path for p in catalogue.priorities())]
 PARAMS = ("area", "from", "to", "measure", "areas")
 
 INJECTIONS = [
@@ -106,10 +107,10 @@ def test_the_echo_checks_can_fail():
 
 @pytest.fixture(scope="module")
 def data_facts(warehouse) -> dict:
-    con = queries.connect(warehouse)
+    con = warehouse.connect(warehouse)
     try:
         return {
-            "months": queries.present_months(con),
+            "months": warehouse.present_months(con),
             "measures": set(con.execute("SELECT measure_id FROM measures").fetchdf()["measure_id"]),
             "county_areas": set(
                 con.execute(

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from sdp_dash import queries, words
+from sdp_dash.domain import words
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -28,9 +28,9 @@ def clear_caches(warehouse):
 
 @pytest.fixture(scope="module")
 def latest(warehouse) -> str:
-    con = queries.connect(warehouse)
+    con = warehouse.connect(warehouse)
     try:
-        return queries.latest_month(con)
+        return warehouse.latest_month(con)
     finally:
         con.close()
 
@@ -38,10 +38,10 @@ def latest(warehouse) -> str:
 @pytest.fixture(scope="module")
 def codes(warehouse) -> dict[str, str]:
     """Real area codes of this warehouse (the mirror's, or the synthetic fixtures')."""
-    con = queries.connect(warehouse)
+    con = warehouse.connect(warehouse)
     try:
-        boards = list(queries.areas(con, "aap")["area_code"])
-        divisions = list(queries.areas(con, "division_2013")["area_code"])
+        boards = list(warehouse.areas(con, "aap")["area_code"])
+        divisions = list(warehouse.areas(con, "division_2013")["area_code"])
     finally:
         con.close()
     board = "AAP-durham-aap" if "AAP-durham-aap" in boards else boards[0]
@@ -50,9 +50,9 @@ def codes(warehouse) -> dict[str, str]:
 
 
 def name_of(warehouse, code: str) -> str:
-    con = queries.connect(warehouse)
+    con = warehouse.connect(warehouse)
     try:
-        return queries.area(con, code)["area_name"]
+        return warehouse.area(con, code)["area_name"]
     finally:
         con.close()
 
@@ -239,9 +239,9 @@ def test_overview_county_figures_equal_export(warehouse, latest):
     start = words.default_start(end)
     at = open_page(area=COUNTY, to=end)
     assert_ok(at)
-    con = queries.connect(warehouse)
+    con = warehouse.connect(warehouse)
     try:
-        export = queries.export_crime(con, area=COUNTY, start=start, end=end)
+        export = warehouse.export_crime(con, area=COUNTY, start=start, end=end)
     finally:
         con.close()
     metrics = {m.label: m.value for m in at.metric}

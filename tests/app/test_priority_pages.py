@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from sdp_dash import indicators, queries
+from sdp_dash.config import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -37,7 +37,7 @@ def clear_caches(warehouse):
 
 @pytest.fixture(scope="module")
 def division(warehouse) -> str:
-    con = queries.connect(warehouse)
+    con = warehouse.connect(warehouse)
     try:
         row = con.execute("SELECT area_code FROM areas WHERE area_type = 'division_2025' ORDER BY area_code LIMIT 1").fetchone()
     finally:
@@ -63,16 +63,16 @@ def page_text(at: AppTest) -> str:
 def check(at: AppTest, priority_id: str) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    prio = indicators.priority(priority_id)
+    prio = catalogue.priority(priority_id)
     assert at.title[0].value == prio.title
     assert at.get("vega_lite_chart"), "at least one chart"
     text = page_text(at)
-    for ind in indicators.indicators_for(priority_id):
+    for ind in catalogue.indicators_for(priority_id):
         assert ind.title in text, f"{ind.id} missing from {priority_id}"
     assert "What is not measured locally" in text
     assert not at.get("arrow_data_frame"), "tables are st.table, not st.dataframe"
     map_links = [link.proto.query_string for link in at.get("page_link") if link.proto.page == "explore"]
-    for ind in indicators.indicators_for(priority_id):
+    for ind in catalogue.indicators_for(priority_id):
         if ind.kind == "police_uk":
             assert any(f"measure={ind.measure}" in q for q in map_links), f"{ind.id} links to its map"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sdp_dash.devserver import CHROMIUM, CHROMIUM_ARGS, free_port, page_paths, start_server, stop_server, wait_healthy
+from tests.support.devserver import CHROMIUM, CHROMIUM_ARGS, free_port, page_paths, start_server, stop_server, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -123,7 +123,7 @@ PRIORITY_PAGES = [p for p in PAGES if p not in ("overview", "explore", "compare"
 @pytest.mark.parametrize("path", PRIORITY_PAGES)
 def test_priority_page_for_an_area(app_url, shared_context, division_2025, path, area):
     """Every indicator of a priority page draws for an area board and a 2025 division, not only the county."""
-    from sdp_dash import indicators
+    from sdp_dash.config import catalogue
 
     code, name = ("AAP-durham-aap", "Durham AAP") if area == "board" else division_2025
     page = shared_context(DESKTOP).new_page()
@@ -135,8 +135,8 @@ def test_priority_page_for_an_area(app_url, shared_context, division_2025, path,
         assert_content(page, path)
         main = page.locator('[data-testid="stMain"]').inner_text()
         assert name in main, f"{name!r} is not named on /{path}"
-        prio = indicators.priority_by_path(path)
-        for ind in indicators.indicators_for(prio.id):
+        prio = catalogue.priority_by_path(path)
+        for ind in catalogue.indicators_for(prio.id):
             assert ind.title in main, f"{ind.id} is missing from /{path} for {name}"
     finally:
         page.close()

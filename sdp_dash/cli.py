@@ -1,0 +1,128 @@
+"""Command line: ``python -m sdp_dash {build,fetch,coverage,export}``.
+
+Bad input ends with one line on stderr (``error: <file>: <problem>``) and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from sdp_dash.config import settings
+from sdp_dash.errors import SourceError
+
+
+def _month(text: str) -> str:
+    from sdp_dash.pipeline.sources.common import MONTH
+
+    if not MONTH.match(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2025-01")
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sdp_dash", description="Safe Durham dashboard data tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_build = sub.add_parser("build", help="build or update the DuckDB warehouse from the source folder")
+    p_build.add_argument("--source", type=Path, help="source folder (default: SDP_MIRROR, else SDP_DOWNLOADS)")
+    p_build.add_argument("--warehouse", type=Path, help="warehouse file (default: SDP_WAREHOUSE)")
+    p_build.add_argument("--full", action="store_true", help="rebuild everything even if nothing changed")
+    p_build.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p_fetch = sub.add_parser("fetch", help="download the publishers' files into the download folder")
+    p_fetch.add_argument("--from", dest="start", type=_month, required=True, help="first month, YYYY-MM")
+    p_fetch.add_argument("--to", dest="end", type=_month, required=True, help="last month, YYYY-MM")
+    p_fetch.add_argument("--forces", default="", help="comma-separated force slugs (default: all in data/sources.toml)")
+    p_fetch.add_argument("--dest", type=Path, help="download folder (default: SDP_DOWNLOADS)")
+    p_fetch.add_argument("--quiet", action="store_true")
+
+    p_cov = sub.add_parser("coverage", help="months present per force, and the gaps")
+    p_cov.add_argument("--warehouse", type=Path)
+
+    p_exp = sub.add_parser("export", help="print figures as CSV")
+    p_exp.add_argument("what", choices=["crime"])
+    p_exp.add_argument("--area", required=True, help="area code, e.g. E06000047 (County Durham)")
+    p_exp.add_argument("--from", dest="start", type=_month, required=True)
+    p_exp.add_argument("--to", dest="end", type=_month, required=True)
+    p_exp.add_argument("--by", choices=["measure", "type", "month", "lsoa"], default="measure")
+    p_exp.add_argument("--measure", default="all_crime", help="measure for --by month/lsoa (default all_crime)")
+    p_exp.add_argument("--warehouse", type=Path)
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "fetch":
+            return _fetch(args)
+        if args.command == "coverage":
+            return _coverage(args)
+        if args.command == "export":
+            return _export(args)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 1
+
+
+def _warehouse(args) -> Path:
+    return args.warehouse or settings.path("SDP_WAREHOUSE")
+
+
+def _build(args) -> int:
+    from sdp_dash.pipeline.build import build
+
+    root = args.source or settings.source_root()
+    t0 = time.perf_counter()
+    report = build(root, _warehouse(args), force_full=args.full, progress=not args.quiet)
+    took = time.perf_counter() - t0
+    for msg in report.messages:
+        print(msg, file=sys.stderr)
+    print(
+        f"{report.mode}: {report.warehouse} ({report.files_read} files read, {report.police_rows:,} police.uk rows, {took:.1f} s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _fetch(args) -> int:
+    from sdp_dash.pipeline.fetch import fetch
+
+    forces = [f for f in args.forces.split(",") if f] or None
+    dest = args.dest or settings.path("SDP_DOWNLOADS")
+    got = fetch(dest, args.start, args.end, forces=forces, progress=not args.quiet)
+    print(f"fetched {len(got)} file(s) into {dest}", file=sys.stderr)
+    return 0
+
+
+def _connect(args):
+    from sdp_dash.warehouse import connect
+
+    return connect(_warehouse(args))
+
+
+def _coverage(args) -> int:
+    from sdp_dash import warehouse
+
+    with _connect(args) as con:
+        for row in warehouse.coverage_summary(con).itertuples():
+            gaps = row.missing_months or "none"
+            print(f"{row.force_name}: {row.months_present} months present, {row.first_month}..{row.last_month}; missing: {gaps}")
+    return 0
+
+
+def _export(args) -> int:
+    from sdp_dash import warehouse
+
+    with _connect(args) as con:
+        df = warehouse.export_crime(con, area=args.area, start=args.start, end=args.end, by=args.by, measure=args.measure)
+    try:
+        df.to_csv(sys.stdout, index=False, float_format="%.3f")
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+    return 0

@@ -1,0 +1,349 @@
+"""The indicator catalogue: data/indicators.toml (the six priorities and their indicators) and
+data/plan_baselines.toml (the plan's own figures, each with its citation), loaded into checked,
+typed objects.  A malformed entry is a ``CatalogueError`` naming it.  No Streamlit, no warehouse.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from sdp_dash.config import settings
+
+CATALOGUE_PATH = settings.PROJECT_ROOT / "data" / "indicators.toml"
+BASELINES_PATH = settings.PROJECT_ROOT / "data" / "plan_baselines.toml"
+
+POLICE_UK = "police_uk"  # pseudo source id: every police_uk_<force>_<YYYY-MM> file
+PLAN_SOURCE = "sdp_plan_2021_25"  # pseudo source id: data/plan_baselines.toml
+
+PRIORITY_IDS = ("being_safe", "victims", "prevent", "reoffending", "alcohol_drugs", "cyber")
+POLARITIES = ("higher_is_worse", "higher_is_better", "neither")
+PERIOD_TYPES = ("monthly", "financial_year", "calendar_year", "3_year_pooled", "as_published")
+KINDS = ("police_uk", "published", "plan")
+POLICE_GEOGRAPHIES = ("county", "aap", "division_2025", "division_2013", "msoa", "lsoa")
+PUBLISHED_GEOGRAPHIES = ("county", "la", "force", "region", "country", "fire_service_area", "all_forces", "other")
+
+PRESS_CAVEAT = {
+    "press": "Press report: listed only as a pointer to the primary publication, not as an official figure.",
+    "secondary": "Secondary copy: listed only as a pointer to the primary publication, not as an official figure.",
+}
+
+
+class CatalogueError(ValueError):
+    """data/indicators.toml or data/plan_baselines.toml is malformed; the message names the entry."""
+
+
+class NotShownError(LookupError):
+    """A view the dashboard never shows (e.g. map points of a sensitive measure)."""
+
+
+# --- The catalogue ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkArea:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class HelpLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Priority:
+    id: str
+    order: int
+    title: str
+    menu_title: str
+    url_path: str
+    summary: str
+    work_areas: tuple[WorkArea, ...]
+    not_measured_locally: tuple[str, ...]
+    help: tuple[HelpLink, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    definition: str
+    priority: str
+    work_area: str
+    unit: str
+    polarity: str
+    sources: tuple[str, ...]
+    geographies: tuple[str, ...]
+    period_type: str
+    kind: str
+    measure: str = ""
+    indicator_ids: tuple[str, ...] = ()
+    pointer_ids: tuple[str, ...] = ()
+    baseline_ids: tuple[str, ...] = ()
+    sensitive: bool = False
+    per: int | None = None
+    no_official_figure: str = ""
+    method_notes: tuple[str, ...] = ()
+
+    @property
+    def has_official_figures(self) -> bool:
+        """False when the page can only say that no official figure is held."""
+        if self.kind == "published":
+            return bool(self.indicator_ids)
+        return True
+
+
+@dataclass(frozen=True)
+class Baseline:
+    id: str
+    label: str
+    description: str
+    value: float
+    unit: str
+    period: str
+    months: int
+    measure: str
+    comparable: bool
+    section: str
+    page: int
+    reason: str = ""
+    caveat: str = ""
+
+    def citation(self, plan: dict) -> str:
+        return f"{plan['title']}, {plan['publisher']}: '{self.section}', page {self.page}."
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    priorities: tuple[Priority, ...]
+    indicators: tuple[Indicator, ...]
+    plan: dict = field(hash=False, compare=False)
+    baselines: tuple[Baseline, ...] = ()
+
+    def priority(self, priority_id: str) -> Priority:
+        for p in self.priorities:
+            if p.id == priority_id:
+                return p
+        raise LookupError(f"unknown priority {priority_id!r}")
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for i in self.indicators:
+            if i.id == indicator_id:
+                return i
+        raise LookupError(f"unknown indicator {indicator_id!r}")
+
+    def baseline(self, baseline_id: str) -> Baseline:
+        for b in self.baselines:
+            if b.id == baseline_id:
+                return b
+        raise LookupError(f"unknown plan baseline {baseline_id!r}")
+
+
+_IND_REQUIRED = (
+    "id",
+    "title",
+    "definition",
+    "priority",
+    "work_area",
+    "unit",
+    "polarity",
+    "sources",
+    "geographies",
+    "period_type",
+    "kind",
+)
+_IND_FIELDS = set(Indicator.__dataclass_fields__)
+_TUPLES = ("sources", "geographies", "indicator_ids", "pointer_ids", "baseline_ids", "method_notes")
+
+
+def _work_area(text: str, where: str) -> WorkArea:
+    name, sep, description = text.partition(": ")
+    if not sep or not name.strip() or not description.strip():
+        raise CatalogueError(f"{where}: a work area is written 'Name: description', got {text!r}")
+    return WorkArea(name.strip(), description.strip())
+
+
+def _priority(raw: dict) -> Priority:
+    where = f"priority {raw.get('id', '?')!r}"
+    for key in ("id", "order", "title", "menu_title", "url_path", "summary", "work_areas", "not_measured_locally"):
+        if not raw.get(key):
+            raise CatalogueError(f"{where}: missing {key!r}")
+    if raw["id"] not in PRIORITY_IDS:
+        raise CatalogueError(f"{where}: id must be one of {', '.join(PRIORITY_IDS)}")
+    if not re.fullmatch(r"[a-z0-9-]+", raw["url_path"]):
+        raise CatalogueError(f"{where}: url_path {raw['url_path']!r} is not a lower-case slug")
+    links = []
+    for h in raw.get("help", []):
+        if not h.get("label") or not str(h.get("url", "")).startswith("https://"):
+            raise CatalogueError(f"{where}: every help link needs a label and an https:// url")
+        links.append(HelpLink(h["label"], h["url"]))
+    return Priority(
+        id=raw["id"],
+        order=int(raw["order"]),
+        title=raw["title"],
+        menu_title=raw["menu_title"],
+        url_path=raw["url_path"],
+        summary=raw["summary"],
+        work_areas=tuple(_work_area(w, where) for w in raw["work_areas"]),
+        not_measured_locally=tuple(raw["not_measured_locally"]),
+        help=tuple(links),
+    )
+
+
+def _indicator(raw: dict, priorities: dict[str, Priority], baseline_ids: set[str]) -> Indicator:
+    where = f"indicator {raw.get('id', '?')!r}"
+    missing = [k for k in _IND_REQUIRED if raw.get(k) in (None, "", [])]
+    if missing:
+        raise CatalogueError(f"{where}: missing {', '.join(missing)}")
+    unknown = set(raw) - _IND_FIELDS
+    if unknown:
+        raise CatalogueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    values = {k: (tuple(v) if k in _TUPLES else v) for k, v in raw.items()}
+    ind = Indicator(**values)
+    if ind.priority not in priorities:
+        raise CatalogueError(f"{where}: unknown priority {ind.priority!r}")
+    if ind.work_area not in {w.name for w in priorities[ind.priority].work_areas}:
+        raise CatalogueError(f"{where}: work area {ind.work_area!r} is not one of priority {ind.priority!r}'s")
+    if ind.polarity not in POLARITIES:
+        raise CatalogueError(f"{where}: polarity must be one of {', '.join(POLARITIES)}")
+    if ind.period_type not in PERIOD_TYPES:
+        raise CatalogueError(f"{where}: period_type must be one of {', '.join(PERIOD_TYPES)}")
+    if ind.kind not in KINDS:
+        raise CatalogueError(f"{where}: kind must be one of {', '.join(KINDS)}")
+    if ind.kind == "police_uk":
+        if not ind.measure or ind.sources != (POLICE_UK,) or ind.period_type != "monthly":
+            raise CatalogueError(f"{where}: a police_uk indicator needs a measure, sources = ['police_uk'] and monthly periods")
+        bad = set(ind.geographies) - set(POLICE_GEOGRAPHIES)
+    else:
+        if ind.measure:
+            raise CatalogueError(f"{where}: only police_uk indicators have a measure")
+        bad = set(ind.geographies) - set(PUBLISHED_GEOGRAPHIES)
+    if bad:
+        raise CatalogueError(f"{where}: unknown geography {', '.join(sorted(bad))}")
+    if ind.kind == "published" and not ind.indicator_ids and not ind.no_official_figure:
+        raise CatalogueError(f"{where}: with no official indicator_ids it must say so in no_official_figure")
+    if ind.kind == "plan" and not ind.baseline_ids:
+        raise CatalogueError(f"{where}: a plan indicator needs baseline_ids")
+    if ind.baseline_ids and PLAN_SOURCE not in ind.sources:
+        raise CatalogueError(f"{where}: plan figures need {PLAN_SOURCE!r} in sources")
+    for b in ind.baseline_ids:
+        if b not in baseline_ids:
+            raise CatalogueError(f"{where}: unknown plan baseline {b!r}")
+    return ind
+
+
+def _baselines(raw: dict) -> tuple[dict, tuple[Baseline, ...]]:
+    plan = raw.get("plan", {})
+    for key in ("id", "title", "publisher", "note", "area_code"):
+        if not plan.get(key):
+            raise CatalogueError(f"plan_baselines.toml: [plan] is missing {key!r}")
+    out, seen = [], set()
+    for b in raw.get("baseline", []):
+        where = f"plan baseline {b.get('id', '?')!r}"
+        for key in ("id", "label", "description", "value", "unit", "period", "months", "section", "page"):
+            if b.get(key) in (None, ""):
+                raise CatalogueError(f"{where}: missing {key!r}")
+        if "comparable" not in b or "measure" not in b:
+            raise CatalogueError(f"{where}: say whether it is comparable and with which measure ('' for none)")
+        if not b["comparable"] and not b.get("reason"):
+            raise CatalogueError(f"{where}: a figure that is not comparable needs a reason")
+        if b["comparable"] and not b["measure"]:
+            raise CatalogueError(f"{where}: a comparable figure needs the measure it compares with")
+        if b["id"] in seen:
+            raise CatalogueError(f"{where}: duplicate id")
+        seen.add(b["id"])
+        out.append(Baseline(**{**b, "value": float(b["value"]), "months": int(b["months"]), "page": int(b["page"])}))
+    return plan, tuple(out)
+
+
+def load(path: Path = CATALOGUE_PATH, baselines_path: Path = BASELINES_PATH) -> Catalogue:
+    """Read and check the catalogue and the plan baselines (CatalogueError names the bad entry)."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw_b = tomllib.loads(Path(baselines_path).read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise CatalogueError(f"not valid TOML: {e}") from e
+    plan, baselines = _baselines(raw_b)
+    prios = tuple(sorted((_priority(p) for p in raw.get("priority", [])), key=lambda p: p.order))
+    by_id = {p.id: p for p in prios}
+    if len(by_id) != len(prios):
+        raise CatalogueError("duplicate priority id")
+    if set(by_id) != set(PRIORITY_IDS):
+        raise CatalogueError(f"the catalogue must have exactly the six priorities: {', '.join(PRIORITY_IDS)}")
+    inds = tuple(_indicator(i, by_id, {b.id for b in baselines}) for i in raw.get("indicator", []))
+    ids = [i.id for i in inds]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise CatalogueError(f"duplicate indicator id(s) {', '.join(dupes)}")
+    return Catalogue(prios, inds, plan, baselines)
+
+
+@cache
+def catalogue() -> Catalogue:
+    return load()
+
+
+def priorities() -> list[Priority]:
+    """The six priorities in the plan's order."""
+    return list(catalogue().priorities)
+
+
+def priority(priority_id: str) -> Priority:
+    return catalogue().priority(priority_id)
+
+
+def priority_by_path(url_path: str) -> Priority:
+    for p in catalogue().priorities:
+        if p.url_path == url_path:
+            return p
+    raise LookupError(f"no priority page at {url_path!r}")
+
+
+def indicators_for(priority_id: str) -> list[Indicator]:
+    """The indicators of one priority, in catalogue order (LookupError for an unknown priority)."""
+    catalogue().priority(priority_id)
+    return [i for i in catalogue().indicators if i.priority == priority_id]
+
+
+def indicator(indicator_id: str) -> Indicator:
+    return catalogue().indicator(indicator_id)
+
+
+def plan_baselines() -> list[Baseline]:
+    return list(catalogue().baselines)
+
+
+def plan_citation() -> dict:
+    """The plan's title, publisher and note (the citation of every baseline)."""
+    return dict(catalogue().plan)
+
+
+def catalogue_frame() -> pd.DataFrame:
+    """One row per indicator (for an 'About the figures' table or a download)."""
+    rows = []
+    for i in catalogue().indicators:
+        rows.append(
+            {
+                "indicator_id": i.id,
+                "title": i.title,
+                "priority": i.priority,
+                "work_area": i.work_area,
+                "definition": i.definition,
+                "unit": i.unit,
+                "polarity": i.polarity,
+                "kind": i.kind,
+                "period_type": i.period_type,
+                "geographies": ", ".join(i.geographies),
+                "sources": ", ".join(i.sources),
+                "has_official_figures": i.has_official_figures,
+                "no_official_figure": i.no_official_figure,
+            }
+        )
+    return pd.DataFrame(rows)

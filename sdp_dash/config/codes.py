@@ -1,0 +1,38 @@
+"""Area codes and constants used across the project: one place for each.
+
+The partnership is County Durham (E06000047).  Darlington shares its police force and fire
+service but is a different partnership: a comparator, never part of partnership totals.
+"""
+
+from __future__ import annotations
+
+COUNTY = "E06000047"
+DARLINGTON = "E06000005"
+FORCES = ("E23000008", "E23000013", "E23000007")  # Durham, Cleveland, Northumbria
+NORTH_EAST = "E12000001"
+ENGLAND = "E92000001"
+ENGLAND_AND_WALES = "K04000001"
+GREAT_BRITAIN = "K03000001"
+NORTH_EAST_LAS = (
+    "E06000001",  # Hartlepool
+    "E06000002",  # Middlesbrough
+    "E06000003",  # Redcar and Cleveland
+    "E06000004",  # Stockton-on-Tees
+    "E06000005",  # Darlington
+    "E06000047",  # County Durham
+    "E06000057",  # Northumberland
+    "E08000021",  # Newcastle upon Tyne
+    "E08000022",  # North Tyneside
+    "E08000023",  # South Tyneside
+    "E08000024",  # Sunderland
+    "E08000037",  # Gateshead
+)
+
+
+# Police force areas in the order pages show them, with the names police.uk uses.
+DURHAM_FORCE, CLEVELAND_FORCE, NORTHUMBRIA_FORCE = FORCES
+PARTNERSHIP = "Safe Durham Partnership"
+COUNTY_NAME = "County Durham"
+# Area types inside the county that a page can show, largest first.
+COUNTY_TYPES = ("county", "aap", "division_2025", "division_2013", "msoa", "lsoa")
+DEFAULT_MEASURE = "all_crime"

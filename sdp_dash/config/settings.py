@@ -1,0 +1,65 @@
+"""One registry of settings, read from environment variables and listed in the README.
+
+A test checks that every setting here is documented in README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "SDP_MIRROR",
+        "",
+        "Folder laid out like the publishers' files (e.g. ../shared/open-data). When set, "
+        "`build` reads it; when empty, `build` reads the download folder.",
+    ),
+    Setting(
+        "SDP_DOWNLOADS",
+        "data/downloads",
+        "Where `fetch` saves the publishers' files (same layout as the mirror).",
+    ),
+    Setting("SDP_WAREHOUSE", "data/sdp.duckdb", "The DuckDB warehouse file that `build` writes and the app reads."),
+    Setting(
+        "SDP_PUBLISHER_ROOT",
+        "",
+        "If set, `fetch` asks ROOT/HOST/PATH instead of https://HOST/PATH (a local copy of the "
+        "publishers' sites, used by the tests).",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The value of a registered setting (environment first, then the default)."""
+    setting = _BY_NAME[name]
+    return os.environ.get(name, setting.default)
+
+
+def path(name: str) -> Path:
+    """A setting that names a path; relative paths are taken from the project folder."""
+    p = Path(get(name)).expanduser()
+    return p if p.is_absolute() else PROJECT_ROOT / p
+
+
+def source_root() -> Path:
+    """The folder `build` reads: the mirror if one is set, else the download folder."""
+    return path("SDP_MIRROR") if get("SDP_MIRROR") else path("SDP_DOWNLOADS")
+
+
+def mirror() -> Path | None:
+    """The mirror folder when SDP_MIRROR is set, else None."""
+    return path("SDP_MIRROR") if get("SDP_MIRROR") else None

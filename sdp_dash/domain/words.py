@@ -1,0 +1,152 @@
+"""Periods and findings in plain English.  No Streamlit here.
+
+Everything a page says about a period ("12 months to December 2025") or a change ("12% lower
+than in the same months a year earlier") is built here, so every page says it the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sdp_dash.config.months import month_date, months_between
+from sdp_dash.domain import stats
+
+SIGNIFICANCE = 0.05
+
+
+def month_words(month: str) -> str:
+    """'2025-01' -> 'January 2025'."""
+    return month_date(month).strftime("%B %Y")
+
+
+def shift_month(month: str, months: int) -> str:
+    d = month_date(month)
+    index = d.year * 12 + d.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def default_start(end: str) -> str:
+    """The first month of the 12 months to ``end``."""
+    return shift_month(end, -11)
+
+
+def period_words(start: str, end: str) -> str:
+    """'12 months to December 2025 (January to December 2025)', or 'March 2025 to June 2025'."""
+    n = len(months_between(start, end))
+    if start == end:
+        return month_words(end)
+    if n == 12:
+        span = (
+            f"{month_date(start):%B} to {month_words(end)}"
+            if start[:4] == end[:4]
+            else f"{month_words(start)} to {month_words(end)}"
+        )
+        return f"12 months to {month_words(end)} ({span})"
+    return f"{month_words(start)} to {month_words(end)} ({n} months)"
+
+
+def months_words(months: list[str]) -> str:
+    """Consecutive runs in words: ['2024-05', ..., '2024-12'] -> 'May to December 2024'."""
+    if not months:
+        return "none"
+    months = sorted(months)
+    runs: list[tuple[str, str]] = []
+    start = prev = months[0]
+    for m in months[1:]:
+        if shift_month(prev, 1) == m:
+            prev = m
+            continue
+        runs.append((start, prev))
+        start = prev = m
+    runs.append((start, prev))
+    parts = []
+    for a, b in runs:
+        if a == b:
+            parts.append(month_words(a))
+        elif a[:4] == b[:4]:
+            parts.append(f"{month_date(a):%B} to {month_words(b)}")
+        else:
+            parts.append(f"{month_words(a)} to {month_words(b)}")
+    return _join(parts)
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """Which months of a period can be set against the same months a year earlier."""
+
+    current: tuple[str, ...]  # months compared, this year
+    previous: tuple[str, ...]  # the same months a year earlier
+    missing_now: tuple[str, ...]  # months of the period with no data
+    missing_before: tuple[str, ...]  # months a year earlier with no data
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_now and not self.missing_before
+
+    def note(self) -> str:
+        """Which months are compared, in words (empty when the whole period is compared)."""
+        if not self.current:
+            return (
+                "There is no data for the same months a year earlier"
+                + (f" (missing: {months_words(list(self.missing_before))})" if self.missing_before else "")
+                + ", so no change is shown."
+            )
+        if self.complete:
+            return ""
+        bits = []
+        if self.missing_before:
+            bits.append(f"There is no police.uk data for {months_words(list(self.missing_before))}")
+        if self.missing_now:
+            bits.append(f"there is no police.uk data for {months_words(list(self.missing_now))}")
+        lead = "; ".join(bits)
+        lead = lead[0].upper() + lead[1:]
+        return f"{lead}, so only {months_words(list(self.current))} is compared with {months_words(list(self.previous))}."
+
+
+def comparable(start: str, end: str, missing_now: list[str], missing_before: list[str]) -> Comparable:
+    """Months of [start, end] whose month a year earlier is also covered (and which are covered themselves)."""
+    now = months_between(start, end)
+    cur, prev = [], []
+    for m in now:
+        p = shift_month(m, -12)
+        if m in missing_now or p in missing_before:
+            continue
+        cur.append(m)
+        prev.append(p)
+    return Comparable(tuple(cur), tuple(prev), tuple(missing_now), tuple(missing_before))
+
+
+def change_sentence(label: str, current: int, previous: int, comp: Comparable) -> str:
+    """One plain-English sentence on the change in a count between comparable months."""
+    if not comp.current:
+        return f"{label}: no comparison with a year earlier is possible for these months."
+    if comp.complete:
+        now_words, before_words = "", "the same months a year earlier"
+    else:
+        now_words, before_words = f" in {months_words(list(comp.current))}", months_words(list(comp.previous))
+    pct = stats.percent_change(current, previous)
+    if pct is None:
+        return f"{label} numbered {current:,}{now_words}, against none in {before_words}."
+    p = stats.change_p_value(current, previous)
+    chance = "is bigger than chance would explain" if p < SIGNIFICANCE else "is not bigger than chance would explain"
+    if round(pct) == 0:
+        return (
+            f"{label} was about the same{now_words} ({current:,}) as in {before_words} ({previous:,}); the difference {chance}."
+        )
+    direction = "higher" if pct > 0 else "lower"
+    return f"{label} was {abs(pct):.0f}% {direction}{now_words} ({current:,}) than in {before_words} ({previous:,}); the difference {chance}."
+
+
+def comparison_words(result: str, name: str, ref: str = "the county") -> str:
+    """'higher than the county' / 'similar to the county' / 'not compared'."""
+    if result == "similar":
+        return f"similar to {ref}"
+    if result in ("higher", "lower"):
+        return f"{result} than {ref}"
+    return "not compared"

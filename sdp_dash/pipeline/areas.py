@@ -1,0 +1,190 @@
+"""The area model, built as data: every LSOA 2021 of County Durham belongs to one electoral
+division of each set, one MSOA and one (approximate) Area Action Partnership; comparators
+(Darlington, the neighbouring police force areas and their local authorities) sit beside it.
+
+Three tables come out:
+- ``areas``: code, name, type, parent, population (Census 2021, sum of LSOAs), approximate flag
+- ``area_lsoa``: which LSOAs make up each area (so any area is queried the same way)
+- ``area_geometry``: a GeoJSON outline per mappable area
+
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import shapely
+from shapely.geometry import Point, mapping
+from shapely.ops import unary_union
+
+from sdp_dash.errors import SourceError
+from sdp_dash.pipeline.sources.geography import Feature
+
+COUNTY_CODE = "E06000047"
+COUNTY_NAME = "County Durham"
+DARLINGTON_CODE = "E06000005"
+REGION_CODE = "E12000001"
+
+# How each area type is named to people; the app reads these from the warehouse.
+AREA_TYPES = pd.DataFrame(
+    [
+        ("county", "County", "the county", 1, False),
+        ("aap", "Area board (AAP, approximate)", "area board", 2, True),
+        ("division_2025", "Electoral division (from May 2025)", "electoral division", 3, False),
+        ("division_2013", "Electoral division (2013-2025)", "electoral division (2013-2025)", 4, False),
+        ("msoa", "Neighbourhood (MSOA)", "neighbourhood", 5, False),
+        ("lsoa", "Small area (LSOA)", "small area", 6, False),
+        ("force", "Police force area", "police force area", 7, False),
+        ("la", "Local authority", "local authority", 8, False),
+    ],
+    columns=["area_type", "label", "noun", "sort_order", "approximate"],
+)
+
+
+@dataclass(frozen=True)
+class AreaInputs:
+    lookup: pd.DataFrame  # lsoa11->lsoa21->lad (E&W)
+    centroids: pd.DataFrame  # lsoa21_code, longitude, latitude
+    population: pd.DataFrame  # lsoa21_code, usual_residents (total)
+    lsoa_features: list[Feature]  # County Durham + Darlington LSOA 2021
+    msoa_features: list[Feature]  # County Durham MSOA 2021
+    divisions_2013: list[Feature]
+    divisions_2025: list[Feature]
+    msoa_names: pd.DataFrame  # msoa21_code, hcl_name
+    lad_pfa: pd.DataFrame
+    la_names: pd.DataFrame
+    forces: tuple  # manifest Force objects
+    aap_lsoa: pd.DataFrame | None  # lsoa21_code, aap_name (None when not available)
+    aap_divisions: pd.DataFrame | None
+
+
+def aap_code(name: str) -> str:
+    """A stable, readable code for an (unofficial) Area Action Partnership."""
+    return "AAP-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _assign_by_centroid(points: pd.DataFrame, features: list[Feature], what: str) -> pd.Series:
+    """The code of the polygon holding each point (population-weighted centroid)."""
+    geoms = [f.geometry for f in features]
+    tree = shapely.STRtree(geoms)
+    pts = shapely.points(points["longitude"].to_numpy(), points["latitude"].to_numpy())
+    hit_point, hit_geom = tree.query(pts, predicate="intersects")
+    out = pd.Series([None] * len(points), index=points.index, dtype=object)
+    codes = [features[i].code for i in hit_geom]
+    for p, code in zip(hit_point, codes, strict=True):
+        if out.iloc[p] is None:
+            out.iloc[p] = code
+    missing = out.isna()
+    if missing.any():
+        # A centroid on a generalised coastline can fall just outside; take the nearest division.
+        for idx in out.index[missing]:
+            pt = Point(points.at[idx, "longitude"], points.at[idx, "latitude"])
+            nearest = min(features, key=lambda f: f.geometry.distance(pt))
+            if nearest.geometry.distance(pt) > 0.01:  # ~1 km: not a coastline effect
+                raise SourceError(what, f"LSOA {points.at[idx, 'lsoa21_code']} centroid is in no {what}")
+            out.at[idx] = nearest.code
+    return out
+
+
+def build(inp: AreaInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    lookup21 = inp.lookup.drop_duplicates("lsoa21_code")[["lsoa21_code", "lsoa21_name", "lad_code", "lad_name"]]
+    pop = inp.population.groupby("lsoa21_code", as_index=False)["usual_residents"].sum()
+
+    # --- County Durham LSOAs and their containing areas -------------------------------
+    county = lookup21[lookup21["lad_code"] == COUNTY_CODE].merge(inp.centroids, on="lsoa21_code", how="left")
+    if county["longitude"].isna().any():
+        raise SourceError("lsoa21_centroids", f"no centroid for {county.loc[county['longitude'].isna(), 'lsoa21_code'].iloc[0]}")
+    county["division_2013"] = _assign_by_centroid(county, inp.divisions_2013, "electoral division (2013)")
+    county["division_2025"] = _assign_by_centroid(county, inp.divisions_2025, "electoral division (2025)")
+    msoa_by_name = {f.name: f.code for f in inp.msoa_features}
+    county["msoa"] = county["lsoa21_name"].str[:-1].map(msoa_by_name)
+    if county["msoa"].isna().any():
+        raise SourceError("msoa21_county_durham", f"no MSOA for {county.loc[county['msoa'].isna(), 'lsoa21_name'].iloc[0]}")
+    if inp.aap_lsoa is not None:
+        county = county.merge(inp.aap_lsoa[["lsoa21_code", "aap_name"]], on="lsoa21_code", how="left")
+        if county["aap_name"].isna().any():
+            raise SourceError("aap_lsoa", f"no area board for {county.loc[county['aap_name'].isna(), 'lsoa21_code'].iloc[0]}")
+        county["aap"] = county["aap_name"].map(aap_code)
+
+    # --- Comparators: police force areas and their local authorities -----------------
+    active = dict(zip(inp.la_names["lad_code"], inp.la_names["lad_code_active"], strict=True))
+    lad_pfa = inp.lad_pfa.assign(lad_code=inp.lad_pfa["lad_code"].map(lambda c: active.get(c, c) or c))
+    force_codes = {f.pfa_code: f for f in inp.forces}
+    lad_pfa = lad_pfa[lad_pfa["pfa_code"].isin(force_codes)]
+    comparator_lsoas = lookup21[lookup21["lad_code"].isin(lad_pfa["lad_code"])].merge(
+        lad_pfa[["lad_code", "pfa_code"]], on="lad_code"
+    )
+
+    # --- Membership --------------------------------------------------------------------
+    member_frames = [
+        comparator_lsoas[["lad_code", "lsoa21_code"]].rename(columns={"lad_code": "area_code"}),
+        comparator_lsoas[["pfa_code", "lsoa21_code"]].rename(columns={"pfa_code": "area_code"}),
+        county[["lsoa21_code"]].assign(area_code=county["lsoa21_code"]),
+    ]
+    for col in ("division_2013", "division_2025", "msoa") + (("aap",) if "aap" in county else ()):
+        member_frames.append(county[[col, "lsoa21_code"]].rename(columns={col: "area_code"}))
+    area_lsoa = pd.concat(member_frames, ignore_index=True).drop_duplicates()[["area_code", "lsoa21_code"]]
+
+    population = area_lsoa.merge(pop, on="lsoa21_code", how="left")
+    if population["usual_residents"].isna().any():
+        missing = population.loc[population["usual_residents"].isna(), "lsoa21_code"].iloc[0]
+        raise SourceError("census21_lsoa", f"no Census 2021 population for LSOA {missing}")
+    pop_by_area = population.groupby("area_code")["usual_residents"].sum()
+
+    # --- Areas table ---------------------------------------------------------------------
+    msoa_names = dict(zip(inp.msoa_names["msoa21_code"], inp.msoa_names["hcl_name"], strict=True))
+    rows: list[tuple] = []
+    lad_names = dict(zip(lad_pfa["lad_code"], lad_pfa["lad_name"], strict=True))
+    for lad, name in lad_names.items():
+        pfa = lad_pfa.loc[lad_pfa["lad_code"] == lad, "pfa_code"].iloc[0]
+        rows.append((lad, name, "county" if lad == COUNTY_CODE else "la", pfa, False, ""))
+    for f in inp.forces:
+        rows.append((f.pfa_code, f"{f.name} area", "force", None, False, ""))
+    aap_by_div = {}
+    if inp.aap_divisions is not None:
+        aap_by_div = dict(zip(inp.aap_divisions["division_code"], inp.aap_divisions["aap_name"].map(aap_code), strict=True))
+    for f in inp.divisions_2013:
+        rows.append((f.code, f.name, "division_2013", aap_by_div.get(f.code, COUNTY_CODE), False, ""))
+    for f in inp.divisions_2025:
+        rows.append((f.code, f.name, "division_2025", COUNTY_CODE, False, ""))
+    for f in inp.msoa_features:
+        rows.append((f.code, msoa_names.get(f.code, f.name), "msoa", COUNTY_CODE, False, f.name))
+    msoa_of = dict(zip(county["lsoa21_code"], county["msoa"], strict=True))
+    msoa_label = {f.code: msoa_names.get(f.code, f.name) for f in inp.msoa_features}
+    for code, name in zip(county["lsoa21_code"], county["lsoa21_name"], strict=True):
+        rows.append((code, f"{msoa_label[msoa_of[code]]} ({name})", "lsoa", msoa_of[code], False, name))
+    if "aap" in county:
+        for name in sorted(county["aap_name"].unique()):
+            rows.append((aap_code(name), name, "aap", COUNTY_CODE, True, ""))
+    areas = pd.DataFrame(rows, columns=["area_code", "area_name", "area_type", "parent_code", "approximate", "official_name"])
+    areas = areas.drop_duplicates("area_code")
+    areas["population"] = areas["area_code"].map(pop_by_area).fillna(0).astype("int64")
+    empty = areas[areas["population"] == 0]
+    if not empty.empty:
+        raise SourceError("areas", f"area {empty['area_code'].iloc[0]} ({empty['area_name'].iloc[0]}) has no LSOAs")
+
+    # --- Geometry -------------------------------------------------------------------------
+    lsoa_geom = {f.code: f.geometry for f in inp.lsoa_features}
+    geo_rows = [(f.code, f.geometry) for f in inp.divisions_2013 + inp.divisions_2025 + inp.msoa_features]
+    geo_rows += [(c, lsoa_geom[c]) for c in county["lsoa21_code"] if c in lsoa_geom]
+    if DARLINGTON_CODE in lad_names:
+        darl = [g for c, g in lsoa_geom.items() if c not in set(county["lsoa21_code"])]
+        if darl:
+            geo_rows.append((DARLINGTON_CODE, unary_union(darl)))
+    county_geoms = [lsoa_geom[c] for c in county["lsoa21_code"] if c in lsoa_geom]
+    geo_rows.append((COUNTY_CODE, unary_union(county_geoms)))
+    if "aap" in county:
+        for code, grp in county.groupby("aap"):
+            geo_rows.append((code, unary_union([lsoa_geom[c] for c in grp["lsoa21_code"] if c in lsoa_geom])))
+    geometry = pd.DataFrame(
+        [
+            (code, json.dumps(mapping(shapely.set_precision(g, 1e-5))), g.representative_point().x, g.representative_point().y)
+            for code, g in geo_rows
+        ],
+        columns=["area_code", "geojson", "label_lon", "label_lat"],
+    )
+    return areas, area_lsoa, geometry

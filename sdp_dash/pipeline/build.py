@@ -1,0 +1,458 @@
+"""Raw files -> one DuckDB warehouse, built safely.
+
+- The warehouse is written to a temporary file beside the target and swapped in (``os.replace``)
+  only when complete and checked, so a failure leaves the previous warehouse serving.
+- Every input file's SHA-256 is recorded.  Re-running with unchanged inputs does nothing; when
+  only police.uk months were added, changed or removed, only those files are read (the rest of
+  the warehouse is copied); any other change rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from tqdm import tqdm
+
+from sdp_dash.config.manifest import MANIFEST_PATH, Manifest, Source
+from sdp_dash.config.manifest import load as load_manifest
+from sdp_dash.config.settings import PROJECT_ROOT
+from sdp_dash.errors import SourceError
+from sdp_dash.pipeline import areas as area_model
+from sdp_dash.pipeline.sources import deprivation, geography, indicators, police_uk, population
+from sdp_dash.pipeline.sources.common import sha256
+
+SCHEMA_VERSION = "1"
+MEASURES_PATH = PROJECT_ROOT / "data" / "measures.toml"
+
+
+@dataclass
+class BuildReport:
+    mode: str  # 'unchanged', 'incremental' or 'full'
+    warehouse: Path
+    files_read: int = 0
+    police_rows: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+# --- Inputs and their checksums ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InputFile:
+    rel: str
+    path: Path
+    kind: str  # 'police' or 'reference'
+    source_id: str
+
+
+def _inputs(root: Path, manifest: Manifest) -> tuple[list[InputFile], list[police_uk.StreetFile], list[str]]:
+    files: list[InputFile] = []
+    absent: list[str] = []
+    for src in manifest.sources:
+        found = src.locate(root)
+        if found is None:
+            if src.optional:
+                absent.append(src.path)
+                continue
+            raise SourceError(root / src.path, "missing (run `python -m sdp_dash fetch`, or set SDP_MIRROR)")
+        files.append(InputFile(found.relative_to(root).as_posix(), found, "reference", src.id))
+    # The project's own data and build code shape the warehouse too: a change to them rebuilds it.
+    package = Path(__file__).parent
+    shaping = [MEASURES_PATH, MANIFEST_PATH, package / "build.py", package / "areas.py"]
+    shaping += sorted((package / "sources").glob("*.py"))
+    for extra in shaping:
+        files.append(InputFile(f"project:{extra.relative_to(PROJECT_ROOT).as_posix()}", extra, "reference", "project"))
+    street = police_uk.discover(root, manifest.forces)
+    if not street:
+        raise SourceError(root, "no police.uk street files found (expected e.g. police-uk/2025-01/2025-01-durham-street.csv.gz)")
+    files += [InputFile(s.rel, s.path, "police", f"police_uk_{s.force.slug}_{s.month}") for s in street]
+    return files, street, absent
+
+
+def _previous_checksums(warehouse: Path) -> dict[str, tuple[str, str]] | None:
+    """{rel: (sha256, kind)} from the current warehouse, or None if it can't be reused."""
+    if not warehouse.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if not version or version[0] != SCHEMA_VERSION:
+                return None
+            return {r: (h, k) for r, h, k in con.execute("SELECT rel, sha256, kind FROM loaded_files").fetchall()}
+    except duckdb.Error:
+        return None
+
+
+# --- The build -------------------------------------------------------------------------------
+
+
+def build(
+    root: Path,
+    warehouse: Path,
+    *,
+    force_full: bool = False,
+    progress: bool = True,
+    manifest: Manifest | None = None,
+    fail_after: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build (or bring up to date) the warehouse at ``warehouse`` from the source folder ``root``.
+
+    ``fail_after`` is a test hook called after each step with the step's name.
+    """
+    manifest = manifest or load_manifest()
+    root = Path(root)
+    warehouse = Path(warehouse)
+    inputs, street, absent = _inputs(root, manifest)
+    checksums = {f.rel: sha256(f.path) for f in inputs}
+    previous = None if force_full else _previous_checksums(warehouse)
+
+    current = {f.rel: (checksums[f.rel], f.kind) for f in inputs}
+    if previous == current:
+        return BuildReport("unchanged", warehouse, messages=["Inputs unchanged: the warehouse is up to date."])
+
+    reference_same = previous is not None and {r: v for r, v in previous.items() if v[1] == "reference"} == {
+        r: v for r, v in current.items() if v[1] == "reference"
+    }
+    mode = "incremental" if reference_same else "full"
+
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    tmp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
+    _remove(tmp)
+    report = BuildReport(mode, warehouse)
+    if absent:
+        report.messages.append(f"Left out (not in the source folder; only available from a mirror): {', '.join(absent)}")
+    try:
+        if mode == "incremental":
+            shutil.copyfile(warehouse, tmp)
+        with duckdb.connect(str(tmp)) as con:
+            if mode == "full":
+                steps = _full_steps(con, root, manifest, inputs, street, checksums, report)
+            else:
+                steps = _incremental_steps(con, previous, inputs, street, checksums, report)
+            bar = tqdm(steps, desc=f"build ({mode})", unit="step", disable=not progress, leave=False)
+            for name, step in bar:
+                bar.set_postfix_str(name)
+                step()
+                if fail_after:
+                    fail_after(name)
+            _check(con)
+            _write_meta(con, root, mode)
+            con.execute("CHECKPOINT")
+        os.replace(tmp, warehouse)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return report
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        if p.exists():
+            p.unlink()
+
+
+def _full_steps(con, root, manifest, inputs, street, checksums, report):
+    by_id = {f.source_id: f for f in inputs if f.kind == "reference"}
+    state: dict = {}
+
+    def path_of(source_id: str) -> Path | None:
+        f = by_id.get(source_id)
+        return f.path if f else None
+
+    def geography_step():
+        src_ids = ("lsoa11_lsoa21_lookup", "lsoa21_centroids", "lad_csp_pfa", "msoa_names", "la_names")
+        state["lookup"] = geography.read_lsoa_lookup(path_of(src_ids[0]))
+        state["centroids"] = geography.read_centroids(path_of(src_ids[1]))
+        state["lad_pfa"] = geography.read_lad_pfa(path_of(src_ids[2]))
+        state["msoa_names"] = geography.read_msoa_names(path_of(src_ids[3]))
+        state["la_names"] = geography.read_la_names(path_of(src_ids[4]))
+        neighbours = geography.read_neighbours(path_of("ons_neighbours_global"), "global")  # noqa: F841 - read by DuckDB
+        con.execute("CREATE TABLE area_neighbours AS SELECT * FROM neighbours")
+        la_names = state["la_names"][["lad_code", "lad_name", "region_code", "region_name"]]  # noqa: F841
+        con.execute("CREATE TABLE la_names AS SELECT DISTINCT * FROM la_names")
+        report.files_read += len(src_ids) + 1
+
+    def boundaries_step():
+        read = geography.read_boundaries
+        state["lsoa"] = read(path_of("lsoa21_county_durham"), "LSOA21CD", "LSOA21NM") + read(
+            path_of("lsoa21_darlington"), "LSOA21CD", "LSOA21NM"
+        )
+        state["msoa"] = read(path_of("msoa21_county_durham"), "MSOA21CD", "MSOA21NM")
+        state["div13"] = read(path_of("divisions2013_county_durham"), "WD22CD", "WD22NM")
+        state["div25"] = read(path_of("divisions2025_county_durham"), "WD25CD", "WD25NM")
+        report.files_read += 5
+
+    def population_step():
+        state["census"] = population.read_census_lsoa(path_of("census21_lsoa"))
+        published = pd.concat(  # noqa: F841 - read by DuckDB by name
+            [
+                population.read_census_la(path_of("census21_la")).assign(source_id="census21_la"),
+                population.read_census_country(path_of("census21_country")).assign(source_id="census21_country"),
+            ],
+            ignore_index=True,
+        )
+        con.execute("CREATE TABLE population_published AS SELECT * FROM published")
+        report.files_read += 3
+
+    def areas_step():
+        aap_lsoa = aap_div = None
+        if path_of("aap_lsoa") and path_of("aap_divisions"):
+            from sdp_dash.pipeline.sources.common import read_csv
+
+            aap_lsoa = read_csv(path_of("aap_lsoa"), ["lsoa21_code", "aap_name"])
+            aap_div = read_csv(path_of("aap_divisions"), ["division_code", "division_name", "aap_name", "confidence", "evidence"])
+            report.files_read += 2
+        else:
+            report.messages.append("Area Action Partnership files not found: area boards are left out.")
+        totals = state["census"].groupby("lsoa21_code", as_index=False)["usual_residents"].sum()
+        inp = area_model.AreaInputs(
+            lookup=state["lookup"],
+            centroids=state["centroids"],
+            population=totals,
+            lsoa_features=state["lsoa"],
+            msoa_features=state["msoa"],
+            divisions_2013=state["div13"],
+            divisions_2025=state["div25"],
+            msoa_names=state["msoa_names"],
+            lad_pfa=state["lad_pfa"],
+            la_names=state["la_names"],
+            forces=manifest.forces,
+            aap_lsoa=aap_lsoa,
+            aap_divisions=aap_div,
+        )
+        areas, area_lsoa, geometry = area_model.build(inp)
+        area_types = area_model.AREA_TYPES  # noqa: F841 - read by DuckDB by name
+        con.execute("CREATE TABLE areas AS SELECT * FROM areas ORDER BY area_type, area_name")
+        con.execute("CREATE TABLE area_lsoa AS SELECT * FROM area_lsoa ORDER BY area_code, lsoa21_code")
+        con.execute("CREATE TABLE area_geometry AS SELECT * FROM geometry")
+        con.execute("CREATE TABLE area_types AS SELECT * FROM area_types")
+        if aap_div is not None:
+            div_evidence = aap_div.assign(aap_code=aap_div["aap_name"].map(area_model.aap_code))  # noqa: F841
+            con.execute("CREATE TABLE aap_division_evidence AS SELECT * FROM div_evidence")
+        # Each LSOA's home force: its figures come from that force's files only.
+        forces = pd.DataFrame([(f.pfa_code, f.slug) for f in manifest.forces], columns=["pfa", "force"])  # noqa: F841
+        con.execute(
+            """CREATE TABLE lsoa_force AS
+               SELECT m.lsoa21_code, f.force FROM area_lsoa m JOIN forces f ON m.area_code = f.pfa"""
+        )
+        members = set(area_lsoa["lsoa21_code"])
+        census = state["census"][state["census"]["lsoa21_code"].isin(members)]  # noqa: F841
+        con.execute("CREATE TABLE population_lsoa AS SELECT lsoa21_code, age_group, usual_residents FROM census")
+        lookup = state["lookup"][state["lookup"]["lsoa21_code"].isin(members)]  # noqa: F841
+        con.execute("CREATE TABLE lsoa_lookup AS SELECT * FROM lookup")
+        state["members"] = members
+
+    def deprivation_step():
+        domains = deprivation.read_domains(path_of("imd2019_domains"))
+        pop2015 = deprivation.read_population(path_of("imd2019_population"))
+        lookup = state["lookup"][state["lookup"]["lsoa21_code"].isin(state["members"])]
+        bridged = deprivation.bridge_to_2021(domains, pop2015, lookup)  # noqa: F841
+        con.execute("CREATE TABLE deprivation AS SELECT * FROM bridged")
+        report.files_read += 2
+
+    def indicators_step():
+        names = state["la_names"]
+        codes_by_name = dict(zip(names["lad_name"], names["lad_code_active"], strict=True))
+        codes_by_name.update({f.name.split()[0]: f.pfa_code for f in manifest.forces})
+        frames = []
+        for src in manifest.sources:
+            if src.format and path_of(src.id):
+                frames.append(indicators.read(src, path_of(src.id), codes_by_name))
+                report.files_read += 1
+        tidy = pd.concat(frames, ignore_index=True)  # noqa: F841
+        con.execute("CREATE TABLE indicator_values AS SELECT * FROM tidy")
+
+    def measures_step():
+        _create_measures(con)
+
+    def police_step():
+        con.execute(police_uk.EVENTS_DDL)
+        for sf in tqdm(street, desc="police.uk files", unit="file", disable=True):
+            report.police_rows += police_uk.load(con, sf)
+            report.files_read += 1
+
+    def derive_step():
+        _derive_crime_tables(con)
+
+    def sources_step():
+        _write_sources(con, manifest, inputs, checksums)
+
+    return [
+        ("geography", geography_step),
+        ("boundaries", boundaries_step),
+        ("population", population_step),
+        ("areas", areas_step),
+        ("deprivation", deprivation_step),
+        ("indicators", indicators_step),
+        ("measures", measures_step),
+        ("police.uk", police_step),
+        ("crime tables", derive_step),
+        ("sources", sources_step),
+    ]
+
+
+def _incremental_steps(con, previous, inputs, street, checksums, report):
+    manifest = load_manifest()
+    new_police = {f.rel for f in inputs if f.kind == "police"}
+    stale = [
+        rel for rel, (h, kind) in previous.items() if kind == "police" and (rel not in new_police or checksums.get(rel) != h)
+    ]
+    to_load = [s for s in street if previous.get(s.rel, (None,))[0] != checksums[s.rel]]
+
+    def police_step():
+        if stale:
+            con.execute("DELETE FROM crime_events WHERE list_contains(?, source_file)", [stale])
+        for sf in to_load:
+            report.police_rows += police_uk.load(con, sf)
+            report.files_read += 1
+        removed = [rel for rel in stale if rel not in new_police]
+        report.messages.append(f"Read {len(to_load)} new or changed police.uk file(s); removed {len(removed)}.")
+
+    return [
+        ("police.uk", police_step),
+        ("crime tables", lambda: _derive_crime_tables(con)),
+        ("sources", lambda: _write_sources(con, manifest, inputs, checksums)),
+    ]
+
+
+def _create_measures(con) -> None:
+    raw = tomllib.loads(MEASURES_PATH.read_text(encoding="utf-8"))
+    sensitive = set(raw.get("sensitive_types", []))
+    rows = []
+    for m in raw["measure"]:
+        for t in m["types"]:
+            rows.append((m["id"], m["label"], m["short"], m["definition"], bool(m.get("sensitive")), "key", t))
+    for t in police_uk.CRIME_TYPES:
+        mid = indicators.slug(t)
+        if any(r[0] == mid for r in rows):
+            continue
+        rows.append((mid, t, t, f"The police.uk category '{t}'.", t in sensitive, "type", t))
+    df = pd.DataFrame(rows, columns=["measure_id", "label", "short_label", "definition", "sensitive", "kind", "crime_type"])  # noqa: F841
+    con.execute("CREATE OR REPLACE TABLE measures AS SELECT * FROM df")
+
+
+def _derive_crime_tables(con) -> None:
+    """Counts by force x month x LSOA x type (home-force rows only) and coverage by force x month."""
+    con.execute(
+        """CREATE OR REPLACE TABLE crime_counts AS
+           SELECT e.force, e.month, e.lsoa21_code, e.crime_type, count(*)::INTEGER AS n
+           FROM crime_events e JOIN lsoa_force f ON e.lsoa21_code = f.lsoa21_code AND e.force = f.force
+           GROUP BY ALL ORDER BY ALL"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TABLE coverage AS
+           WITH bounds AS (SELECT min(month) AS lo, max(month) AS hi FROM crime_events),
+           months AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 MONTH))::DATE AS month FROM bounds),
+           forces AS (SELECT DISTINCT force FROM lsoa_force),
+           got AS (
+               SELECT e.force, e.month, count(*) AS rows,
+                      count(*) FILTER (WHERE e.crime_type = 'Anti-social behaviour') AS asb_rows,
+                      count(f.lsoa21_code) AS rows_in_force_area
+               FROM crime_events e
+               LEFT JOIN lsoa_force f ON e.lsoa21_code = f.lsoa21_code AND e.force = f.force
+               GROUP BY ALL)
+           SELECT forces.force, months.month,
+                  CASE WHEN got.rows IS NULL THEN 'missing' ELSE 'present' END AS status,
+                  coalesce(got.rows, 0) AS rows, coalesce(got.asb_rows, 0) AS asb_rows,
+                  coalesce(got.rows_in_force_area, 0) AS rows_in_force_area
+           FROM forces CROSS JOIN months
+           LEFT JOIN got ON got.force = forces.force AND got.month = months.month
+           ORDER BY ALL"""
+    )
+
+
+def _write_sources(con, manifest: Manifest, inputs: list[InputFile], checksums: dict[str, str]) -> None:
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    previous = {}
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sources'").fetchone()[0]:
+        previous = {(r[0], r[1]): r[2] for r in con.execute("SELECT file, sha256, loaded_at FROM sources").fetchall()}
+    police = manifest.police
+    rows = []
+    for f in inputs:
+        if f.kind == "police":
+            slug_month = f.source_id.removeprefix("police_uk_")
+            force_slug, month = slug_month.rsplit("_", 1)
+            force = manifest.force(force_slug)
+            src = Source(
+                id=f.source_id,
+                path=f.rel,
+                title=f"{police['title']}: {force.name}, {month}",
+                publisher=police["publisher"],
+                licence=police["licence"],
+                attribution=police["attribution"],
+                page=police["page"],
+                url=police["archive_url"].format(month=month),
+            )
+        elif f.source_id == "project":
+            continue
+        else:
+            src = manifest.source(f.source_id)
+        loaded = previous.get((f.rel, checksums[f.rel]), now)
+        rows.append(
+            (
+                src.id,
+                src.title,
+                src.publisher,
+                src.licence,
+                src.attribution,
+                src.url,
+                src.page,
+                f.rel,
+                checksums[f.rel],
+                f.path.stat().st_size,
+                src.quality,
+                f.kind,
+                loaded,
+            )
+        )
+    df = pd.DataFrame(  # noqa: F841
+        rows,
+        columns=[
+            "source_id",
+            "title",
+            "publisher",
+            "licence",
+            "attribution",
+            "url",
+            "page",
+            "file",
+            "sha256",
+            "bytes",
+            "quality",
+            "kind",
+            "loaded_at",
+        ],
+    )
+    con.execute("CREATE OR REPLACE TABLE sources AS SELECT * FROM df ORDER BY kind DESC, source_id")
+    files = pd.DataFrame([(f.rel, checksums[f.rel], f.kind) for f in inputs], columns=["rel", "sha256", "kind"])  # noqa: F841
+    con.execute("CREATE OR REPLACE TABLE loaded_files AS SELECT * FROM files")
+
+
+def _check(con) -> None:
+    """Sanity checks on the finished warehouse; a failure aborts the swap."""
+    checks = {
+        "County Durham has its LSOAs": "SELECT count(*) > 0 FROM area_lsoa WHERE area_code = 'E06000047'",
+        "every area has a population": "SELECT count(*) = 0 FROM areas WHERE population <= 0",
+        "crime counts are present": "SELECT count(*) > 0 FROM crime_counts",
+        "every LSOA has one home force": "SELECT count(*) = count(DISTINCT lsoa21_code) FROM lsoa_force",
+    }
+    for name, sql in checks.items():
+        if not con.execute(sql).fetchone()[0]:
+            raise SourceError("warehouse", f"check failed: {name}")
+
+
+def _write_meta(con, root: Path, mode: str) -> None:
+    con.execute("CREATE OR REPLACE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    built = datetime.now(UTC).replace(microsecond=0).isoformat()
+    con.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [["schema_version", SCHEMA_VERSION], ["built_at", built], ["build_mode", mode], ["source_root", str(root)]],
+    )

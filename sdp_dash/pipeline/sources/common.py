@@ -1,0 +1,89 @@
+"""Helpers shared by the adapters: safe text reading, checksums, code patterns."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import re
+import zlib
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from sdp_dash.errors import SourceError
+
+LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, gunzipped when it ends in .gz; a broken gzip is a SourceError."""
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise SourceError(path, f"not a readable gzip file ({exc})") from None
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text (BOM dropped); anything else is a SourceError."""
+    data = read_bytes(path)
+    if not data.strip():
+        raise SourceError(path, "the file is empty")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})") from None
+
+
+def read_csv(path: Path, required: list[str], **kwargs) -> pd.DataFrame:
+    """A CSV as strings, after checking the encoding and that the required columns are there."""
+    text = read_text(path)
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **kwargs)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise SourceError(path, f"malformed CSV ({exc})") from None
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise SourceError(path, f"wrong header: missing column(s) {', '.join(missing)}")
+    if df.empty:
+        raise SourceError(path, "the file has a header but no data rows")
+    return df
+
+
+def renamed(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Only the publisher's ``columns`` (keys), under our names (values), in that order."""
+    return df.rename(columns=columns)[list(columns.values())]
+
+
+def to_int(series: pd.Series, path: Path, column: str) -> pd.Series:
+    """Whole numbers written with or without thousands separators."""
+    cleaned = series.str.replace(",", "", regex=False).str.strip()
+    out = pd.to_numeric(cleaned, errors="coerce")
+    bad = out.isna() | (out % 1 != 0)
+    if bad.any():
+        raise SourceError(path, f"column {column!r} has a non-integer value {series[bad].iloc[0]!r}")
+    return out.astype("int64")
+
+
+def duckdb_problem(exc: duckdb.Error) -> str:
+    """DuckDB's error, reduced to the first line a person needs."""
+    text = str(exc)
+    if "nvalid unicode" in text or "UTF-8" in text or "utf-8" in text:
+        return "not UTF-8 text"
+    if "gzip" in text.lower() or "zlib" in text.lower() or "compress" in text.lower():
+        return "not a readable gzip file"
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"malformed CSV ({first})"

@@ -1,0 +1,378 @@
+"""Named, parameterised queries over the warehouse -> DataFrames.  No Streamlit here.
+
+Every function takes the connection first (a test passes an in-memory or fixture warehouse;
+the app passes a cursor of its cached read-only connection).  User input only ever reaches
+SQL as a bound parameter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from sdp_dash.config.months import month_date, months_between
+from sdp_dash.domain import stats
+
+Con = duckdb.DuckDBPyConnection
+
+
+def connect(path: str | Path) -> Con:
+    path = Path(path)
+    if not path.exists():
+        raise LookupError(f"no warehouse at {path}: run `python -m sdp_dash build` first")
+    return duckdb.connect(str(path), read_only=True)
+
+
+# --- Areas ---------------------------------------------------------------------------------
+
+
+def area(con: Con, code: str) -> dict:
+    """One area as a dict (code, name, type, parent, population, approximate), or LookupError."""
+    df = con.execute(
+        """SELECT a.*, t.label AS type_label, t.noun AS type_noun
+           FROM areas a JOIN area_types t USING (area_type) WHERE a.area_code = ?""",
+        [code],
+    ).fetchdf()
+    if df.empty:
+        raise LookupError(f"unknown area code {code!r}")
+    return df.iloc[0].to_dict()
+
+
+def areas(con: Con, area_type: str | None = None) -> pd.DataFrame:
+    sql = """SELECT a.area_code, a.area_name, a.area_type, a.parent_code, a.population, a.approximate,
+                    a.official_name, t.label AS type_label, t.sort_order
+             FROM areas a JOIN area_types t USING (area_type)
+             WHERE ? IS NULL OR a.area_type = ?
+             ORDER BY t.sort_order, a.area_name"""
+    return con.execute(sql, [area_type, area_type]).fetchdf()
+
+
+def area_forces(con: Con, code: str) -> list[str]:
+    rows = con.execute(
+        """SELECT DISTINCT f.force FROM area_lsoa m JOIN lsoa_force f USING (lsoa21_code)
+           WHERE m.area_code = ? ORDER BY 1""",
+        [code],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+# --- Coverage -------------------------------------------------------------------------------
+
+
+def coverage(con: Con) -> pd.DataFrame:
+    return con.execute(
+        "SELECT force, strftime(month, '%Y-%m') AS month, status, rows, asb_rows, rows_in_force_area FROM coverage ORDER BY force, month"
+    ).fetchdf()
+
+
+def coverage_summary(con: Con) -> pd.DataFrame:
+    from sdp_dash.config.manifest import load
+
+    names = {f.slug: f.name for f in load().forces}
+    cov = coverage(con)
+    rows = []
+    for force, grp in cov.groupby("force", sort=True):
+        present = grp[grp["status"] == "present"]
+        missing = grp[grp["status"] == "missing"]["month"].tolist()
+        rows.append(
+            {
+                "force": force,
+                "force_name": names.get(force, force),
+                "months_present": len(present),
+                "first_month": present["month"].min(),
+                "last_month": present["month"].max(),
+                "missing_months": _month_ranges(missing),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _month_ranges(months: list[str]) -> str:
+    """['2024-05', ..., '2024-12'] -> '2024-05..2024-12' (consecutive runs joined)."""
+    if not months:
+        return ""
+    runs, start, prev = [], months[0], months[0]
+    for m in months[1:]:
+        if months_between(prev, m)[1:] == [m]:
+            prev = m
+            continue
+        runs.append(start if start == prev else f"{start}..{prev}")
+        start = prev = m
+    runs.append(start if start == prev else f"{start}..{prev}")
+    return ", ".join(runs)
+
+
+def missing_months(con: Con, code: str, start: str, end: str) -> list[str]:
+    """Months in [start, end] with no police.uk file for a force covering the area."""
+    wanted = months_between(start, end)
+    forces = area_forces(con, code)
+    present = con.execute(
+        """SELECT strftime(month, '%Y-%m'), count(DISTINCT force) FROM coverage
+           WHERE status = 'present' AND list_contains(?, force) GROUP BY 1""",
+        [forces],
+    ).fetchall()
+    full = {m for m, n in present if n == len(forces)}
+    return [m for m in wanted if m not in full]
+
+
+def latest_month(con: Con) -> str:
+    return con.execute("SELECT strftime(max(month), '%Y-%m') FROM coverage WHERE status = 'present'").fetchone()[0]
+
+
+# --- Measures and counts -------------------------------------------------------------------------
+
+
+def measures(con: Con) -> pd.DataFrame:
+    return con.execute(
+        """SELECT measure_id, any_value(label) AS label, any_value(short_label) AS short_label,
+                  any_value(definition) AS definition, bool_or(sensitive) AS sensitive, any_value(kind) AS kind,
+                  list(crime_type ORDER BY crime_type) AS crime_types
+           FROM measures GROUP BY measure_id ORDER BY any_value(kind), min(rowid)"""
+    ).fetchdf()
+
+
+def _measure_types(con: Con, measure: str) -> list[str]:
+    rows = con.execute("SELECT crime_type FROM measures WHERE measure_id = ?", [measure]).fetchall()
+    if not rows:
+        raise LookupError(f"unknown measure {measure!r}")
+    return [r[0] for r in rows]
+
+
+def counts_by_measure(con: Con, code: str, start: str, end: str, kind: str = "key") -> pd.DataFrame:
+    """Count per measure for an area and months (kind 'key': the key measures, 'type': the single
+    categories, 'all': both)."""
+    return con.execute(
+        """WITH c AS (
+                SELECT c.crime_type, sum(c.n) AS n FROM crime_counts c
+                JOIN area_lsoa m ON m.lsoa21_code = c.lsoa21_code AND m.area_code = ?
+                WHERE c.month BETWEEN ?::DATE AND ?::DATE GROUP BY 1)
+            SELECT ms.measure_id, any_value(ms.label) AS label, coalesce(sum(c.n), 0)::BIGINT AS count,
+                   bool_or(ms.sensitive) AS sensitive
+            FROM measures ms LEFT JOIN c ON c.crime_type = ms.crime_type
+            WHERE ? = 'all' OR ms.kind = ?
+            GROUP BY ms.measure_id ORDER BY min(ms.rowid)""",
+        [code, month_date(start), month_date(end), kind, kind],
+    ).fetchdf()
+
+
+def counts_by_type(con: Con, code: str, start: str, end: str) -> pd.DataFrame:
+    """Count per police.uk category (all 14, zeros included)."""
+    return con.execute(
+        """WITH c AS (
+                SELECT c.crime_type, sum(c.n) AS n FROM crime_counts c
+                JOIN area_lsoa m ON m.lsoa21_code = c.lsoa21_code AND m.area_code = ?
+                WHERE c.month BETWEEN ?::DATE AND ?::DATE GROUP BY 1)
+            SELECT t.crime_type, coalesce(c.n, 0)::BIGINT AS count, t.sensitive
+            FROM (SELECT crime_type, bool_or(sensitive) AS sensitive FROM measures GROUP BY 1) t
+            LEFT JOIN c USING (crime_type) ORDER BY count DESC, crime_type""",
+        [code, month_date(start), month_date(end)],
+    ).fetchdf()
+
+
+def monthly_counts(con: Con, code: str, measure: str, start: str, end: str) -> pd.DataFrame:
+    """Count per month for one measure; months without a file are present with count NULL."""
+    types = _measure_types(con, measure)
+    missing = set(missing_months(con, code, start, end))
+    df = con.execute(
+        """SELECT strftime(c.month, '%Y-%m') AS month, sum(c.n)::BIGINT AS count FROM crime_counts c
+            JOIN area_lsoa m ON m.lsoa21_code = c.lsoa21_code AND m.area_code = ?
+            WHERE c.month BETWEEN ?::DATE AND ?::DATE AND list_contains(?, c.crime_type) GROUP BY 1""",
+        [code, month_date(start), month_date(end), types],
+    ).fetchdf()
+    got = dict(zip(df["month"], df["count"], strict=True))
+    rows = [
+        (m, None if m in missing else int(got.get(m, 0)), "missing" if m in missing else "present")
+        for m in months_between(start, end)
+    ]
+    return pd.DataFrame(rows, columns=["month", "count", "status"]).astype({"count": "Int64"})
+
+
+def counts_by_lsoa(con: Con, code: str, measure: str, start: str, end: str) -> pd.DataFrame:
+    types = _measure_types(con, measure)
+    return con.execute(
+        """SELECT m.lsoa21_code AS area_code, a.area_name, a.population,
+                   coalesce(sum(c.n), 0)::BIGINT AS count
+            FROM area_lsoa m JOIN areas a ON a.area_code = m.lsoa21_code
+            LEFT JOIN crime_counts c ON c.lsoa21_code = m.lsoa21_code AND c.month BETWEEN ?::DATE AND ?::DATE AND list_contains(?, c.crime_type)
+            WHERE m.area_code = ?
+            GROUP BY ALL ORDER BY m.lsoa21_code""",
+        [month_date(start), month_date(end), types, code],
+    ).fetchdf()
+
+
+# --- Export (the command line's CSV) ----------------------------------------------------------------
+
+
+def export_crime(con: Con, *, area: str, start: str, end: str, by: str = "measure", measure: str = "all_crime") -> pd.DataFrame:
+    """Counts, Census 2021 population, rate per 1,000 and its 95% interval."""
+    info = globals()["area"](con, area)
+    missing = missing_months(con, area, start, end)
+    n_months = len(months_between(start, end))
+    if by == "measure":
+        df = counts_by_measure(con, area, start, end, kind="key").rename(columns={"label": "measure"})
+        df = df[["measure_id", "measure", "count"]].assign(population=info["population"])
+    elif by == "type":
+        df = counts_by_type(con, area, start, end)[["crime_type", "count"]].assign(population=info["population"])
+    elif by == "month":
+        df = monthly_counts(con, area, measure, start, end)
+        df = df[df["status"] == "present"][["month", "count"]].assign(measure_id=measure, population=info["population"])
+        df["count"] = df["count"].astype("int64")
+    elif by == "lsoa":
+        df = counts_by_lsoa(con, area, measure, start, end).rename(columns={"area_code": "lsoa21_code", "area_name": "lsoa_name"})
+        df = df.assign(measure_id=measure)
+    else:
+        raise ValueError(f"unknown --by {by!r}")
+    df = stats.add_rates(df).rename(columns={"rate": "rate_per_1000", "lower": "lower_95", "upper": "upper_95"})
+    front = pd.DataFrame(
+        {
+            "area_code": info["area_code"],
+            "area_name": info["area_name"],
+            "period_from": start,
+            "period_to": end,
+            "months_in_period": n_months,
+            "months_missing": len(missing),
+        },
+        index=df.index,
+    )
+    return pd.concat([front, df], axis=1)
+
+
+# --- Dashboard: maps, profiles, search and the About page ------------------------------------------
+
+
+def built_at(con: Con) -> str:
+    row = con.execute("SELECT value FROM meta WHERE key = 'built_at'").fetchone()
+    return row[0] if row else ""
+
+
+def present_months(con: Con) -> list[str]:
+    """Months with at least one police.uk file, oldest first."""
+    rows = con.execute("SELECT DISTINCT strftime(month, '%Y-%m') FROM coverage WHERE status = 'present' ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
+
+
+def counts_by_area_type(con: Con, area_type: str, measure: str, start: str, end: str) -> pd.DataFrame:
+    """Count and population for every area of one type (e.g. all LSOAs), for one measure and period."""
+    types = _measure_types(con, measure)
+    return con.execute(
+        """WITH c AS (
+                SELECT c.lsoa21_code, sum(c.n) AS n FROM crime_counts c
+                WHERE c.month BETWEEN ?::DATE AND ?::DATE AND list_contains(?, c.crime_type) GROUP BY 1)
+            SELECT a.area_code, a.area_name, a.population, a.approximate,
+                   coalesce(sum(c.n), 0)::BIGINT AS count
+            FROM areas a JOIN area_lsoa m ON m.area_code = a.area_code
+            LEFT JOIN c ON c.lsoa21_code = m.lsoa21_code
+            WHERE a.area_type = ?
+            GROUP BY ALL ORDER BY a.area_name""",
+        [month_date(start), month_date(end), types, area_type],
+    ).fetchdf()
+
+
+def geometry(con: Con, area_type: str) -> pd.DataFrame:
+    """GeoJSON geometry (WGS84) and a label point for every area of one type."""
+    return con.execute(
+        """SELECT g.area_code, g.geojson, g.label_lon, g.label_lat FROM area_geometry g
+           JOIN areas a USING (area_code) WHERE a.area_type = ? ORDER BY 1""",
+        [area_type],
+    ).fetchdf()
+
+
+def area_geometry(con: Con, code: str) -> pd.DataFrame:
+    return con.execute("SELECT area_code, geojson, label_lon, label_lat FROM area_geometry WHERE area_code = ?", [code]).fetchdf()
+
+
+def deprivation_for_area(con: Con, code: str) -> pd.DataFrame:
+    """IMD 2019 decile and Crime-domain decile (1 = most deprived 10% in England) of each LSOA in an area."""
+    return con.execute(
+        """SELECT a.area_code AS lsoa21_code, a.area_name, a.population, d.imd_decile, d.crime_decile, d.method
+           FROM area_lsoa m JOIN areas a ON a.area_code = m.lsoa21_code
+           LEFT JOIN deprivation d ON d.lsoa21_code = m.lsoa21_code
+           WHERE m.area_code = ? ORDER BY d.imd_decile, a.area_name""",
+        [code],
+    ).fetchdf()
+
+
+def incident_points(con: Con, code: str, measure: str, start: str, end: str, limit: int = 5000) -> pd.DataFrame:
+    """Anonymised police.uk map points for an area, non-sensitive categories only, counted per point."""
+    types = _measure_types(con, measure)
+    return con.execute(
+        """SELECT e.longitude, e.latitude, any_value(e.location) AS location, count(*)::BIGINT AS count,
+                   string_agg(DISTINCT e.crime_type, ', ' ORDER BY e.crime_type) AS crime_types
+            FROM crime_events e JOIN area_lsoa m ON m.lsoa21_code = e.lsoa21_code AND m.area_code = ?
+            WHERE e.month BETWEEN ?::DATE AND ?::DATE AND list_contains(?, e.crime_type)
+              AND e.crime_type NOT IN (SELECT crime_type FROM measures WHERE sensitive)
+              AND e.longitude IS NOT NULL AND e.latitude IS NOT NULL
+            GROUP BY 1, 2 ORDER BY count DESC LIMIT ?""",
+        [code, month_date(start), month_date(end), types, limit],
+    ).fetchdf()
+
+
+def sources(con: Con) -> pd.DataFrame:
+    return con.execute(
+        "SELECT source_id, title, publisher, licence, attribution, url, page, kind, quality, loaded_at FROM sources ORDER BY kind DESC, source_id"
+    ).fetchdf()
+
+
+def source(con: Con, source_id: str) -> dict:
+    df = con.execute("SELECT * FROM sources WHERE source_id = ?", [source_id]).fetchdf()
+    if df.empty:
+        raise LookupError(f"unknown source {source_id!r}")
+    return df.iloc[0].to_dict()
+
+
+def police_sources_by_force(con: Con) -> pd.DataFrame:
+    """The monthly police.uk files grouped into one row per force, with the months loaded."""
+    return con.execute(
+        """SELECT regexp_extract(source_id, '^police_uk_(.+)_\\d{4}-\\d{2}$', 1) AS force,
+                  any_value(publisher) AS publisher, any_value(licence) AS licence, any_value(attribution) AS attribution,
+                  any_value(page) AS page, count(*) AS files,
+                  list(regexp_extract(source_id, '(\\d{4}-\\d{2})$', 1) ORDER BY source_id) AS months,
+                  max(loaded_at) AS loaded_at
+           FROM sources WHERE kind = 'police' GROUP BY 1 ORDER BY 1"""
+    ).fetchdf()
+
+
+def aap_evidence(con: Con) -> pd.DataFrame:
+    return con.execute(
+        "SELECT aap_code, aap_name, division_code, division_name, confidence, evidence FROM aap_division_evidence ORDER BY aap_name, division_name"
+    ).fetchdf()
+
+
+def search_areas(con: Con) -> pd.DataFrame:
+    """Every county area a resident might look for, with its type label (for the 'Find your area' box)."""
+    return con.execute(
+        """SELECT a.area_code, a.area_name, a.area_type, t.label AS type_label, t.sort_order
+           FROM areas a JOIN area_types t USING (area_type)
+           WHERE a.area_type IN ('county', 'aap', 'division_2025', 'division_2013', 'msoa', 'lsoa')
+           ORDER BY t.sort_order, a.area_name"""
+    ).fetchdf()
+
+
+# --- Indicator catalogue: published tables ------------------------------------------------------------
+
+
+def indicator_rows(con: Con, indicator_ids: list[str]) -> pd.DataFrame:
+    """Rows of the published indicator tables for some indicator ids (every quality), with the publisher."""
+    return con.execute(
+        """SELECT v.indicator_id, v.indicator, v.area_code, v.area_name, v.period, v.value, v.lower, v.upper,
+                  v.count, v.unit, v.source_id, v.source_title, v.source_url, s.publisher, v.quality, v.note
+           FROM indicator_values v LEFT JOIN sources s USING (source_id)
+           WHERE list_contains(?, v.indicator_id)
+           ORDER BY v.indicator_id, v.area_code, v.period""",
+        [list(indicator_ids)],
+    ).fetchdf()
+
+
+def published_area_names(con: Con, codes: list[str]) -> dict[str, str]:
+    """Names for area codes: the area model first, then the published tables, then the ONS LA list."""
+    rows = con.execute(
+        """SELECT code, coalesce(any_value(a.area_name), any_value(p.area_name), any_value(l.lad_name))
+           FROM unnest(?) AS t(code)
+           LEFT JOIN areas a ON a.area_code = t.code LEFT JOIN population_published p ON p.area_code = t.code
+           LEFT JOIN la_names l ON l.lad_code = t.code
+           GROUP BY code""",
+        [list(codes)],
+    ).fetchall()
+    return {code: name for code, name in rows if name is not None}

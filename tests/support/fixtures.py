@@ -1,0 +1,631 @@
+"""A tiny, synthetic source tree in the publishers' own formats, for tests and demos.
+
+It mirrors the layout of the open-data mirror (``data/sources.toml`` paths) with a made-up
+world: County Durham has 6 LSOAs in 3 MSOAs, 2 divisions of each set and 2 area boards;
+Darlington has 2 LSOAs; Hartlepool (Cleveland) and Gateshead (Northumbria) one each.  The
+police.uk files cover 2024-01..2024-02 and 2025-01..2025-03 (so 2024-03..2024-12 is a gap), or
+2025-01..2025-12 for the shared test warehouse (``SESSION_MONTHS``), mixing gzipped and plain files
+and CRLF and LF line ends, like the real ones.  The published indicator tables hold rows for every
+indicator of the catalogue (see "Published indicator tables" below).
+
+Nothing here is copied from the real files: every value is generated.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyproj import Transformer
+
+from sdp_dash.config import catalogue, codes
+from sdp_dash.config.manifest import load as load_manifest
+from sdp_dash.pipeline.sources.indicators import slug
+from sdp_dash.pipeline.sources.police_uk import CRIME_TYPES, HEADER
+
+_TO_OSGB = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+SIZE = 0.02  # degrees: each LSOA is a small square
+
+
+@dataclass(frozen=True)
+class FakeLsoa:
+    code: str
+    name: str
+    lad: str
+    col: int  # grid position
+    row: int
+    population: int
+
+
+COUNTY = "E06000047"
+LSOAS = (
+    FakeLsoa("E01090001", "County Durham 001A", COUNTY, 0, 0, 1500),
+    FakeLsoa("E01090002", "County Durham 001B", COUNTY, 1, 0, 1200),
+    FakeLsoa("E01090003", "County Durham 002A", COUNTY, 2, 0, 1800),
+    FakeLsoa("E01090004", "County Durham 002B", COUNTY, 3, 0, 1000),
+    FakeLsoa("E01090005", "County Durham 003A", COUNTY, 4, 0, 1600),
+    FakeLsoa("E01090006", "County Durham 003B", COUNTY, 5, 0, 1400),
+    FakeLsoa("E01091001", "Darlington 001A", "E06000005", 0, -2, 1300),
+    FakeLsoa("E01091002", "Darlington 001B", "E06000005", 1, -2, 1100),
+    FakeLsoa("E01092001", "Hartlepool 001A", "E06000001", 6, -2, 1700),
+    FakeLsoa("E01093001", "Gateshead 001A", "E08000037", 0, 3, 1900),
+)
+# 2021 LSOA E01090004 was made by merging two 2011 LSOAs (so IMD is a weighted mean).
+MERGED_2011 = {"E01090004": ("E01080004", "E01080014")}
+MSOAS = (
+    ("E02009001", "County Durham 001", "Alpha Town"),
+    ("E02009002", "County Durham 002", "Beta & Gamma Village"),
+    ("E02009003", "County Durham 003", "Delta Moor"),
+)
+# Divisions by LSOA grid columns: 2013 set splits 0-2 | 3-5, 2025 set splits 0-1 | 2-5.
+DIVISIONS_2013 = (("E05090001", "Alpha and Beta", (0, 3)), ("E05090002", "Delta", (3, 6)))
+DIVISIONS_2025 = (("E05190001", "Alpha", (0, 2)), ("E05190002", "Beta, Gamma & Delta", (2, 6)))
+# "Durham AAP" is also a real board's name, so links such as ?area=AAP-durham-aap work on both warehouses.
+AAPS = {"E05090001": "Alpha AAP", "E05090002": "Durham AAP"}
+LAS = {
+    "E06000047": ("County Durham", "E22000365", "County Durham", "E23000008", "Durham"),
+    "E06000005": ("Darlington", "E22000072", "Darlington", "E23000008", "Durham"),
+    "E06000001": ("Hartlepool", "E22000027", "Hartlepool", "E23000013", "Cleveland"),
+    "E08000037": ("Gateshead", "E22000244", "Gateshead", "E23000007", "Northumbria"),
+}
+FORCE_NAMES = {"durham": "Durham Constabulary", "cleveland": "Cleveland Police", "northumbria": "Northumbria Police"}
+FORCE_LSOAS = {
+    "durham": [x for x in LSOAS if x.lad in ("E06000047", "E06000005")],
+    "cleveland": [x for x in LSOAS if x.lad == "E06000001"],
+    "northumbria": [x for x in LSOAS if x.lad == "E08000037"],
+}
+MONTHS = ("2024-01", "2024-02", "2025-01", "2025-02", "2025-03")
+# The shared test warehouse (tests/conftest.py) has the mirror's shape instead: two 2024 months, a gap, then
+# all of 2025, so the latest 12 months are complete and links ending 2025-12 open on both warehouses.
+SESSION_MONTHS = ("2024-01", "2024-02", *(f"2025-{m:02d}" for m in range(1, 13)))
+AGE_GROUPS = (
+    "Aged 15 years and under",
+    "Aged 16 to 24 years",
+    "Aged 25 to 34 years",
+    "Aged 35 to 49 years",
+    "Aged 50 to 64 years",
+    "Aged 65 years and over",
+)
+ORIGIN = (-1.70, 54.70)
+
+
+def square(col: int, row: int, width: int = 1):
+    x0, y0 = ORIGIN[0] + col * SIZE, ORIGIN[1] + row * SIZE
+    x1, y1 = x0 + width * SIZE, y0 + SIZE
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+
+def centre(lsoa: FakeLsoa) -> tuple[float, float]:
+    return ORIGIN[0] + (lsoa.col + 0.5) * SIZE, ORIGIN[1] + (lsoa.row + 0.5) * SIZE
+
+
+# One quiet LSOA where the sensitive crime types are rare (one every four months), so that a year
+# there has 1 to 4 of them and the "fewer than 5" suppression has something to hide.
+QUIET_LSOA = "E01090002"
+RARE_TYPES = ("Robbery", "Violence and sexual offences")
+
+
+def street_count(lsoa: FakeLsoa, crime_type: str, month: str) -> int:
+    """How many rows of a type a fixture LSOA has in a month (deterministic)."""
+    i = CRIME_TYPES.index(crime_type)
+    if lsoa.code == QUIET_LSOA and crime_type in RARE_TYPES:
+        return int(int(month[-2:]) % 4 == 1)
+    return (int(lsoa.code[-2:]) + i + int(month[-2:]) + int(month[:4])) % 4
+
+
+def street_rows(force: str, month: str) -> list[list[str]]:
+    rows = []
+    for lsoa in FORCE_LSOAS[force]:
+        lon, lat = centre(lsoa)
+        for t in CRIME_TYPES:
+            for k in range(street_count(lsoa, t, month)):
+                crime_id = "" if t == "Anti-social behaviour" else f"{abs(hash((force, month, lsoa.code, t, k))) % 16**16:016x}"
+                outcome = "" if t == "Anti-social behaviour" else "Investigation complete; no suspect identified"
+                rows.append(
+                    [
+                        crime_id,
+                        month,
+                        FORCE_NAMES[force],
+                        FORCE_NAMES[force],
+                        f"{lon:.6f}",
+                        f"{lat:.6f}",
+                        "On or near Test Street",
+                        lsoa.code,
+                        lsoa.name,
+                        t,
+                        outcome,
+                        "",
+                    ]
+                )
+    if force == "durham":
+        # A crime Durham recorded in Gateshead (another force's area), and one with no location.
+        gates = next(x for x in LSOAS if x.lad == "E08000037")
+        rows.append(
+            [
+                "f" * 16,
+                month,
+                FORCE_NAMES[force],
+                FORCE_NAMES[force],
+                "-1.6",
+                "54.77",
+                "On or near A Road",
+                gates.code,
+                gates.name,
+                "Other theft",
+                "Under investigation",
+                "",
+            ]
+        )
+        rows.append(
+            [
+                "e" * 16,
+                month,
+                FORCE_NAMES[force],
+                FORCE_NAMES[force],
+                "",
+                "",
+                "No location",
+                "",
+                "",
+                "Other crime",
+                "Under investigation",
+                "",
+            ]
+        )
+    return rows
+
+
+def csv_text(header: list[str], rows: list[list], line_end: str = "\n", bom: bool = False) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=line_end)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" if bom else "") + buf.getvalue()
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+
+
+def write_street_file(root: Path, force: str, month: str, *, gz: bool | None = None) -> Path:
+    folder = {"durham": "police-uk", "cleveland": "police-uk-cleveland", "northumbria": "police-uk-northumbria"}[force]
+    gz = month >= "2025-02" if gz is None else gz
+    path = root / folder / month / f"{month}-{force}-street.csv{'.gz' if gz else ''}"
+    write(path, csv_text(HEADER, street_rows(force, month), "\r\n" if month < "2025" else "\n"))
+    return path
+
+
+def _features(items: list[tuple[dict, dict]]) -> str:
+    feats = [{"type": "Feature", "properties": p, "geometry": g} for p, g in items]
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+            "features": feats,
+        }
+    )
+
+
+def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
+    """Write every file data/sources.toml names (plus police.uk months) under ``root``."""
+    root = Path(root)
+    paths = {s.id: root / s.path for s in load_manifest().sources}
+    county = [x for x in LSOAS if x.lad == COUNTY]
+    darl = [x for x in LSOAS if x.lad == "E06000005"]
+
+    lsoa_props = lambda x: {"LSOA21CD": x.code, "LSOA21NM": x.name}  # noqa: E731
+    write(paths["lsoa21_county_durham"], _features([(lsoa_props(x), square(x.col, x.row)) for x in county]))
+    write(paths["lsoa21_darlington"], _features([(lsoa_props(x), square(x.col, x.row)) for x in darl]))
+    write(
+        paths["msoa21_county_durham"],
+        _features([({"MSOA21CD": c, "MSOA21NM": n}, square(2 * i, 0, 2)) for i, (c, n, _) in enumerate(MSOAS)]),
+    )
+    write(
+        paths["divisions2013_county_durham"],
+        _features([({"WD22CD": c, "WD22NM": n}, square(a, 0, b - a)) for c, n, (a, b) in DIVISIONS_2013]),
+    )
+    write(
+        paths["divisions2025_county_durham"],
+        _features([({"WD25CD": c, "WD25NM": n}, square(a, 0, b - a)) for c, n, (a, b) in DIVISIONS_2025]),
+    )
+
+    lookup_rows = []
+    for x in LSOAS:
+        parents = MERGED_2011.get(x.code, (x.code,))
+        for p in parents:
+            lookup_rows.append(
+                [p, x.name, x.code, x.name, "M" if len(parents) > 1 else "U", x.lad, LAS[x.lad][0], "", len(lookup_rows) + 1]
+            )
+    write(
+        paths["lsoa11_lsoa21_lookup"],
+        csv_text(
+            ["F_LSOA11CD", "LSOA11NM", "LSOA21CD", "LSOA21NM", "CHGIND", "LAD22CD", "LAD22NM", "LAD22NMW", "ObjectId"],
+            lookup_rows,
+            bom=True,
+        ),
+    )
+    pwc = []
+    for i, x in enumerate(LSOAS):
+        e, n = _TO_OSGB.transform(*centre(x))
+        pwc.append([i + 1, x.code, f"guid-{i}", f"{e:.4f}", f"{n:.4f}"])
+    write(paths["lsoa21_centroids"], csv_text(["FID", "LSOA21CD", "GlobalID", "x", "y"], pwc, bom=True))
+    write(
+        paths["lad_csp_pfa"],
+        csv_text(
+            ["FID", "LAD19CD", "LAD19NM", "CSP19CD", "CSP19NM", "PFA19CD", "PFA19NM"],
+            [[i + 1, code, *vals] for i, (code, vals) in enumerate(LAS.items())],
+        ),
+    )
+    write(
+        paths["msoa_names"],
+        csv_text(["MSOACD", "MSOANM", "MSOAHCLNM", "LADCD_ACTIVE", "MSOA21CD"], [[c, n, h, COUNTY, c] for c, n, h in MSOAS]),
+    )
+    write(
+        paths["la_names"],
+        csv_text(
+            ["LADCD", "LADNM", "LADCD_ACTIVE", "RGNCD", "RGNNM"],
+            # Every North East authority (the published tables name them all), not only those with LSOAs here.
+            [[c, n, c, *NORTH_EAST] for c, n in {**{c: v[0] for c, v in LAS.items()}, **NORTH_EAST_NAMES}.items()],
+        ),
+    )
+    write(
+        paths["ons_neighbours_global"],
+        csv_text(["AREACD", "1", "2"], [["E06000047", "E06000001", "E08000037"], ["E06000005", "E06000001", ""]], bom=True),
+    )
+    write(
+        paths["aap_divisions"],
+        csv_text(
+            ["division_code", "division_name", "aap_name", "confidence", "evidence"],
+            [[c, n, AAPS[c], "high", f"Settlements of {n} listed for {AAPS[c]}"] for c, n, _ in DIVISIONS_2013],
+        ),
+    )
+    aap_rows = []
+    for x in county:
+        div = next((c, n) for c, n, (a, b) in DIVISIONS_2013 if a <= x.col < b)
+        aap_rows.append([x.code, x.name, div[0], div[1], AAPS[div[0]], "division majority"])
+    write(
+        paths["aap_lsoa"],
+        csv_text(["lsoa21_code", "lsoa21_name", "division_2013_code", "division_2013_name", "aap_name", "basis"], aap_rows),
+    )
+
+    census = []
+    for x in LSOAS:
+        share = [0.17, 0.11, 0.12, 0.17, 0.21]
+        parts = [int(x.population * s) for s in share]
+        parts.append(x.population - sum(parts))
+        census += [[x.code, x.name, g, n] for g, n in zip(AGE_GROUPS, parts, strict=True)]
+    write(paths["census21_lsoa"], csv_text(["lsoa21_code", "lsoa21_name", "age_group", "usual_residents"], census))
+    la_pop = {c: sum(x.population for x in LSOAS if x.lad == c) for c in LAS}
+    write(
+        paths["census21_la"],
+        csv_text(["ltla21_name", "ltla21_code", "population"], [[LAS[c][0], c, round(p, -2)] for c, p in la_pop.items()]),
+    )
+    write(
+        paths["census21_country"], csv_text(["country_name", "country_code", "population"], [["England", "E92000001", 56489800]])
+    )
+
+    imd_rows, pop_rows = [], []
+    for i, x in enumerate(LSOAS):
+        for j, p in enumerate(MERGED_2011.get(x.code, (x.code,))):
+            rank = 1000 + 3000 * i + 500 * j
+            crime = rank + 7  # Crime domain: the fifth of the seven domains
+            imd_rows.append(
+                [p, x.name, x.lad, LAS[x.lad][0], rank, _decile(rank)] + [rank, 5] * 4 + [crime, _decile(crime)] + [rank, 5] * 2
+            )
+            pop_rows.append([p, x.name, x.lad, LAS[x.lad][0], f"{x.population:,}", 1, 1, 1, 1])
+    domains = [
+        "Income",
+        "Employment",
+        "Education, Skills and Training",
+        "Health Deprivation and Disability",
+        "Crime",
+        "Barriers to Housing and Services",
+        "Living Environment",
+    ]
+    header = [
+        "LSOA code (2011)",
+        "LSOA name (2011)",
+        "Local Authority District code (2019)",
+        "Local Authority District name (2019)",
+        "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+        "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)",
+    ]
+    for d in domains:
+        header += [f"{d} Rank (where 1 is most deprived)", f"{d} Decile (where 1 is most deprived 10% of LSOAs)"]
+    write(paths["imd2019_domains"], csv_text(header, imd_rows, bom=True))
+    write(
+        paths["imd2019_population"],
+        csv_text(
+            [
+                "LSOA code (2011)",
+                "LSOA name (2011)",
+                "Local Authority District code (2019)",
+                "Local Authority District name (2019)",
+                "Total population: mid 2015 (excluding prisoners)",
+                "Dependent Children aged 0-15: mid 2015 (excluding prisoners)",
+                "Population aged 16-59: mid 2015 (excluding prisoners)",
+                "Older population aged 60 and over: mid 2015 (excluding prisoners)",
+                "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)",
+            ],
+            pop_rows,
+            bom=True,
+        ),
+    )
+
+    series = _catalogue_series()
+    for src in load_manifest().sources:
+        if src.format:
+            write(paths[src.id], _indicator_text(src, series[src.id]))
+
+    for force in FORCE_NAMES:
+        for month in months:
+            write_street_file(root, force, month)
+    return root
+
+
+def _decile(rank: int) -> int:
+    return min(10, rank * 10 // 32844 + 1)
+
+
+# --- Published indicator tables -------------------------------------------------------------------
+#
+# Every indicator table is written from the catalogue (data/indicators.toml) and the manifest
+# (data/sources.toml): for each published indicator, rows for each of its ``indicator_ids`` (in an
+# official source it lists) and ``pointer_ids`` (in a press or secondary source it lists), for the
+# geographies it names, over a few periods of its period type, in the unit style of the real tables.
+# The ONS tables whose indicator name is fixed by the manifest get their own shape.  Values are made up.
+
+# The North East authorities (ONS names), for the tables that set County Durham beside them.
+NORTH_EAST_NAMES = {
+    "E06000001": "Hartlepool",
+    "E06000002": "Middlesbrough",
+    "E06000003": "Redcar and Cleveland",
+    "E06000004": "Stockton-on-Tees",
+    "E06000005": "Darlington",
+    "E06000047": "County Durham",
+    "E06000057": "Northumberland",
+    "E08000021": "Newcastle upon Tyne",
+    "E08000022": "North Tyneside",
+    "E08000023": "South Tyneside",
+    "E08000024": "Sunderland",
+    "E08000037": "Gateshead",
+}
+NORTH_EAST = ("E12000001", "North East")
+NATIONAL = {"E92000001": "England", "K04000001": "England and Wales", "K03000001": "Great Britain"}
+FIRE_SERVICE_AREA = "County Durham and Darlington Fire and Rescue Service area"
+ALL_FORCES = "All forces (England and Wales)"
+NATIONAL_AVERAGE = "_national_average"  # a series id ending so is the national row of the series before it
+PERIODS_PER_SERIES = 3
+FIRST_YEAR = 2016
+
+
+def _unslug(series_id: str) -> str:
+    """Text whose slug is ``series_id`` (the adapters make the indicator id by slugging the name)."""
+    text = series_id.replace("_", " ")
+    return text[0].upper() + text[1:]
+
+
+def _number(*key, lo: float, hi: float, digits: int = 0) -> float:
+    """A made-up value in [lo, hi], the same for the same key on every run."""
+    frac = zlib.crc32("|".join(map(str, key)).encode()) / 0xFFFFFFFF
+    value = round(lo + (hi - lo) * frac, digits)
+    return int(value) if digits == 0 else value
+
+
+def _national(ind) -> tuple[str, str]:
+    """The country an indicator's national rows are for, as its catalogue text names it."""
+    text = " ".join([ind.title, ind.definition, *ind.method_notes])
+    for code in ("K03000001", "K04000001"):
+        if NATIONAL[code] in text:
+            return code, NATIONAL[code]
+    return "E92000001", "England"
+
+
+def _force_names() -> dict[str, str]:
+    """Police force area codes and the names the ONS tables use for them ('Durham', 'Cleveland', ...)."""
+    return {f.pfa_code: f.name.split()[0] for f in load_manifest().forces}
+
+
+def _areas(ind, geographies) -> list[tuple[str, str]]:
+    """(code, name) of every area of the given geographies, County Durham first."""
+    out = []
+    for geo in geographies:
+        if geo == "county":
+            out.append((COUNTY, NORTH_EAST_NAMES[COUNTY]))
+        elif geo == "la":
+            out += [(c, n) for c, n in NORTH_EAST_NAMES.items() if c != COUNTY]
+        elif geo == "region":
+            out.append(NORTH_EAST)
+        elif geo == "country":
+            out.append(_national(ind))
+        elif geo == "force":
+            out += [(c, f"{n} (police force area)") for c, n in _force_names().items()]
+        elif geo == "all_forces":
+            out.append(("", ALL_FORCES))
+        elif geo == "fire_service_area":
+            out.append(("", FIRE_SERVICE_AREA))
+    return out
+
+
+def _period(period_type: str, year: int) -> str:
+    """A period label in the style the publishers use for the type."""
+    if period_type == "financial_year":
+        return f"{year}/{(year + 1) % 100:02d}"
+    if period_type == "3_year_pooled":
+        return f"{year - 2}-{year}"
+    if period_type == "as_published":
+        return f"year ending Mar {year}"
+    return str(year)
+
+
+def _table_unit(ind) -> str:
+    """The unit as the published tables write it: '%', '% change', 'count of crimes', or the rate."""
+    unit = ind.unit
+    if unit.startswith("%"):
+        return "% change" if "change" in unit else "%"
+    if "per " in unit or unit.startswith("million"):
+        return unit
+    return f"count of {unit}"
+
+
+def _value(series_id: str, unit: str, code: str, period: str) -> float:
+    level = "national" if code in NATIONAL or code == "" else ("region" if code == NORTH_EAST[0] else "local")
+    key = (series_id, code, period)
+    if unit == "% change":
+        return _number(*key, lo=-60, hi=-5)
+    if unit.startswith("%"):
+        return _number(*key, lo=10, hi=70, digits=1)
+    if unit.startswith("million"):
+        return _number(*key, lo=1, hi=5, digits=1)
+    if "per 100,000" in unit:
+        return _number(*key, lo=20, hi=700, digits=1)
+    if "per " in unit:
+        return _number(*key, lo=1, hi=9, digits=2)
+    return {"national": _number(*key, lo=200, hi=9000), "region": _number(*key, lo=150, hi=900)}.get(
+        level, _number(*key, lo=10, hi=900)
+    )
+
+
+@dataclass(frozen=True)
+class _Series:
+    """One published series (an indicator_id or pointer_id of the catalogue) and where it goes."""
+
+    series_id: str
+    ind: catalogue.Indicator
+    slot: int  # successive series of one indicator cover successive periods
+    geographies: tuple[str, ...]
+
+
+def _catalogue_series() -> dict[str, list[_Series]]:
+    """The series each indicator table must hold, by source id, from the catalogue and the manifest."""
+    if set(NORTH_EAST_NAMES) != set(codes.NORTH_EAST_LAS):
+        raise ValueError("fixtures.NORTH_EAST_NAMES and codes.NORTH_EAST_LAS disagree")
+    sources = {s.id: s for s in load_manifest().sources if s.format}
+    named = {slug(s.extra["indicator"]) for s in sources.values() if "indicator" in s.extra}  # fixed by the manifest
+    out: dict[str, list[_Series]] = {s: [] for s in sources}
+    for ind in catalogue.catalogue().indicators:
+        for ids, official in ((ind.indicator_ids, True), (ind.pointer_ids, False)):
+            ids = [i for i in ids if i not in named]
+            if not ids:
+                continue
+            home = [
+                s
+                for s in ind.sources
+                if s in sources
+                and sources[s].format in ("fingertips", "transcribed")
+                and (sources[s].quality == "official") == official
+            ]
+            if not home:
+                raise ValueError(f"{ind.id}: no {'official' if official else 'press or secondary'} table among its sources")
+            primary = [i for i in ids if not i.endswith(NATIONAL_AVERAGE)]
+            for series_id in ids:
+                if slug(_unslug(series_id)) != series_id:
+                    raise ValueError(f"{ind.id}: {series_id!r} is not an indicator id the adapters can make")
+                if series_id.endswith(NATIONAL_AVERAGE):
+                    partner = series_id.removesuffix(NATIONAL_AVERAGE)
+                    slot, geos = (primary.index(partner) if partner in primary else 0), ("country",)
+                elif series_id + NATIONAL_AVERAGE in ids:
+                    slot, geos = primary.index(series_id), tuple(g for g in ind.geographies if g != "country")
+                else:
+                    slot, geos = primary.index(series_id), ind.geographies
+                out[home[0]].append(_Series(series_id, ind, slot, geos))
+    return out
+
+
+def _series_rows(series: _Series) -> list[tuple[str, str, str, float, str]]:
+    """(area_code, area_name, period, value, unit) rows of one series."""
+    ind, unit = series.ind, _table_unit(series.ind)
+    rows = []
+    for k in range(PERIODS_PER_SERIES):
+        period = _period(ind.period_type, FIRST_YEAR + PERIODS_PER_SERIES * series.slot + k)
+        for code, name in _areas(ind, series.geographies):
+            rows.append((code, name, period, _value(series.series_id, unit, code, period), unit))
+    return rows
+
+
+def _indicator_text(src, series: list[_Series] | None = None) -> str:
+    if series is None:
+        series = _catalogue_series()[src.id]
+    if src.format == "fingertips":
+        header = ["area_code", "area_name", "period", "value", "indicator", "measure", "unit", "significance"]
+        rows = []
+        for s in series:
+            measure = f"Age standardised rate per {s.ind.per or 100000:,}"
+            for code, name, period, value, _unit in _series_rows(s):
+                significance = "Not compared" if code in NATIONAL else ("Similar", "Worse", "Better")[int(value) % 3]
+                rows.append([code, name, period, value, _unslug(s.series_id), measure, "Persons", significance])
+        return csv_text(header, rows)
+    if src.format in ("ons_wide_years", "ons_3yr_by_name"):
+        return _ons_text(src)
+    if src.format == "transcribed":
+        header = ["indicator", "area_code", "area_name", "period", "value", "unit", "source_title", "source_url"]
+        rows = [
+            [
+                _unslug(s.series_id),
+                code,
+                name,
+                period,
+                value,
+                unit,
+                f"Fixture page: {s.ind.title}",
+                f"https://example.org/fixtures/{src.id}",
+            ]
+            for s in series
+            for code, name, period, value, unit in _series_rows(s)
+        ]
+        if not rows:  # a table no indicator uses: one row, so the file is still read
+            rows = [
+                [
+                    f"Fixture figure from {src.id}",
+                    COUNTY,
+                    "County Durham",
+                    "2020/21",
+                    12.5,
+                    "%",
+                    "Fixture page",
+                    "https://example.org/fixture",
+                ]
+            ]
+        return csv_text(header, rows)
+    raise ValueError(src.format)
+
+
+def _ons_indicator(src):
+    """The catalogue indicator that shows an ONS table (its series id is fixed by the manifest)."""
+    series_id = slug(src.extra["indicator"])
+    for ind in catalogue.catalogue().indicators:
+        if series_id in ind.indicator_ids:
+            return ind
+    raise ValueError(f"{src.id}: no catalogue indicator shows {series_id!r}")
+
+
+def _ons_text(src) -> str:
+    ind, series_id = _ons_indicator(src), slug(src.extra["indicator"])
+    years = [FIRST_YEAR + k for k in range(PERIODS_PER_SERIES)]
+    if src.format == "ons_wide_years":
+        # One row per area, one column per registration year (latest first), national and regional names in capitals.
+        rows = []
+        for code, name in _areas(ind, ind.geographies):
+            shown = name.upper() if code in NATIONAL or code == NORTH_EAST[0] else name
+            rows.append([code, shown] + [_value(series_id, "count", code, str(y)) for y in reversed(years)])
+        return csv_text(["code", "name"] + [str(y) for y in reversed(years)], rows)
+    # ons_3yr_by_name: one column per area name, one row per end year; police force areas by short name,
+    # with the unnamed index column the force table has.
+    if "police force" in src.extra["indicator"].lower():
+        names = _force_names()
+        header, index = ["", "year", *names.values()], True
+    else:
+        names = dict(_areas(ind, [g for g in ind.geographies if g in ("county", "la")]))
+        header, index = ["year", *names.values()], False
+    rows = []
+    for i, y in enumerate(years):
+        values = [_number(src.id, code, y, lo=5, hi=120) for code in names]
+        rows.append(([i] if index else []) + [y, *values])
+    return csv_text(header, rows)
