@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 export SDP_MIRROR ?=
 
-.PHONY: run test setup setup-dev data lint unit app browser bench load clean
+.PHONY: run test setup setup-dev data lint unit app browser bench load clean serve serve-stop
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -53,6 +53,18 @@ bench: setup-dev
 
 load: setup-dev
 	$(PY) bench/load_test.py
+
+## Serve the public: WORKERS Streamlit workers (default: one per core) behind nginx on PORT (default 8080).
+## Returns once every worker is warm; `make serve-stop` (same PORT) stops exactly what it started.
+WORKERS ?= $(shell nproc)
+SERVE_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
+serve: setup
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || bash scripts/install-system-deps.sh nginx
+	@[ -f "$${SDP_WAREHOUSE:-data/sdp.duckdb}" ] || $(MAKE) data
+	$(PY) scripts/serve.py start --workers $(WORKERS) --port $(SERVE_PORT)
+
+serve-stop:
+	$(PY) scripts/serve.py stop --port $(SERVE_PORT)
 
 clean:
 	rm -rf $(VENV) node_modules data/*.duckdb data/downloads tests/artifacts

@@ -2,133 +2,136 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from sdp_dash import ui
+from sdp_dash import charts
+from sdp_dash.config.months import shift_month
 from sdp_dash.domain import crime, words
+from sdp_dash.domain.figure import RATE_UNIT
+from sdp_dash.web import cards, data, frame, state
+from sdp_dash.web.cache import chart
+from sdp_dash.web.escape import md
 
-state = ui.view_state()
-ui.page_header("Overview", state)
-st.markdown(
-    "How much crime and anti-social behaviour the police recorded, per 1,000 residents, "
-    "and how that compares with a year earlier and with neighbouring police forces."
-)
 
-key = ui.fig("key_indicators", state.area_code, state.start, state.end)
-note = key.attrs.get("comparison_note", "")
+def render() -> None:
+    view = state.current()
+    frame.page_header("Overview", view)
+    st.markdown(
+        "How much crime and anti-social behaviour the police recorded, per 1,000 residents a year, "
+        "and how that compares with a year earlier and with neighbouring police forces."
+    )
+    key_indicators(view)
+    monthly_trend(view)
+    forces(view)
+    from pages import site
 
-st.header("Key crime indicators", anchor=False)
-cols = st.columns(len(key))
-for col, r in zip(cols, key.itertuples(), strict=True):
-    small = r.sensitive and 0 < r.count < 5
-    with col, st.container(border=True):
-        st.metric(
-            r.measure,
-            "fewer than 5" if small else f"{r.rate_per_1000:,.1f} per 1,000",
-            help=f"{r.count:,} recorded in {state.period}." if not small else None,
-        )
-        if not small:
-            st.caption(f"{r.count:,} recorded")
-if note:
-    st.info(note, icon=":material/event_busy:")
-st.markdown("\n".join(f"- {ui.md_escape(s)}" for s in key["sentence"]))
-st.caption(
-    "A difference is called bigger than chance would explain when a two-sided exact test gives p below 0.05. "
-    + ui.CAVEAT_RECORDING
-)
+    frame.page_links(view, {site.page("explore"): "Explore this area on a map", site.page("compare"): "Compare areas"})
 
-table = pd.DataFrame(
-    {
-        "Measure": key["measure"],
-        "Count": [("fewer than 5" if s and 0 < c < 5 else f"{c:,}") for c, s in zip(key["count"], key["sensitive"], strict=True)],
-        "Rate per 1,000": key["rate_per_1000"].round(1),
-        "95% interval from": key["lower_95"].round(1),
-        "95% interval to": key["upper_95"].round(1),
-        "Compared months, this year": key["compared_now"],
-        "Same months, a year earlier": key["compared_before"],
-    }
-)
-chart = ui.chart(
-    "rates",
-    key.rename(columns={"rate_per_1000": "rate", "lower_95": "lower", "upper_95": "upper"}),
-    label="measure",
-    title="Rate per 1,000 residents",
-    description="Key crime indicators",
-)
-ui.chart_card(
-    "Key indicators per 1,000 residents",
-    chart,
-    table,
-    alt_text=(
-        f"Bar chart of the five key crime indicators for {state.area_name}, {state.period}, per 1,000 residents with 95% intervals. "
-        + "; ".join(f"{m}: {v:,.1f}" for m, v in zip(key["measure"], key["rate_per_1000"], strict=True))
-        + "."
-    ),
-    about=ui.police_about(
-        state, "Crimes and anti-social behaviour incidents recorded by the police, per 1,000 usual residents (Census 2021)."
-    ),
-    key="overview_key",
-)
 
-st.header("Monthly trend", anchor=False)
-label = ui.measure_label(state.measure)
-trend_start = words.shift_month(state.start, -12)
-monthly = ui.fig("monthly_rates", state.area_code, state.measure, trend_start, state.end)
-missing = monthly[monthly["status"] == "missing"]["month"].tolist()
-trend_table = pd.DataFrame(
-    {
-        "Month": [words.month_words(m) for m in monthly["month"]],
-        "Count": [("no data" if pd.isna(c) else f"{int(c):,}") for c in monthly["count"]],
-        "Rate per 1,000": monthly["rate_per_1000"].round(2),
-    }
-)
-ui.chart_card(
-    f"{label}: month by month",
-    ui.chart(
-        "trend", monthly, value="rate_per_1000", series=None, title="Rate per 1,000 residents", description=f"{label} by month"
-    ),
-    trend_table,
-    alt_text=(
-        f"Line chart of {label.lower()} per 1,000 residents in {state.area_name} each month from "
-        f"{words.month_words(trend_start)} to {words.month_words(state.end)}."
-        + (f" There is no data for {words.months_words(missing)}, shown as a gap." if missing else "")
-    ),
-    about=ui.police_about(state, f"{label}, recorded each month, per 1,000 usual residents (Census 2021)."),
-    key="overview_trend",
-)
+def key_indicators(view: state.ViewState) -> None:
+    figs = data.key_figures(view.area_code, view.start, view.end)
+    st.header("Key crime indicators", anchor=False)
+    for col, fig in zip(st.columns(len(figs)), figs, strict=True):
+        with col, st.container(border=True):
+            cards.metric(fig)
+    changes = [data.change(view.area_code, f.measure_id, view.start, view.end) for f in figs]
+    note = changes[0].comparable.note() if changes else ""
+    if note:
+        st.info(note, icon=":material/event_busy:")
+    st.markdown("\n".join(f"- {md(c.sentence)}" for c in changes))
+    st.caption(
+        "A difference is called bigger than chance would explain when a two-sided exact test gives p below 0.05. "
+        + cards.CAVEAT_RECORDING
+    )
+    shown = [f for f in figs if f.available]
+    cards.chart_card(
+        f"Key indicators, {RATE_UNIT}",
+        chart(charts.rates, crime.frame(shown), label="measure", title=f"Rate {RATE_UNIT}", description="Key crime indicators"),
+        crime.table(figs, drop=("Area", "Period")),
+        alt_text=(
+            f"Bar chart of the key crime indicators for {view.area_name}, {view.period}, {RATE_UNIT} with 95% intervals. "
+            + "; ".join(f"{f.measure}: {f.rate_text}" for f in figs)
+            + "."
+        ),
+        about=cards.police_about(
+            view, f"Crimes and anti-social behaviour incidents recorded by the police, {RATE_UNIT} (Census 2021)."
+        ),
+        key="overview_key",
+    )
 
-st.header("Compared with neighbouring police forces", anchor=False)
-forces = ui.fig("force_comparison", state.start, state.end, state.measure)
-durham, others = forces.iloc[0], forces.iloc[1:]
-sentences = []
-for r in others.itertuples():
-    result = ui.stats_compare(durham, r)
-    theirs = "the " + r.area_name + "'s"
-    sentences.append(f"The Durham Constabulary area's rate is {words.comparison_words(result, '', theirs)}.")
-st.markdown(" ".join(sentences))
-ui.chart_card(
-    f"{label} per 1,000 residents, by police force area",
-    ui.chart(
-        "rates",
-        forces,
-        label="area_name",
-        title="Rate per 1,000 residents",
-        description="Police force areas",
-        highlight=durham["area_name"],
-    ),
-    crime.rate_table(forces, "Police force area"),
-    alt_text=(
-        f"Bar chart of {label.lower()} per 1,000 residents in {state.period} for three police force areas: "
-        + "; ".join(f"{n}: {v:,.1f}" for n, v in zip(forces["area_name"], forces["rate"], strict=True))
-        + "."
-    ),
-    about=ui.police_about(
-        state,
-        f"{label} per 1,000 usual residents in each police force area. The Durham Constabulary area includes Darlington "
-        "as well as County Durham.",
-    ),
-    key="overview_forces",
-)
 
-ui.page_links(state, {"pages/explore.py": "Explore this area on a map", "pages/compare.py": "Compare areas"})
+def monthly_trend(view: state.ViewState) -> None:
+    st.header("Monthly trend", anchor=False)
+    label = data.measures()[view.measure].label
+    trend_start = shift_month(view.start, -12)
+    monthly = data.monthly_figures(view.area_code, view.measure, trend_start, view.end)
+    missing = [f.period.start for f in monthly if f.count is None]
+    cards.chart_card(
+        f"{label}: month by month",
+        chart(
+            charts.trend,
+            trend_frame(monthly),
+            value="rate",
+            series=None,
+            title=f"Rate {RATE_UNIT}",
+            description=f"{label} by month",
+        ),
+        trend_table(monthly),
+        alt_text=(
+            f"Line chart of {label.lower()} each month from {words.month_words(trend_start)} to {words.month_words(view.end)} "
+            f"in {view.area_name}, as a rate {RATE_UNIT} (each month's count times 12)."
+            + (f" There is no data for {words.months_words(missing)}, shown as a gap." if missing else "")
+        ),
+        about=cards.police_about(
+            view,
+            f"{label} recorded each month, as a rate {RATE_UNIT} (the month's count times 12, per 1,000 usual residents).",
+            period=f"{words.month_words(trend_start)} to {words.month_words(view.end)}",
+        ),
+        key="overview_trend",
+    )
+
+
+def trend_frame(monthly) -> object:
+    """Chart data for a monthly trend: one row a month and area, withheld values empty."""
+    df = crime.frame(monthly)
+    return df.assign(month=df["period_from"])
+
+
+def trend_table(monthly) -> object:
+    df = crime.table(monthly, drop=("Period", "Residents", "95% interval", "Note"))
+    df.insert(0, "Month", [words.month_words(f.period.start) for f in monthly])
+    return df
+
+
+def forces(view: state.ViewState) -> None:
+    st.header("Compared with neighbouring police forces", anchor=False)
+    label = data.measures()[view.measure].label
+    figs = data.force_figures(view.measure, view.start, view.end)
+    durham, others = figs[0], figs[1:]
+    from sdp_dash.domain.figure import compare
+
+    st.markdown(
+        " ".join(f"The {md(durham.area_name)}'s rate is {md(compare(durham, o).words(f'the {o.area_name}’s'))}." for o in others)
+    )
+    cards.chart_card(
+        f"{label} {RATE_UNIT}, by police force area",
+        chart(
+            charts.rates,
+            crime.frame([f for f in figs if f.available]),
+            label="area_name",
+            title=f"Rate {RATE_UNIT}",
+            description="Police force areas",
+            highlight=durham.area_name,
+        ),
+        crime.table(figs, drop=("Measure", "Period")),
+        alt_text=(
+            f"Bar chart of {label.lower()} {RATE_UNIT} in {view.period} for three police force areas: "
+            + "; ".join(f"{f.area_name}: {f.rate_text}" for f in figs)
+            + "."
+        ),
+        about=cards.police_about(
+            view,
+            f"{label} {RATE_UNIT} in each police force area. The Durham Constabulary area includes Darlington as well as County Durham.",
+        ),
+        key="overview_forces",
+    )

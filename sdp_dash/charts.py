@@ -21,6 +21,7 @@ DARK_GREY = "#3D3D3D"
 LIGHT_PURPLE = "#A285D1"
 CATEGORICAL = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE]
 # Light to dark: the lightest class still has a dark outline so it shows on white.
+NOT_SHOWN = "#B1B4B6"  # areas whose rate is withheld (too few to show)
 SEQUENTIAL = ["#DEEBF7", "#9ECAE1", "#6BACE6", "#2073BC", "#12436D"]
 
 _FONT = "Source Sans Pro, sans-serif"
@@ -223,13 +224,19 @@ def choropleth(
     selected: str | None = None,
     points: pd.DataFrame | None = None,
 ) -> pdk.Deck:
-    """Areas filled by rate class; ``rates`` has area_code, area_name, count, rate, lower, upper."""
+    """Areas filled by rate class.
+
+    ``rates`` is figure data (``crime.frame``): area_code, area_name, count_shown (text: a withheld
+    count reads "fewer than 5"), rate, lower, upper (empty where withheld).  An area whose rate is
+    withheld is drawn in a neutral grey and its tooltip says "not shown".
+    """
     data = rates.merge(geo, on="area_code", how="inner")
     colours = _palette(len(edges) - 1)
     cls = classify(data["rate"], edges)
     features = []
     for (_, row), c in zip(data.iterrows(), cls, strict=True):
-        fill = _hex_rgb(colours[int(c)]) + [215]
+        shown = not pd.isna(row["rate"])
+        fill = (_hex_rgb(colours[int(c)]) if shown else _hex_rgb(NOT_SHOWN)) + [215]
         features.append(
             {
                 "type": "Feature",
@@ -237,9 +244,9 @@ def choropleth(
                 "properties": {
                     "area_code": row["area_code"],
                     "name": row["area_name"],
-                    "count": f"{int(row['count']):,}",
-                    "rate": f"{row['rate']:,.1f}",
-                    "interval": f"{row['lower']:,.1f} to {row['upper']:,.1f}",
+                    "count": str(row["count_shown"]),
+                    "rate": f"{row['rate']:,.1f}" if shown else "not shown",
+                    "interval": f"{row['lower']:,.1f} to {row['upper']:,.1f}" if shown else "not shown",
                     "fill": fill,
                     "line": _hex_rgb(ORANGE) + [255] if row["area_code"] == selected else [61, 61, 61, 200],
                     "width": _WIDE if row["area_code"] == selected else _THIN,

@@ -13,7 +13,6 @@ import duckdb
 import pandas as pd
 
 from sdp_dash.config.months import month_date, months_between
-from sdp_dash.domain import stats
 
 Con = duckdb.DuckDBPyConnection
 
@@ -202,43 +201,6 @@ def counts_by_lsoa(con: Con, code: str, measure: str, start: str, end: str) -> p
     ).fetchdf()
 
 
-# --- Export (the command line's CSV) ----------------------------------------------------------------
-
-
-def export_crime(con: Con, *, area: str, start: str, end: str, by: str = "measure", measure: str = "all_crime") -> pd.DataFrame:
-    """Counts, Census 2021 population, rate per 1,000 and its 95% interval."""
-    info = globals()["area"](con, area)
-    missing = missing_months(con, area, start, end)
-    n_months = len(months_between(start, end))
-    if by == "measure":
-        df = counts_by_measure(con, area, start, end, kind="key").rename(columns={"label": "measure"})
-        df = df[["measure_id", "measure", "count"]].assign(population=info["population"])
-    elif by == "type":
-        df = counts_by_type(con, area, start, end)[["crime_type", "count"]].assign(population=info["population"])
-    elif by == "month":
-        df = monthly_counts(con, area, measure, start, end)
-        df = df[df["status"] == "present"][["month", "count"]].assign(measure_id=measure, population=info["population"])
-        df["count"] = df["count"].astype("int64")
-    elif by == "lsoa":
-        df = counts_by_lsoa(con, area, measure, start, end).rename(columns={"area_code": "lsoa21_code", "area_name": "lsoa_name"})
-        df = df.assign(measure_id=measure)
-    else:
-        raise ValueError(f"unknown --by {by!r}")
-    df = stats.add_rates(df).rename(columns={"rate": "rate_per_1000", "lower": "lower_95", "upper": "upper_95"})
-    front = pd.DataFrame(
-        {
-            "area_code": info["area_code"],
-            "area_name": info["area_name"],
-            "period_from": start,
-            "period_to": end,
-            "months_in_period": n_months,
-            "months_missing": len(missing),
-        },
-        index=df.index,
-    )
-    return pd.concat([front, df], axis=1)
-
-
 # --- Dashboard: maps, profiles, search and the About page ------------------------------------------
 
 
@@ -338,6 +300,16 @@ def aap_evidence(con: Con) -> pd.DataFrame:
     return con.execute(
         "SELECT aap_code, aap_name, division_code, division_name, confidence, evidence FROM aap_division_evidence ORDER BY aap_name, division_name"
     ).fetchdf()
+
+
+def aap_lsoas_outside_division(con: Con) -> int:
+    """How many small areas sit in a different area board from the one their 2013 division is assigned to."""
+    return con.execute(
+        """SELECT count(*) FROM area_lsoa b JOIN areas ab ON ab.area_code = b.area_code AND ab.area_type = 'aap'
+           JOIN area_lsoa d ON d.lsoa21_code = b.lsoa21_code
+           JOIN areas ad ON ad.area_code = d.area_code AND ad.area_type = 'division_2013'
+           WHERE ad.parent_code <> b.area_code"""
+    ).fetchone()[0]
 
 
 def search_areas(con: Con) -> pd.DataFrame:

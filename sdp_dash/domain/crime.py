@@ -1,147 +1,230 @@
-"""The figures the pages show, built from ``queries`` and ``stats`` only.  No Streamlit here.
+"""police.uk crime and anti-social behaviour as ``Figure`` objects.  No Streamlit here.
 
-Headline counts and rates come from ``warehouse.export_crime`` itself, so the dashboard and the
-command line's CSV always agree.
+Pages, charts, downloads and the command line's ``export`` all take their police.uk numbers from
+these functions, so they always agree and always follow the rules in ``figure.py``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from sdp_dash import warehouse
-from sdp_dash.domain import stats, words
+from sdp_dash.config import codes
+from sdp_dash.config.months import shift_month
+from sdp_dash.domain import words
+from sdp_dash.domain.figure import Comparison, Figure, Period, compare, is_suppressed
 from sdp_dash.warehouse import Con
 
+# Area types whose areas are built from small areas (LSOAs placed by population-weighted centre,
+# or the area boards' best fit): their figures are approximate and say so.
+APPROXIMATE_TYPES = ("aap", "division_2013", "division_2025")
 
-def key_indicators(con: Con, code: str, start: str, end: str) -> pd.DataFrame:
-    """The key measures for an area and period, with the change against the same months a year earlier.
 
-    Columns: measure_id, measure, count, population, rate_per_1000, lower_95, upper_95, sensitive,
-    compared_now, compared_before, p_value, sentence; plus the note on which months are compared.
-    """
-    ex = warehouse.export_crime(con, area=code, start=start, end=end)
-    comp = comparison_months(con, code, start, end)
-    sens = warehouse.measures(con).set_index("measure_id")["sensitive"]
-    rows = []
-    for r in ex.itertuples():
-        sensitive = bool(sens.get(r.measure_id, False))
-        now = _sum_months(con, code, r.measure_id, comp.current)
-        before = _sum_months(con, code, r.measure_id, comp.previous)
-        p = stats.change_p_value(now, before) if comp.current else float("nan")
-        if not comp.current:
-            sentence = f"{r.measure}: there is no data for the same months a year earlier, so no change is shown."
-        elif sensitive and (0 < now < stats.SUPPRESS_BELOW or 0 < before < stats.SUPPRESS_BELOW):
-            sentence = (
-                f"{r.measure}: the numbers are too small to compare with a year earlier without risking identifying people."
-            )
-        else:
-            sentence = words.change_sentence(r.measure, now, before, comp)
-        rows.append(
-            {
-                "measure_id": r.measure_id,
-                "measure": r.measure,
-                "count": int(r.count),
-                "population": int(r.population),
-                "rate_per_1000": r.rate_per_1000,
-                "lower_95": r.lower_95,
-                "upper_95": r.upper_95,
-                "sensitive": sensitive,
-                "compared_now": now if comp.current else None,
-                "compared_before": before if comp.current else None,
-                "p_value": p,
-                "sentence": sentence,
-            }
+@dataclass(frozen=True)
+class Measure:
+    measure_id: str
+    label: str
+    short_label: str
+    sensitive: bool
+    kind: str  # "key" (the plan's key indicators) or "type" (one police.uk category)
+
+
+def measures(con: Con) -> dict[str, Measure]:
+    """Every measure of the warehouse by id, key measures first."""
+    m = warehouse.measures(con)
+    return {
+        r.measure_id: Measure(r.measure_id, r.label, r.short_label or r.label, bool(r.sensitive), r.kind) for r in m.itertuples()
+    }
+
+
+def measure(con: Con, measure_id: str) -> Measure:
+    found = measures(con).get(measure_id)
+    if found is None:
+        raise LookupError(f"unknown measure {measure_id!r}")
+    return found
+
+
+def period(con: Con, code: str, start: str, end: str) -> Period:
+    """The months from ``start`` to ``end`` and which of them have no file for the area's force(s)."""
+    return Period(start, end, tuple(warehouse.missing_months(con, code, start, end)))
+
+
+def _figure(area: dict, m: Measure, per: Period, count: int | None) -> Figure:
+    return Figure(
+        measure_id=m.measure_id,
+        measure=m.label,
+        area_code=str(area["area_code"]),
+        area_name=str(area["area_name"]),
+        period=per,
+        count=None if per.n_present == 0 or count is None else int(count),
+        population=int(area["population"]),
+        sensitive=m.sensitive,
+        approximate=str(area["area_type"]) in APPROXIMATE_TYPES or bool(area.get("approximate")),
+    )
+
+
+def figure(con: Con, code: str, measure_id: str, start: str, end: str) -> Figure:
+    """One measure (a key measure or one police.uk category) for one area and period."""
+    area = warehouse.area(con, code)
+    m = measure(con, measure_id)
+    counts = warehouse.counts_by_measure(con, code, start, end, kind="all").set_index("measure_id")["count"]
+    return _figure(area, m, period(con, code, start, end), int(counts.get(measure_id, 0)))
+
+
+def key_figures(con: Con, code: str, start: str, end: str) -> list[Figure]:
+    """The plan's key crime measures for an area and period."""
+    return _figures_of_kind(con, code, start, end, "key")
+
+
+def type_figures(con: Con, code: str, start: str, end: str) -> list[Figure]:
+    """Every police.uk category for an area and period, highest rate first (withheld ones last)."""
+    figs = _figures_of_kind(con, code, start, end, "type")
+    return sorted(figs, key=lambda f: (f.rate is None, -(f.rate or 0), f.measure))
+
+
+def _figures_of_kind(con: Con, code: str, start: str, end: str, kind: str) -> list[Figure]:
+    area = warehouse.area(con, code)
+    per = period(con, code, start, end)
+    ms = measures(con)
+    counts = warehouse.counts_by_measure(con, code, start, end, kind=kind)
+    return [_figure(area, ms[r.measure_id], per, int(r.count)) for r in counts.itertuples()]
+
+
+def area_figures(con: Con, area_type: str, measure_id: str, start: str, end: str) -> list[Figure]:
+    """One measure for every area of one type in the county (for a map and its table)."""
+    m = measure(con, measure_id)
+    per = period(con, codes.COUNTY, start, end)
+    df = warehouse.counts_by_area_type(con, area_type, measure_id, start, end)
+    return [
+        _figure(
+            {"area_code": r.area_code, "area_name": r.area_name, "population": r.population, "area_type": area_type},
+            m,
+            per,
+            r.count,
         )
-    df = pd.DataFrame(rows)
-    df.attrs["comparison_note"] = comp.note()
-    return df
+        for r in df.itertuples()
+    ]
+
+
+def monthly_figures(con: Con, code: str, measure_id: str, start: str, end: str) -> list[Figure]:
+    """One figure per month (rates annualised: each month's count x 12), months without data kept."""
+    area = warehouse.area(con, code)
+    m = measure(con, measure_id)
+    df = warehouse.monthly_counts(con, code, measure_id, start, end)
+    out = []
+    for r in df.itertuples():
+        missing = (r.month,) if r.status == "missing" else ()
+        out.append(_figure(area, m, Period(r.month, r.month, missing), None if pd.isna(r.count) else int(r.count)))
+    return out
+
+
+def force_figures(con: Con, measure_id: str, start: str, end: str) -> list[Figure]:
+    """The measure for the three North East police force areas (Durham first)."""
+    return [figure(con, code, measure_id, start, end) for code in codes.FORCES]
+
+
+# --- Change against a year earlier ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    measure: str
+    now: int | None
+    before: int | None
+    comparable: words.Comparable
+    sentence: str
+
+
+def change(con: Con, code: str, measure_id: str, start: str, end: str) -> Change:
+    """The measure in the months of the period that have data, against the same months a year earlier."""
+    m = measure(con, measure_id)
+    comp = comparison_months(con, code, start, end)
+    if not comp.current:
+        return Change(m.label, None, None, comp, f"{m.label}: no comparison with a year earlier is possible for these months.")
+    now = _sum_months(con, code, measure_id, comp.current)
+    before = _sum_months(con, code, measure_id, comp.previous)
+    if is_suppressed(now, m.sensitive) or is_suppressed(before, m.sensitive):
+        sentence = f"{m.label}: the numbers are too small to compare with a year earlier without risking identifying people."
+        return Change(m.label, None, None, comp, sentence)
+    return Change(m.label, now, before, comp, words.change_sentence(m.label, now, before, comp))
 
 
 def comparison_months(con: Con, code: str, start: str, end: str) -> words.Comparable:
     missing_now = warehouse.missing_months(con, code, start, end)
-    missing_before = warehouse.missing_months(con, code, words.shift_month(start, -12), words.shift_month(end, -12))
+    missing_before = warehouse.missing_months(con, code, shift_month(start, -12), shift_month(end, -12))
     return words.comparable(start, end, missing_now, missing_before)
 
 
-def _sum_months(con: Con, code: str, measure: str, months: tuple[str, ...]) -> int:
-    if not months:
-        return 0
-    df = warehouse.monthly_counts(con, code, measure, months[0], months[-1])
-    df = df[df["month"].isin(months)]
-    return int(df["count"].fillna(0).sum())
+def _sum_months(con: Con, code: str, measure_id: str, months: tuple[str, ...]) -> int:
+    df = warehouse.monthly_counts(con, code, measure_id, months[0], months[-1])
+    return int(df[df["month"].isin(months)]["count"].fillna(0).sum())
 
 
-def measure_rate(con: Con, code: str, measure: str, start: str, end: str) -> dict:
-    """Count, rate per 1,000 and 95% interval of any measure (key or single category) for an area."""
-    info = warehouse.area(con, code)
-    monthly = warehouse.monthly_counts(con, code, measure, start, end)
-    count = int(monthly["count"].fillna(0).sum())
-    rate, lo, hi = stats.rate_interval(count, info["population"])
-    return {
-        "area_code": code,
-        "area_name": info["area_name"],
-        "count": count,
-        "population": int(info["population"]),
-        "rate": float(rate),
-        "lower": float(lo),
-        "upper": float(hi),
-        "months_missing": int((monthly["status"] == "missing").sum()),
-    }
+# --- Area against the county ----------------------------------------------------------------------
 
 
-def monthly_rates(con: Con, code: str, measure: str, start: str, end: str) -> pd.DataFrame:
-    """Monthly count and rate per 1,000 residents (NaN for months with no data)."""
-    info = warehouse.area(con, code)
-    df = warehouse.monthly_counts(con, code, measure, start, end)
-    df = df.assign(area_name=info["area_name"], population=int(info["population"]))
-    df["rate_per_1000"] = df["count"].astype("Float64") / df["population"] * 1000
-    df["rate_per_1000"] = df["rate_per_1000"].astype(float)
-    return df
+@dataclass(frozen=True)
+class AgainstCounty:
+    area: Figure
+    county: Figure
+    comparison: Comparison
 
 
-def force_comparison(con: Con, start: str, end: str, measure: str = "all_crime") -> pd.DataFrame:
-    """Rate per 1,000 for the three police force areas (Durham, Cleveland, Northumbria)."""
-    rows = [measure_rate(con, code, measure, start, end) for code in ("E23000008", "E23000013", "E23000007")]
-    return pd.DataFrame(rows)
+def against_county(con: Con, code: str, start: str, end: str) -> list[AgainstCounty]:
+    """Each key measure for an area beside the county's, compared by 95% intervals."""
+    mine = key_figures(con, code, start, end)
+    county = {f.measure_id: f for f in key_figures(con, codes.COUNTY, start, end)}
+    return [AgainstCounty(f, county[f.measure_id], compare(f, county[f.measure_id])) for f in mine]
 
 
-def types_ranked(con: Con, code: str, start: str, end: str) -> pd.DataFrame:
-    """Every police.uk category for an area, highest rate first, small sensitive counts suppressed."""
-    info = warehouse.area(con, code)
-    df = warehouse.counts_by_type(con, code, start, end).assign(population=int(info["population"]))
-    df = stats.add_rates(df)
-    suppressed = df["sensitive"] & (df["count"] > 0) & (df["count"] < stats.SUPPRESS_BELOW)
-    df["shown"] = [stats.suppress(int(c), bool(s)) for c, s in zip(df["count"], df["sensitive"], strict=True)]
-    df.loc[suppressed, ["rate", "lower", "upper"]] = float("nan")
-    return df.sort_values(["rate", "crime_type"], ascending=[False, True]).reset_index(drop=True)
+# --- Tables and exports ---------------------------------------------------------------------------
 
 
-def against_county(con: Con, code: str, start: str, end: str, county: str = "E06000047") -> pd.DataFrame:
-    """Key measures for an area beside the county's, with higher / similar / lower from 95% intervals."""
-    a = warehouse.export_crime(con, area=code, start=start, end=end)
-    c = warehouse.export_crime(con, area=county, start=start, end=end).set_index("measure_id")
-    sens = warehouse.measures(con).set_index("measure_id")["sensitive"]
-    rows = []
-    for r in a.itertuples():
-        ref = c.loc[r.measure_id]
-        sensitive = bool(sens.get(r.measure_id, False))
-        hidden = sensitive and 0 < r.count < stats.SUPPRESS_BELOW
-        result = "not compared" if hidden else stats.compare(r.lower_95, r.upper_95, ref["lower_95"], ref["upper_95"])
-        rows.append(
-            {
-                "measure_id": r.measure_id,
-                "measure": r.measure,
-                "count": stats.suppress(int(r.count), sensitive),
-                "rate": float("nan") if hidden else r.rate_per_1000,
-                "lower": float("nan") if hidden else r.lower_95,
-                "upper": float("nan") if hidden else r.upper_95,
-                "county_rate": ref["rate_per_1000"],
-                "county_lower": ref["lower_95"],
-                "county_upper": ref["upper_95"],
-                "compared": result,
-            }
+def table(figs: list[Figure], *, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The accessible table (and CSV) of some figures; withheld numbers are words, never numbers."""
+    df = pd.DataFrame([f.row() for f in figs])
+    return df.drop(columns=[c for c in drop if c in df.columns])
+
+
+def frame(figs: list[Figure]) -> pd.DataFrame:
+    """Figures as data for charts: numbers where they may be shown, None where withheld."""
+    return pd.DataFrame([f.data() for f in figs])
+
+
+EXPORT_BY = ("measure", "type", "month", "lsoa")
+
+
+def export(con: Con, *, area: str, start: str, end: str, by: str = "measure", measure_id: str = "all_crime") -> pd.DataFrame:
+    """The command line's CSV: the same figures, rules and suppression as the pages."""
+    if by == "measure":
+        figs = key_figures(con, area, start, end)
+    elif by == "type":
+        figs = type_figures(con, area, start, end)
+    elif by == "month":
+        figs = monthly_figures(con, area, measure_id, start, end)
+    elif by == "lsoa":
+        figs = area_figures_within(con, area, measure_id, start, end)
+    else:
+        raise ValueError(f"unknown --by {by!r}")
+    return frame(figs)
+
+
+def area_figures_within(con: Con, code: str, measure_id: str, start: str, end: str) -> list[Figure]:
+    """One measure for each small area (LSOA) inside an area."""
+    m = measure(con, measure_id)
+    per = period(con, code, start, end)
+    df = warehouse.counts_by_lsoa(con, code, measure_id, start, end)
+    return [
+        _figure(
+            {"area_code": r.area_code, "area_name": r.area_name, "population": r.population, "area_type": "lsoa"}, m, per, r.count
         )
-    return pd.DataFrame(rows)
+        for r in df.itertuples()
+    ]
+
+
+# --- Deprivation ----------------------------------------------------------------------------------
 
 
 def deprivation_summary(con: Con, code: str) -> dict:
@@ -155,22 +238,3 @@ def deprivation_summary(con: Con, code: str) -> dict:
         out["crime_decile"] = float((have["crime_decile"] * w).sum() / w.sum())
         out["most_deprived_20"] = int((have["imd_decile"] <= 2).sum())
     return out
-
-
-def rate_table(df: pd.DataFrame, name: str = "Area", *, count: str = "count", decimals: int = 1) -> pd.DataFrame:
-    """The accessible table under a rates chart: name, count, residents, rate and its 95% interval.
-
-    ``df`` has area_name, population, rate, lower, upper and the ``count`` column (a number, or text
-    such as "fewer than 5" where small counts are suppressed).
-    """
-    counts = df[count].map(lambda c: f"{c:,}" if isinstance(c, int | float) and not pd.isna(c) else str(c))
-    return pd.DataFrame(
-        {
-            name: df["area_name"],
-            "Count": counts,
-            "Residents": df["population"].map("{:,}".format),
-            "Rate per 1,000": df["rate"].round(decimals),
-            "95% interval from": df["lower"].round(decimals),
-            "95% interval to": df["upper"].round(decimals),
-        }
-    )

@@ -10,6 +10,8 @@ import re
 
 import pandas as pd
 
+from sdp_dash import warehouse
+
 # Clauses that name a place as *outside* or *uncertain* are not used for search.
 _UNSURE = re.compile(
     r"possibly|listed for|may belong|unclear|not confirmed|asked to join|used Teesdale|not a 4 Together|Council area", re.I
@@ -99,3 +101,25 @@ def _type_words(area_type: str, label: str) -> str:
         "msoa": "neighbourhood",
         "lsoa": "small area",
     }.get(area_type, label)
+
+
+def area_method(con, area_type: str) -> str:
+    """How an area of this type is built, in words that match what the build does."""
+    if area_type == "aap":
+        moved = warehouse.aap_lsoas_outside_division(con)
+        return (
+            "Area boards (Area Action Partnerships) have no official boundary, so this area is approximate. Each small area "
+            "(LSOA) is placed in the area board of the 2013 electoral division that holds its population-weighted centre"
+            + (
+                f", except {moved} small areas in divisions that are split between boards, which are placed in the board "
+                "of the settlement they cover."
+                if moved
+                else "."
+            )
+        )
+    if area_type in ("division_2013", "division_2025"):
+        return (
+            "Electoral divisions do not follow small-area boundaries, so this figure is approximate: each small area (LSOA) "
+            "is counted in the division that holds its population-weighted centre."
+        )
+    return ""

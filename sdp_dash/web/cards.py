@@ -1,0 +1,150 @@
+"""The chart card (chart, description, table, CSV download and About) and the small pieces pages
+draw figures with: a figure as a metric, a map legend, an About block from the sources table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from sdp_dash.domain.figure import Figure
+from sdp_dash.web import data
+from sdp_dash.web.escape import html, link, md
+from sdp_dash.web.state import ViewState
+
+CAVEAT_POINTS = "police.uk locations are snapped to an anonymous map point on or near the street, so figures are given for areas, not streets."
+CAVEAT_RECORDING = (
+    "Recorded crime reflects how often people report crime and how the police record it, as well as how much crime there is."
+)
+CAVEAT_APPROX = (
+    "Area boards and electoral divisions are built here from small areas (LSOAs), so their figures are approximate: "
+    "see About the data for the method."
+)
+CAVEAT_FORCE = "Figures for an area come from its own police force's files: crimes another force recorded there are not included."
+CAVEAT_RATE = (
+    "Rates are per 1,000 residents a year (Census 2021 usual residents). A period that is not 12 months with data is "
+    "annualised from the months that have data, and says so."
+)
+CAVEATS = (CAVEAT_RATE, CAVEAT_POINTS, CAVEAT_RECORDING, CAVEAT_APPROX, CAVEAT_FORCE)
+POLICE_SOURCE_TITLE = "data.police.uk street-level crime and anti-social behaviour files (Durham Constabulary, Cleveland Police, Northumbria Police)"
+
+
+@dataclass(frozen=True)
+class About:
+    definition: str
+    source_title: str
+    source_url: str
+    licence: str
+    period: str
+    loaded: str
+    caveats: tuple[str, ...] = ()
+
+
+def police_about(view: ViewState, definition: str, caveats: tuple[str, ...] = CAVEATS, period: str | None = None) -> About:
+    df = data.police_sources_by_force()
+    loaded = str(df["loaded_at"].max())[:10] if len(df) else ""
+    return About(
+        definition=definition,
+        source_title=POLICE_SOURCE_TITLE,
+        source_url="https://data.police.uk/data/",
+        licence="Open Government Licence v3.0",
+        period=period or view.period,
+        loaded=loaded,
+        caveats=tuple(caveats),
+    )
+
+
+def source_about(source_id: str, *, definition: str, period: str, caveats=()) -> About:
+    """An About block for one source of the warehouse's ``sources`` table."""
+    src = data.source(source_id)
+    return About(
+        definition=definition,
+        source_title=str(src["title"]),
+        source_url=str(src.get("page") or src.get("url") or ""),
+        licence=str(src["licence"]),
+        period=period,
+        loaded=str(src.get("loaded_at") or "")[:10],
+        caveats=tuple(caveats),
+    )
+
+
+def metric(fig: Figure, label: str | None = None) -> None:
+    """A figure as a metric: the rate (or 'fewer than 5' / 'no data') with its count, period note and interval."""
+    st.metric(label or fig.measure, fig.rate_text if fig.available else fig.count_text, help=f"{fig.period.label}.")
+    bits = [f"{fig.count_text} recorded"] if fig.available else []
+    if fig.available:
+        bits.append(f"per 1,000 residents a year (95% interval {fig.interval_text})")
+    if fig.note:
+        bits.append(fig.note)
+    st.caption(md("; ".join(bits)) if bits else "")
+
+
+def chart_card(
+    title: str,
+    chart,
+    table: pd.DataFrame,
+    *,
+    alt_text: str,
+    about: About,
+    key: str,
+    on_select: bool = False,
+    height: int = 480,
+):
+    """A chart with its description, its data as a table, a CSV download and an About section.
+
+    Returns the map selection when ``on_select`` is set (pydeck charts only), else None.
+    """
+    selection = None
+    with st.container(border=True, key=f"card_{key}"):
+        st.subheader(title, anchor=False)
+        st.caption(md(alt_text))
+        if isinstance(chart, pdk.Deck):
+            if on_select:
+                selection = st.pydeck_chart(
+                    chart, alt=alt_text, key=key, on_select="rerun", selection_mode="single-object", height=height
+                )
+            else:
+                st.pydeck_chart(chart, alt=alt_text, key=key, height=height)
+        else:  # a Vega-Lite spec from cache.chart
+            st.vega_lite_chart(chart, width="stretch", alt=alt_text, key=key)
+        with st.expander("Table of this data", icon=":material/table:"):
+            st.table(table, hide_index=True)
+        st.download_button(
+            "Download this data (CSV)",
+            table.to_csv(index=False).encode("utf-8"),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        about_expander(about)
+    return selection
+
+
+def about_expander(about: About) -> None:
+    with st.expander("About this data", icon=":material/info:"):
+        st.markdown(f"**What it shows.** {md(about.definition)}")
+        st.markdown(f"**Source.** {link(about.source_title, about.source_url)}. Licence: {md(about.licence)}.")
+        st.markdown(f"**Period.** {md(about.period)}. **Data loaded** {md(about.loaded)}.")
+        if about.caveats:
+            st.markdown("**Things to know.**\n\n" + "\n".join(f"- {md(c)}" for c in about.caveats))
+
+
+def legend(items: list[tuple[str, str]], title: str) -> None:
+    """A map legend (pydeck draws none): colour swatches with their ranges, as an HTML list."""
+    rows = "".join(
+        f"<li><span class='sdp-swatch' style='background:{html(colour)}' aria-hidden='true'></span>{html(text)}</li>"
+        for colour, text in items
+    )
+    st.markdown(f"<div class='sdp-legend'><p><strong>{html(title)}</strong></p><ul>{rows}</ul></div>", unsafe_allow_html=True)
+
+
+def html_table(df: pd.DataFrame, caption: str) -> str:
+    """An accessible HTML table (for the downloadable factsheet)."""
+    head = "".join(f"<th scope='col'>{html(c)}</th>" for c in df.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html(v)}</td>" for v in row) + "</tr>" for row in df.itertuples(index=False))
+    return f"<table><caption>{html(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

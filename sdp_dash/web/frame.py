@@ -1,0 +1,188 @@
+"""The shared frame every page sits in: the banner, any warnings about the link, the side-panel
+controls (find an area, period, measure, share), page headers and links, and the one error
+handler around each run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from sdp_dash.config import codes
+from sdp_dash.config.months import months_between, shift_month
+from sdp_dash.domain import words
+from sdp_dash.web import data, state
+from sdp_dash.web.escape import html, md
+from sdp_dash.web.state import ViewState
+
+log = logging.getLogger("sdp_dash")
+UPDATING = "The data is being updated. Please try again in a minute."
+SORRY = "Sorry, this view could not be shown. Please try again, or go back to the Overview."
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Any failure in a run (the frame included) is a plain message for the visitor; the detail is
+    logged on the server, never shown (``client.showErrorDetails`` is "none" as well)."""
+    try:
+        yield
+    except LookupError as exc:
+        log.warning("page failed: %s", exc, exc_info=True)
+        if "warehouse" in str(exc):
+            st.info(UPDATING, icon=":material/update:")
+        else:
+            st.error(SORRY, icon=":material/error:")
+    except Exception:  # noqa: BLE001 - the one place a run's failures are caught
+        log.exception("page failed")
+        st.error(SORRY, icon=":material/error:")
+
+
+def draw() -> ViewState:
+    """Banner, link warnings and side-panel controls; returns this run's view."""
+    view = state.resolve()
+    styles()
+    months = data.present_months()
+    built = data.built_at()[:10]
+    st.markdown(
+        f"<div class='sdp-banner'><strong>{html(codes.PARTNERSHIP)}</strong> · community safety dashboard for County Durham"
+        f" · police.uk data for {html(words.month_words(months[0]))} to {html(words.month_words(months[-1]))}"
+        f" (some months missing) · updated {html(built)}</div>",
+        unsafe_allow_html=True,
+    )
+    for w in view.warnings:
+        st.warning(w + " Choose an area and period in the side panel.", icon=":material/info:")
+    with st.sidebar:
+        _find_area(view)
+        _period_controls(view, months)
+        _measure_control(view)
+        with st.expander("Share this view", icon=":material/link:"):
+            st.caption("Copy this link: it opens this page with the same area, period and measure.")
+            st.code(state.share_url(view), language=None, wrap_lines=True)
+    return view
+
+
+def _on_find() -> None:
+    label = st.session_state.get("sdp_find")
+    if label:
+        idx = data.search_index()
+        row = idx[idx["label"] == label]
+        if len(row):
+            state.set_param("area", str(row["area_code"].iloc[0]))
+    st.session_state["sdp_find"] = None
+
+
+def _find_area(view: ViewState) -> None:
+    st.markdown(f"**Area:** {md(view.area_name)}")
+    if view.area.get("approximate"):
+        st.caption("Area boards are approximate (best fit from small areas).")
+    idx = data.search_index()
+    st.selectbox(
+        "Find your area",
+        list(idx["label"]),
+        index=None,
+        key="sdp_find",
+        placeholder="Type a town, village or neighbourhood",
+        help="Search towns, villages, neighbourhoods, electoral divisions and area boards in County Durham.",
+        on_change=_on_find,
+    )
+    if not view.is_county:
+        st.button(
+            "Back to the whole county",
+            key="sdp_county",
+            on_click=state.set_param,
+            args=("area", codes.COUNTY),
+            icon=":material/undo:",
+        )
+
+
+def _on_to() -> None:
+    end = st.session_state["sdp_to"]
+    start = st.session_state.get("_sdp_view", {}).get("from")
+    state.set_param("to", end)
+    if start and start > end:
+        state.set_param("from", None)
+
+
+def _on_from() -> None:
+    start = st.session_state["sdp_from"]
+    state.set_param("from", None if start == "12" else start)
+
+
+def _period_controls(view: ViewState, months: list[str]) -> None:
+    st.session_state["sdp_to"] = view.end
+    st.selectbox("Period ends", list(reversed(months)), key="sdp_to", format_func=words.month_words, on_change=_on_to)
+    starts = ["12"] + list(reversed(months_between(shift_month(months[0], -12), view.end)))
+    st.session_state["sdp_from"] = view.start if view.custom_period else "12"
+    st.selectbox(
+        "Period starts",
+        starts,
+        key="sdp_from",
+        format_func=lambda m: "12 months before the end" if m == "12" else words.month_words(m),
+        on_change=_on_from,
+        help="The standard period is the 12 months to the end month. Choose a start month for a custom period: "
+        "rates are then given per year, annualised from the months with data.",
+    )
+
+
+def _on_measure() -> None:
+    state.set_param("measure", st.session_state["sdp_measure"])
+
+
+def _measure_control(view: ViewState) -> None:
+    labels = {m.measure_id: m.label for m in data.measures().values()}
+    st.session_state["sdp_measure"] = view.measure
+    st.selectbox(
+        "Measure for charts and maps",
+        list(labels),
+        key="sdp_measure",
+        format_func=lambda i: labels.get(i, i),
+        on_change=_on_measure,
+    )
+
+
+def page_header(title: str, view: ViewState) -> None:
+    """Page title, then the area and period in words, and what the period's coverage means."""
+    st.title(title)
+    area = view.area
+    kind = str(area.get("type_noun") or "")
+    approx = " (approximate area)" if area.get("approximate") else ""
+    lead = f"**{md(view.area_name)}**" + (f" — {md(kind)}{approx}" if not view.is_county else "")
+    st.markdown(f"{lead} · **{md(view.period)}**")
+    per = data.period(view.area_code, view.start, view.end)
+    if per.coverage_note:
+        st.info(
+            f"Rates for this period are per 1,000 residents a year, {per.coverage_note}. Counts are for the months with data.",
+            icon=":material/event_busy:",
+        )
+
+
+def page_links(view: ViewState, links: dict[object, str]) -> None:
+    """Links to other pages that keep the area, period and measure."""
+    cols = st.columns(len(links))
+    for col, (page, label) in zip(cols, links.items(), strict=True):
+        with col:
+            st.page_link(page, label=label, query_params=view.params(), icon=":material/arrow_forward:")
+
+
+def styles() -> None:
+    st.markdown(
+        """<style>
+        .sdp-banner {background:#12436D;color:#fff;padding:.5rem .8rem;border-radius:.3rem;font-size:.95rem;margin-bottom:.5rem}
+        .sdp-legend ul {list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem}
+        .sdp-legend li {display:flex;align-items:center;gap:.4rem}
+        .sdp-swatch {display:inline-block;width:1.4rem;height:1rem;border:1px solid #3D3D3D}
+        [data-testid="stCaptionContainer"] a {color:#12436D}
+        [data-testid="stTable"] {max-width:100%;overflow-x:auto}
+        [data-testid="stTable"] table {max-width:100%}
+        [data-testid="stMarkdownContainer"] {overflow-wrap:anywhere}
+        [data-testid="stMarkdownContainer"] table {display:block;max-width:100%;overflow-x:auto}
+        [data-testid="stMetricValue"] > div {white-space:normal;overflow-wrap:anywhere}
+        [data-testid="stMetricLabel"] p {white-space:normal}
+        @media (max-width: 640px) {[data-testid="stTable"] table {table-layout:fixed;width:100%}}
+        [data-testid="stTable"] td, [data-testid="stTable"] th {overflow-wrap:anywhere}
+        </style>""",
+        unsafe_allow_html=True,
+    )

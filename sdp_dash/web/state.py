@@ -1,0 +1,233 @@
+"""The view in the address: area, period and measure (and the areas compared), validated.
+
+User input from the URL is checked here; anything unusable is replaced by a default and explained
+in one sentence that quotes the input only escaped.  The canonical view is written back, so the
+address bar is always a link to exactly what is on screen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from sdp_dash.config import codes
+from sdp_dash.config.months import default_start, months_between, shift_month
+from sdp_dash.domain import words
+from sdp_dash.web import data
+from sdp_dash.web.escape import md
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,79}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MEASURE = re.compile(r"^[a-z0-9_]{1,60}$")
+PARAMS = ("area", "from", "to", "measure")
+_VIEW_KEY = "_sdp_view"
+_STATE_KEY = "_sdp_state"
+MAX_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class ViewState:
+    area_code: str
+    area: dict  # row of warehouse.area()
+    start: str  # YYYY-MM inclusive
+    end: str
+    measure: str
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def area_name(self) -> str:
+        return str(self.area["area_name"])
+
+    @property
+    def is_county(self) -> bool:
+        return self.area_code == codes.COUNTY
+
+    @property
+    def period(self) -> str:
+        return words.period_words(self.start, self.end)
+
+    @property
+    def custom_period(self) -> bool:
+        return self.start != default_start(self.end)
+
+    def params(self, **changes) -> dict[str, str]:
+        """The URL query parameters for this view (with optional changes)."""
+        p = {"area": self.area_code, "to": self.end, "measure": self.measure}
+        if self.custom_period:
+            p["from"] = self.start
+        p.update({k: v for k, v in changes.items() if v is not None})
+        return p
+
+
+def _valid_month(text: str) -> bool:
+    m = _MONTH.match(text)
+    return bool(m) and 1 <= int(m.group(2)) <= 12 and 1990 <= int(m.group(1)) <= 2100
+
+
+def parse(raw: dict[str, str]) -> ViewState:
+    """Validate the raw URL values; anything unusable is replaced by a default and explained."""
+    warn: list[str] = []
+    months = data.present_months()
+    first, latest = months[0], months[-1]
+
+    code = raw.get("area")
+    area = None
+    if code is not None:
+        if _CODE.match(code):
+            try:
+                found = data.area(code)
+                if found["area_type"] in codes.COUNTY_TYPES:
+                    area = found
+                else:
+                    warn.append(f"The area “{md(found['area_name'])}” is outside County Durham")
+            except LookupError:
+                pass
+        if area is None and not warn:
+            warn.append(f"The area code “{md(code, 40)}” in the link was not recognised")
+        if area is None:
+            warn[-1] += ", so the page shows the whole of County Durham."
+    if area is None:
+        area = data.area(codes.COUNTY)
+
+    end = raw.get("to")
+    if end is not None and not (_valid_month(end) and first <= end <= latest):
+        what = (
+            "is not a month like 2025-12"
+            if not _valid_month(end)
+            else f"is outside the data ({words.month_words(first)} to {words.month_words(latest)})"
+        )
+        warn.append(f"The end month “{md(end, 40)}” {what}, so the page shows the latest 12 months.")
+        end = None
+    end = end or latest
+
+    start = raw.get("from")
+    if start is not None:
+        problem = None
+        if not _valid_month(start):
+            problem = "is not a month like 2025-01"
+        elif start > end:
+            problem = f"is after the end month ({words.month_words(end)})"
+        elif start < shift_month(first, -12):
+            problem = f"is long before the data starts ({words.month_words(first)})"
+        elif len(months_between(start, end)) > MAX_MONTHS:
+            problem = "makes a period longer than three years"
+        if problem:
+            warn.append(
+                f"The start month “{md(start, 40)}” {problem}, so the page shows the 12 months to {words.month_words(end)}."
+            )
+            start = None
+    start = start or default_start(end)
+
+    measure = raw.get("measure")
+    if measure is not None and not (_MEASURE.match(measure) and measure in data.measures()):
+        warn.append(f"The measure “{md(measure, 40)}” in the link was not recognised, so the page shows all crime.")
+        measure = None
+    measure = measure or codes.DEFAULT_MEASURE
+    return ViewState(area["area_code"], area, start, end, measure, tuple(warn))
+
+
+def _raw_params() -> dict[str, str]:
+    """The view's URL values; when the URL has none (a page switch), the session's last view."""
+    qp = st.query_params
+    raw = {k: qp.get(k) for k in PARAMS if k in qp}
+    if not raw and _VIEW_KEY in st.session_state:
+        return dict(st.session_state[_VIEW_KEY])
+    return {k: str(v) for k, v in raw.items()}
+
+
+def resolve() -> ViewState:
+    """This run's view, from the address (or the session), written back in canonical form."""
+    state = parse(_raw_params())
+    params = state.params()
+    st.session_state[_VIEW_KEY] = params
+    st.session_state[_STATE_KEY] = state
+    _write(params)
+    return state
+
+
+def current() -> ViewState:
+    """The view resolved by the frame at the start of this run (``app.py`` draws the frame first)."""
+    state = st.session_state.get(_STATE_KEY)
+    return state if isinstance(state, ViewState) else resolve()
+
+
+def _write(params: dict[str, str]) -> None:
+    for k in PARAMS:
+        if k in params:
+            if st.query_params.get(k) != params[k]:
+                st.query_params[k] = params[k]
+        elif k in st.query_params:
+            del st.query_params[k]
+
+
+def set_param(name: str, value: str | None) -> None:
+    """Change one part of the view (used by widget callbacks)."""
+    params = dict(st.session_state.get(_VIEW_KEY, {}))
+    if value is None:
+        params.pop(name, None)
+    else:
+        params[name] = value
+    st.session_state[_VIEW_KEY] = params
+    _write(params)
+
+
+def share_url(state: ViewState, extra: dict[str, str] | None = None) -> str:
+    base = ""
+    try:
+        base = st.context.url or ""
+    except Exception:  # noqa: BLE001 - no browser context (e.g. tests): show a relative link
+        base = ""
+    params = state.params()
+    if "areas" in st.query_params:
+        params["areas"] = str(st.query_params["areas"])[:400]
+    if extra:
+        params.update(extra)
+    return f"{base}?{urlencode(params)}"
+
+
+# --- Compare: the list of areas in the URL ---------------------------------------------------------
+
+
+def area_options() -> dict[str, str]:
+    """Area code -> name with its kind, for pickers (never a code alone)."""
+    idx = data.search_index()
+    found = idx[idx["kind"] == "area"]
+    return dict(zip(found["area_code"], found["label"], strict=True))
+
+
+def compare_codes(state: ViewState) -> list[str]:
+    """The areas to compare, from ``?areas=code,code``; unknown codes are dropped with a warning."""
+    options = area_options()
+    raw = st.query_params.get("areas")
+    if raw is None:
+        raw = st.session_state.get("_sdp_compare")
+    if raw is None:
+        boards = [c for c in options if c.startswith("AAP-")]
+        first = [state.area_code] if not state.is_county else boards[:1]
+        raw = ",".join(first + [codes.COUNTY])
+    parts = [p.strip() for p in str(raw)[:400].split(",") if p.strip()]
+    good = [p for p in dict.fromkeys(parts) if p in options][:4]
+    bad = [p for p in parts if p not in options]
+    if bad:
+        st.warning(
+            f"{len(bad)} area code(s) in the link were not recognised and are left out: "
+            + ", ".join(f"“{md(b, 30)}”" for b in bad[:3])
+            + ".",
+            icon=":material/info:",
+        )
+    if len(parts) > 4:
+        st.warning("Up to four areas can be compared: the first four are shown.", icon=":material/info:")
+    value = ",".join(good)
+    st.session_state["_sdp_compare"] = value
+    if st.query_params.get("areas") != value:
+        st.query_params["areas"] = value
+    return good
+
+
+def on_compare_change() -> None:
+    value = ",".join(st.session_state["sdp_compare"])
+    st.session_state["_sdp_compare"] = value
+    st.query_params["areas"] = value
