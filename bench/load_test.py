@@ -99,6 +99,8 @@ class Tally:
     by_page: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     examples: dict[str, str] = field(default_factory=dict)
+    recover_s: list[float] = field(default_factory=list)  # a visitor's failed page -> its next ready page
+    error_times: list[float] = field(default_factory=list)  # monotonic time of each error
 
     def ok(self, path: str, seconds: float) -> None:
         self.ready_s.append(seconds)
@@ -106,6 +108,7 @@ class Tally:
 
     def error(self, kind: str, example: str = "") -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
+        self.error_times.append(time.monotonic())
         if example and kind not in self.examples:
             self.examples[kind] = example[:200]
 
@@ -124,12 +127,15 @@ class CpuMeter:
     def __init__(self, server_pid: int) -> None:
         self.server_pid = server_pid
         self.server = self.driver = 0.0
+        self.rss_timeline: list[tuple[float, int]] = []  # (monotonic, server KiB), every 10 s
         self._seen: dict[int, tuple[str, float]] = {}
         self._base: dict[int, tuple[str, float]] = {}
         self._own0 = 0.0
         self._lock = threading.Lock()
 
     def sample(self) -> None:
+        if not self.rss_timeline or time.monotonic() - self.rss_timeline[-1][0] >= 10:
+            self.rss_timeline.append((time.monotonic(), rss_kib(self.server_pid)))
         server = set(process_tree(self.server_pid))
         readings = {
             p: ("server" if p in server else "driver", cpu_seconds([p])) for p in process_tree(os.getpid()) if p != os.getpid()
@@ -158,16 +164,32 @@ class CpuMeter:
 
 
 async def ws_session(
-    port: int, n: int, sessions: int, deadline: float, tally: Tally, timeout: float, reload: bool, think: float
+    port: int,
+    n: int,
+    sessions: int,
+    deadline: float,
+    tally: Tally,
+    timeout: float,
+    reload: bool,
+    think: float,
+    host: str = "127.0.0.1",
+    cookies: bool = False,
 ) -> None:
     from websockets.exceptions import WebSocketException
 
-    from bench.wsclient import Session
+    from bench.wsclient import Session, route_cookie
 
     s: Session | None = None
     reconnects = 0
+    failed_at: float | None = None
     if think:  # with a pause between pages, visitors arrive spread over one pause, not all at once
         await asyncio.sleep(think * n / sessions)
+    cookie = ""
+    if cookies:  # as a browser: the first answer's cookies (a load balancer's route cookie) on every request
+        try:
+            cookie = await asyncio.to_thread(route_cookie, port, host, timeout)
+        except OSError as exc:
+            tally.error("disconnect", f"GET /: {type(exc).__name__}")
     try:
         for i in range(MAX_LOADS_PER_SESSION):
             if time.monotonic() >= deadline:
@@ -177,11 +199,12 @@ async def ws_session(
             if s is None or reload:
                 if s is not None:
                     await s.close()
-                s = Session(port, open_timeout=timeout)
+                s = Session(port, host=host, open_timeout=timeout, cookie=cookie)
                 try:
                     await s.open()
                 except (OSError, TimeoutError, WebSocketException) as exc:
                     tally.error("disconnect", f"connect: {type(exc).__name__}")
+                    failed_at = failed_at or time.monotonic()
                     s = None
                     reconnects += 1
                     if reconnects > MAX_RECONNECTS_PER_SESSION:
@@ -192,8 +215,12 @@ async def ws_session(
             problem = r.problem()
             if problem is None:
                 tally.ok(path, (time.perf_counter() - t0) if reload else r.seconds)
+                if failed_at is not None:
+                    tally.recover_s.append(time.monotonic() - failed_at)
+                    failed_at = None
             else:
                 tally.error(problem, f"/{path}: " + (r.failure or "; ".join(r.exceptions + r.error_alerts) or problem))
+                failed_at = failed_at or time.monotonic()
                 if r.failure:  # timed out or dropped: this visitor reloads the page (a new session)
                     await s.close()
                     s, reconnects = None, reconnects + 1
@@ -206,10 +233,12 @@ async def ws_session(
             await s.close()
 
 
-async def _measured(meter: CpuMeter, seconds: float, warm_up, sessions) -> dict:
+async def _measured(meter: CpuMeter, seconds: float, warm_up, sessions, during: tuple[float, str] | None = None) -> dict:
     """Warm up (not counted), then run the sessions until the deadline with the CPU meter on.
 
-    ``warm_up(tally)`` visits each page once; ``sessions(deadline, tally)`` gives the session coroutines.
+    ``warm_up(tally)`` visits each page once; ``sessions(deadline, tally)`` gives the session coroutines;
+    ``during`` = (seconds after the start, shell command) runs a command during the load (a rebuild,
+    killing a worker) and records when it ran and how it ended.
     """
     warm, warm_start = Tally(), time.monotonic()
     await warm_up(warm)
@@ -218,17 +247,48 @@ async def _measured(meter: CpuMeter, seconds: float, warm_up, sessions) -> dict:
     tally = Tally()
     meter.start()
     start = time.monotonic()
+    ran: dict = {}
+    if during is not None:
+        threading.Thread(target=_run_during, args=(start + during[0], during[1], start + seconds, ran), daemon=True).start()
     await asyncio.gather(*sessions(start + seconds, tally))
     wall = time.monotonic() - start
     meter.stop()
-    return {"tally": tally, "warm": warm, "warm_seconds": warm_seconds, "wall": wall, "rss_warm_kib": rss_warm}
+    if ran:
+        ran["at_s"] = ran.get("started", start) - start
+        ran["errors_after"] = sum(1 for t in tally.error_times if t >= ran.get("started", start))
+    return {"tally": tally, "warm": warm, "warm_seconds": warm_seconds, "wall": wall, "rss_warm_kib": rss_warm, "during": ran, "start": start}
 
 
-async def drive_ws(port: int, meter: CpuMeter, sessions: int, seconds: float, timeout: float, reload: bool, think: float) -> dict:
+def _run_during(at: float, command: str, deadline: float, out: dict) -> None:
+    """Run ``command`` (a shell command from the command line) at monotonic time ``at``; bounded by the run."""
+    import subprocess
+
+    time.sleep(max(0.0, at - time.monotonic()))
+    out["command"], out["started"] = command, time.monotonic()
+    try:
+        r = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=max(5.0, deadline - at + 60))  # noqa: S602 - the operator's own command
+        out["returncode"], out["output"] = r.returncode, (r.stdout + r.stderr)[-500:]
+    except subprocess.TimeoutExpired:
+        out["returncode"] = "timeout"
+    out["seconds"] = time.monotonic() - out["started"]
+
+
+async def drive_ws(
+    port: int,
+    meter: CpuMeter,
+    sessions: int,
+    seconds: float,
+    timeout: float,
+    reload: bool,
+    think: float,
+    host: str = "127.0.0.1",
+    cookies: bool = False,
+    during: tuple[float, str] | None = None,
+) -> dict:
     from bench.wsclient import Session
 
     async def warm_up(warm: Tally) -> None:  # each page once, so the run measures warm caches
-        async with Session(port) as s:
+        async with Session(port, host=host) as s:
             for path in ROUTE:
                 r = await s.run(path, 120)
                 if not r.ok:
@@ -238,7 +298,10 @@ async def drive_ws(port: int, meter: CpuMeter, sessions: int, seconds: float, ti
         meter,
         seconds,
         warm_up,
-        lambda deadline, tally: (ws_session(port, n, sessions, deadline, tally, timeout, reload, think) for n in range(sessions)),
+        lambda deadline, tally: (
+            ws_session(port, n, sessions, deadline, tally, timeout, reload, think, host, cookies) for n in range(sessions)
+        ),
+        during,
     )
 
 

@@ -1,12 +1,15 @@
-"""Compare areas: two to four areas side by side, with intervals, trends and the differences in words."""
+"""Compare areas: the chosen area against the county (and up to two more areas), for one or more
+measures at once, with intervals, trends and the differences in words."""
 
 from __future__ import annotations
 
 import itertools
 
+import pandas as pd
 import streamlit as st
 
 from sdp_dash import charts
+from sdp_dash.config import codes
 from sdp_dash.config.months import shift_month
 from sdp_dash.domain import crime, words
 from sdp_dash.domain.figure import RATE_UNIT, compare
@@ -14,16 +17,31 @@ from sdp_dash.web import cards, data, frame, state
 from sdp_dash.web.cache import chart
 from sdp_dash.web.escape import md
 
+# The chosen area, the county and the others: each its own colour (the legend says which is which).
+CHOSEN, COUNTY, OTHERS = charts.DARK_BLUE, charts.ORANGE, (charts.TURQUOISE, charts.DARK_PINK, charts.LIGHT_PURPLE)
+
+
+def colours(chosen: list[str], view: state.ViewState) -> dict[str, str]:
+    """Area code -> colour: the view's area dark blue, the county orange, the others in turn."""
+    out, others = {}, iter(OTHERS)
+    for code in chosen:
+        if code == codes.COUNTY:
+            out[code] = COUNTY
+        elif code == view.area_code:
+            out[code] = CHOSEN
+        else:
+            out[code] = next(others, charts.DARK_GREY)
+    return out
+
 
 def render() -> None:
     view = state.current()
     frame.page_header("Compare areas", view)
-    label = data.measures()[view.measure].label
     chosen = state.compare_codes(view)
     options = state.area_options()
     st.session_state["sdp_compare"] = chosen
     st.multiselect(
-        "Areas to compare (two to four)",
+        "Areas to compare (up to four; the county is included to compare with)",
         list(options),
         key="sdp_compare",
         format_func=lambda c: options.get(c, c),
@@ -31,40 +49,68 @@ def render() -> None:
         on_change=state.on_compare_change,
         placeholder="Type an area name",
     )
+    measures = data.measures()
+    picked = state.compare_measures(view)
+    st.session_state["sdp_measures"] = picked
+    st.multiselect(
+        "Measures to compare (up to four)",
+        list(measures),
+        key="sdp_measures",
+        format_func=lambda m: measures[m].label if m in measures else m,
+        max_selections=state.MAX_MEASURES,
+        on_change=state.on_measures_change,
+        placeholder="Choose measures",
+    )
     if len(chosen) < 2:
-        st.info("Choose at least two areas to compare.", icon=":material/info:")
+        st.info("Choose at least one more area to compare with.", icon=":material/info:")
         return
-    figs = [data.figure(c, view.measure, view.start, view.end) for c in chosen]
+    palette = colours(chosen, view)
+    names = {c: options.get(c, c).split(" — ")[0] for c in chosen}
+    cards.legend(
+        [(palette[c], names[c] + (" (the chosen area)" if c == view.area_code and not view.is_county else "")) for c in chosen],
+        "Colours in the charts below",
+    )
+    for measure_id in picked:
+        _measure_section(view, chosen, measures[measure_id], palette)
+    _trend(view, chosen, measures[picked[0]])
+    from pages import site
 
-    st.subheader("What the figures say", anchor=False)
-    sentences = []
-    for a, b in itertools.combinations(figs, 2):
+    frame.page_links(view, {site.page("home"): "Overview", site.page("explore"): "Explore an area"})
+
+
+def _sentences(figs) -> list[str]:
+    """Each area against the county first (when the county is compared), then the others pairwise."""
+    county = [f for f in figs if f.area_code == codes.COUNTY]
+    pairs = [(f, county[0]) for f in figs if county and f is not county[0]]
+    pairs += [(a, b) for a, b in itertools.combinations([f for f in figs if f.area_code != codes.COUNTY], 2)]
+    out = []
+    for a, b in pairs:
         result = compare(a, b)
         if result.result == "not compared":
-            sentences.append(f"{a.area_name} and {b.area_name} are not compared: {result.reason}.")
+            out.append(f"{a.area_name} and {b.area_name} are not compared: {result.reason}.")
             continue
         tail = (
             "their 95% intervals do not overlap."
             if result.result in ("higher", "lower")
             else "their 95% intervals overlap, so the difference could be chance."
         )
-        sentences.append(
-            f"{a.area_name}'s rate ({a.rate_text} {RATE_UNIT}) is {result.words(b.area_name)} ({b.rate_text}): {tail}"
-        )
-    st.markdown("\n".join(f"- {md(s)}" for s in sentences))
+        out.append(f"{a.area_name}'s rate ({a.rate_text} {RATE_UNIT}) is {result.words(b.area_name)} ({b.rate_text}): {tail}")
+    return out
+
+
+def _measure_section(view: state.ViewState, chosen: list[str], measure, palette: dict[str, str]) -> None:
+    figs = [data.figure(c, measure.measure_id, view.start, view.end) for c in chosen]
+    label = measure.label
+    st.subheader(label, anchor=False)
+    st.markdown("\n".join(f"- {md(s)}" for s in _sentences(figs)))
     note = figs[0].period.coverage_note
     if note:
         st.caption(md(f"Every area is counted over the same months: {note}."))
-
+    shown = crime.frame([f for f in figs if f.available])
+    shown = shown.assign(colour=shown["area_code"].map(palette)) if len(shown) else shown.assign(colour=pd.Series(dtype=str))
     cards.chart_card(
         f"{label} {RATE_UNIT}",
-        chart(
-            charts.rates,
-            crime.frame([f for f in figs if f.available]),
-            label="area_name",
-            title=f"Rate {RATE_UNIT}",
-            description="Areas compared",
-        ),
+        chart(charts.rates, shown, label="area_name", title=f"Rate {RATE_UNIT}", description="Areas compared", colour="colour"),
         crime.table(figs, drop=("Measure", "Period")),
         alt_text=(
             f"Bar chart of {label.lower()} {RATE_UNIT}, {view.period}, with 95% intervals, for "
@@ -72,13 +118,17 @@ def render() -> None:
             + "."
         ),
         about=cards.police_about(view, f"{label} {RATE_UNIT} (Census 2021 usual residents), with 95% intervals."),
-        key="compare_rates",
+        key=f"compare_rates_{measure.measure_id}",
     )
 
+
+def _trend(view: state.ViewState, chosen: list[str], measure) -> None:
     from pages.overview import trend_frame, trend_table
 
+    label = measure.label
     trend_start = shift_month(view.start, -12)
-    monthly = [f for c in chosen for f in data.monthly_figures(c, view.measure, trend_start, view.end)]
+    monthly = [f for c in chosen for f in data.monthly_figures(c, measure.measure_id, trend_start, view.end)]
+    names = list(dict.fromkeys(f.area_name for f in monthly))
     cards.chart_card(
         f"{label}: month by month",
         chart(
@@ -87,7 +137,7 @@ def render() -> None:
         trend_table(monthly),
         alt_text=(
             f"Line chart of {label.lower()} {RATE_UNIT} (each month's count times 12) from {words.month_words(trend_start)} to "
-            f"{words.month_words(view.end)} for {', '.join(f.area_name for f in figs)}. Months without data are gaps."
+            f"{words.month_words(view.end)} for {', '.join(names)}. Months without data are gaps."
         ),
         about=cards.police_about(
             view,
@@ -96,6 +146,3 @@ def render() -> None:
         ),
         key="compare_trend",
     )
-    from pages import site
-
-    frame.page_links(view, {site.page("home"): "Overview", site.page("explore"): "Explore an area"})

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from sdp_dash import charts
-from sdp_dash.config import codes
+from sdp_dash.config import codes, settings
 from sdp_dash.config.months import shift_month
 from sdp_dash.domain import crime, words
 from sdp_dash.domain.figure import RATE_UNIT
@@ -28,7 +28,9 @@ POINTS_NOTE = (
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
-def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str):
+def _map(
+    wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str, basemap: str
+):
     """The map, built and serialised once per view (a map of the 330 small areas is 2 MiB of JSON)."""
     by_area = crime.frame(data.area_figures(level, measure, start, end))
     return charts.choropleth(
@@ -38,6 +40,9 @@ def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: st
         rate_label=f"{label} {RATE_UNIT}",
         selected=selected,
         points=data.incident_points(selected, measure, start, end) if show_points else None,
+        places=data.towns(),
+        county=data.geometry("county"),
+        basemap_setting=basemap,
     )
 
 
@@ -55,24 +60,29 @@ def area_map(view: state.ViewState) -> None:
     measure = data.measures()[view.measure]
     label = measure.label
     st.header("Map", anchor=False)
-    if view.area["area_type"] in LEVELS and "sdp_level" not in st.session_state:
-        st.session_state["sdp_level"] = view.area["area_type"]
-    level = st.selectbox("Show areas on the map as", list(LEVELS), format_func=LEVELS.get, key="sdp_level")
+    st.session_state["sdp_level"] = state.map_level(view, LEVELS)
+    level = st.selectbox(
+        "Show areas on the map as", list(LEVELS), format_func=LEVELS.get, key="sdp_level", on_change=state.on_level_change
+    )
     figs = data.area_figures(level, view.measure, view.start, view.end)
-    show_points = False
+    allowed = not view.is_county and not measure.sensitive
+    show_points = state.show_points(allowed)
     if not view.is_county:
         if measure.sensitive:
             st.caption(f"Incident points are never shown for {label.lower()}: the map shows area rates only.")
         else:
+            st.session_state["sdp_points"] = show_points
             show_points = st.toggle(
                 "Show anonymised incident points in this area",
                 key="sdp_points",
+                on_change=state.on_points_change,
                 help="Each point is an anonymous map point on or near the street where incidents were recorded.",
             )
-    deck = _map(connection.warehouse_key(), level, view.measure, view.start, view.end, view.area_code, show_points, label)
+    basemap = settings.get("SDP_BASEMAP")
+    deck = _map(connection.warehouse_key(), level, view.measure, view.start, view.end, view.area_code, show_points, label, basemap)
     ranked = sorted((f for f in figs if f.available), key=lambda f: -f.rate)
     withheld = len(figs) - len(ranked)
-    table = crime.table(sorted(figs, key=lambda f: (f.rate is None, -(f.rate or 0))), drop=("Measure", "Period"))
+    table = crime.table(sorted(figs, key=lambda f: (f.rate is None, -(f.rate or 0))), drop=("Period",))
     extremes = (
         f" Highest: {ranked[0].area_name} ({ranked[0].rate_text}); lowest: {ranked[-1].area_name} ({ranked[-1].rate_text})."
         if ranked
@@ -93,7 +103,7 @@ def area_map(view: state.ViewState) -> None:
         about=cards.police_about(
             view,
             f"{label} {RATE_UNIT} (Census 2021 usual residents) in each area, with 95% intervals.",
-            cards.CAVEATS + ((POINTS_NOTE,) if show_points else ()),
+            cards.CAVEATS + ((POINTS_NOTE,) if show_points else ()) + (charts.basemap_words(basemap),),
         ),
         key="explore_map",
         on_select=True,

@@ -123,7 +123,7 @@ def forces(view: state.ViewState) -> None:
             description="Police force areas",
             highlight=durham.area_name,
         ),
-        crime.table(figs, drop=("Measure", "Period")),
+        crime.table(figs, drop=("Period",)),
         alt_text=(
             f"Bar chart of {label.lower()} {RATE_UNIT} in {view.period} for three police force areas: "
             + "; ".join(f"{f.area_name}: {f.rate_text}" for f in figs)

@@ -1,32 +1,35 @@
 """The six strategic-priority pages, generated from the indicator catalogue (data/indicators.toml).
 
-Adding an indicator is a catalogue entry, not page code: ``render`` draws every indicator of the
-priority by its kind (police.uk, published table or plan figure), then "since the plan", what is
-not measured locally and where to get help.
+Adding an indicator is a catalogue entry, not page code.  A page reads: the priority and its work
+areas; **at a glance** (one row per indicator: the headline figure, how it compares, which way it
+is going, against the plan, and how old it is; each row links to its card); then one card per
+indicator, by work area; what is not measured locally; where to get help.
 
-Each priority also has a two-line file ``pages/<url_path>.py`` that calls ``render_path``.  The
-files exist because Streamlit routes a server process's very first request through the legacy
-``pages/`` folder scan: a page that is only a callable in ``app.py`` is "not found" there.
+Every number comes from the domain layer (``indicator_cards``: police.uk ``Figure`` objects and
+``PublishedFigure`` objects), built once per indicator, area and period (cached).  A card shows
+its headline and, only where there are at least three comparable points, a chart; its detail
+(tables, downloads, sources, About) is built only when the reader opens it.
 """
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from sdp_dash import charts, ui
+from pages import site
+from sdp_dash import charts
 from sdp_dash.config import catalogue, codes
-from sdp_dash.domain import published, stats, words
+from sdp_dash.domain import crime, published, words
+from sdp_dash.domain.figure import MONTHLY_RATE_UNIT, RATE_UNIT
+from sdp_dash.domain.indicator_cards import PoliceCard, PublishedCard, anchor
+from sdp_dash.web import cards, data, frame, state
+from sdp_dash.web.cache import chart
+from sdp_dash.web.escape import html, link, md
+from sdp_dash.web.state import ViewState
 
-COUNTY = codes.COUNTY
-NATIONAL_CODES = (codes.GREAT_BRITAIN, codes.ENGLAND_AND_WALES)
-_HIGHLIGHT_ROLES = ("County Durham", "North East", "England", "England and Wales", "Great Britain")
-_SENSITIVE_NOTE = (
+SENSITIVE_NOTE = (
     "To protect victims' privacy this measure is shown only as rates for areas, never as points on a map, "
     "and counts from 1 to 4 are shown as “fewer than 5”."
 )
-_PRESS = "press report, not an official statistic"
 _LEVEL_WORDS = {
     "county": "County Durham",
     "la": "council areas",
@@ -38,542 +41,300 @@ _LEVEL_WORDS = {
 }
 
 
-# --- Cached computations (plain arguments only) ---------------------------------------------------------
-
-
-@st.cache_data(show_spinner=False, max_entries=200)
-def _about_source(_con, wkey: str, source_id: str) -> tuple[str, str, str, str]:
-    a = ui.about_from_source(_con, source_id, definition="", period="")
-    return a.source_title, a.source_url, a.licence, a.loaded
-
-
-def _about(source_id: str, *, definition: str, period: str, caveats=()) -> ui.About:
-    title, url, licence, loaded = _about_source(ui.connection(), ui._warehouse_key(), source_id)
-    return ui.About(definition, title, url, licence, period, loaded, tuple(caveats))
-
-
-def _comparators(ind_id: str, area_code: str, start: str, end: str) -> pd.DataFrame:
-    """The fixed comparators (cached once per period), with the chosen area first when it is not the county."""
-    comp = ui.ind("police_comparators", ind_id, start, end, None)
-    if area_code == COUNTY:
-        return comp
-    own = ui.ind("police_figure", ind_id, area_code, start, end).copy()
-    own.insert(2, "role", "Selected area")
-    county = comp[comp["area_code"] == COUNTY].iloc[0]
-    ok = bool(own["complete"].iloc[0]) and not bool(own["suppressed"].iloc[0])
-    own["comparison"] = (
-        stats.compare(own["lower"].iloc[0], own["upper"].iloc[0], county["lower"], county["upper"]) if ok else "not compared"
-    )
-    return pd.concat([own, comp], ignore_index=True)
-
-
-@st.cache_data(show_spinner=False, max_entries=1000)
-def _chart(wkey: str, builder: str, args: tuple):
-    """Charts are slow to build and convert: each becomes a Vega-Lite spec once per warehouse and arguments."""
-    out = _BUILDERS[builder](*args)
-    if isinstance(out, tuple):  # (chart, alt text)
-        return (ui.vega_spec(out[0]), *out[1:])
-    return ui.vega_spec(out)
-
-
-# --- Small formatting helpers ------------------------------------------------------------------------
-
-
-def _num(value, digits: int = 1) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    v = float(value)
-    if v == int(v) and abs(v) >= 10:
-        return f"{int(v):,}"
-    return f"{v:,.{digits}f}"
-
-
-def _lower_first(text: str) -> str:
-    """'Robbery' -> 'robbery' for use inside a sentence; names such as 'Great Britain' keep their capitals."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _link(title: str, url: str) -> str:
-    return f"[{ui.md_escape(title)}]({url})" if str(url).startswith("http") else ui.md_escape(title)
-
-
-def _unit_words(unit: str) -> str:
-    """'count of arrests' -> 'arrests'; other units as published."""
-    u = str(unit)
-    u = u[len("count of ") :] if u.startswith("count of ") else u
-    return u[:1].lower() + u[1:] if u[:2].istitle() else u
-
-
-# --- Page ----------------------------------------------------------------------------------------------
-
-
 def render(priority_id: str) -> None:
-    ui.run_page(lambda: _render(priority_id))
-
-
-def render_path(url_path: str) -> None:
-    """Draw the priority whose page address is ``url_path`` (the calling file's name)."""
-    render(catalogue.priority_by_path(url_path).id)
-
-
-def _render(priority_id: str) -> None:
-    state = ui.view_state()
+    view = state.current()
     prio = catalogue.priority(priority_id)
-    ui.page_header(prio.title, state)
-    st.markdown(ui.md_escape(prio.summary))
-    st.markdown(
-        "**What the partnership works on**\n\n"
-        + "\n".join(f"- **{ui.md_escape(w.name)}**: {ui.md_escape(w.description)}" for w in prio.work_areas)
-    )
     inds = catalogue.indicators_for(priority_id)
-    st.caption(
-        f"{len(inds)} indicators below, grouped by work area. Police figures are for "
-        f"{ui.md_escape(state.area_name)}; published tables are for the areas they were published for."
+    frame.page_header(prio.title, view)
+    st.markdown(
+        md(prio.summary)
+        + "\n\n**What the partnership works on**\n\n"
+        + "\n".join(f"- **{md(w.name)}**: {md(w.description)}" for w in prio.work_areas)
     )
-
+    glance(prio, view)
     for work_area in [w.name for w in prio.work_areas]:
         group = [i for i in inds if i.work_area == work_area]
         if not group:
             continue
         st.header(work_area, anchor=False, divider="gray")
         for ind in group:
-            _indicator(ind, state)
-
-    baseline_ids = [b for i in inds for b in i.baseline_ids]
-    if baseline_ids:
-        _since_plan(list(dict.fromkeys(baseline_ids)), state)
-
+            card(ind, view)
     st.header("What is not measured locally", anchor=False, divider="gray")
-    st.markdown("\n".join(f"- {ui.md_escape(t)}" for t in prio.not_measured_locally))
-
+    st.markdown("\n".join(f"- {md(t)}" for t in prio.not_measured_locally))
     if prio.help:
         st.header("How to report or get help", anchor=False, divider="gray")
-        st.markdown("\n".join(f"- {_link(h.label, h.url)}" for h in prio.help))
+        st.markdown("\n".join(f"- {link(h.label, h.url)}" for h in prio.help))
 
 
-def _indicator(ind: catalogue.Indicator, state: ui.ViewState) -> None:
-    st.subheader(ind.title, anchor=False)
-    st.markdown(ui.md_escape(ind.definition))
-    if ind.kind == "police_uk":
-        _police(ind, state)
-    elif ind.kind == "published":
-        _published(ind, state)
-    else:
-        _plan(ind)
-    if ind.no_official_figure and ind.kind != "plan":
-        st.info(ui.md_escape(ind.no_official_figure), icon=":material/help:")
-    if ind.pointer_ids:
-        _pointers(ind)
+# --- At a glance ------------------------------------------------------------------------------------------
+
+_GLANCE_CSS = """<style>
+.sdp-glance {width:100%;border-collapse:collapse;font-size:.92rem}
+.sdp-glance th, .sdp-glance td {border-bottom:1px solid #d0d0d0;padding:.35rem .4rem;vertical-align:top;text-align:left}
+.sdp-glance th {background:#f0f2f6}
+.sdp-glance .sdp-context {display:inline-block;background:#fff3cd;border-radius:.2rem;padding:0 .25rem;font-size:.8rem}
+@media (max-width: 640px) {
+  .sdp-glance thead {display:none}
+  .sdp-glance tr {display:block;border:1px solid #d0d0d0;border-radius:.3rem;margin-bottom:.5rem;padding:.2rem}
+  .sdp-glance td {display:block;border:none;padding:.15rem .3rem}
+  .sdp-glance td::before {content:attr(data-label) ": ";font-weight:600}
+}
+</style>"""
+_GLANCE_COLUMNS = (
+    "Indicator",
+    "Latest figure",
+    "Compared with others",
+    "Change since the previous figure",
+    "Against the plan",
+    "Age",
+)
 
 
-# --- police.uk indicators ---------------------------------------------------------------------------------
-
-
-def _police(ind: catalogue.Indicator, state: ui.ViewState) -> None:
-    comp = _comparators(ind.id, state.area_code, state.start, state.end)
-    row = comp.iloc[0]
-    unit = ind.unit
-    cols = st.columns(3)
-    if not bool(row["complete"]):
-        cols[0].metric(f"Rate, {state.area_name}", "not available")
-        st.caption(
-            f"Not calculated: there is no police.uk data for {words.months_words(list(row['months_missing']))} in this period."
+def glance(prio: catalogue.Priority, view: ViewState) -> None:
+    """One table, one row per indicator, each linking to its card (on a phone each row is a small card)."""
+    rows = data.glance(prio.id, view.area_code, view.start, view.end)
+    st.header("At a glance", anchor="at-a-glance", divider="gray")
+    body = []
+    for r in rows:
+        tag = " <span class='sdp-context'>context: before the plan</span>" if r.context else ""
+        cells = (
+            f"<a href='#{html(r.anchor)}'>{html(r.title)}</a>",
+            f"<strong>{html(r.value)}</strong><br>{html(r.period)}<br><em>{html(r.quality)}</em>",
+            html(r.comparison),
+            html(r.direction or "—"),
+            html(r.since_plan),
+            html(r.age or "—") + tag,
         )
-    elif bool(row["suppressed"]):
-        cols[0].metric(f"Count, {state.area_name}", "fewer than 5")
-        cols[1].metric("Rate per 1,000 residents", "not shown", help="Too few to show a rate safely.")
-    else:
-        cols[0].metric(
-            f"Rate per 1,000 residents, {state.area_name}",
-            f"{row['rate']:,.1f}",
-            help=f"{unit}, {state.period}.",
+        body.append(
+            "<tr>"
+            + "".join(f"<td data-label='{html(c)}'>{v}</td>" for c, v in zip(_GLANCE_COLUMNS, cells, strict=True))
+            + "</tr>"
         )
-        cols[1].metric("95% interval", f"{row['lower']:,.1f} to {row['upper']:,.1f}")
-        cols[2].metric("Recorded", str(row["count_label"]), help=f"{state.period}.")
-    if ind.sensitive:
-        st.caption(_SENSITIVE_NOTE)
-
-    caveats = (*ind.method_notes, *ui.CAVEATS) + ((_SENSITIVE_NOTE,) if ind.sensitive else ())
-    left, right = st.columns(2)
-    with left:
-        _police_trend(ind, state, caveats)
-    with right:
-        _police_comparators(ind, state, comp, caveats)
-    st.page_link(
-        "pages/explore.py",
-        label=f"Map of {_lower_first(ind.title)} by area",
-        query_params=state.params(measure=ind.measure),
-        icon=":material/map:",
+    head = "".join(f"<th scope='col'>{html(c)}</th>" for c in _GLANCE_COLUMNS)
+    st.markdown(
+        _GLANCE_CSS
+        + f"<table class='sdp-glance'><caption>{html(prio.title)}: every indicator at a glance. Police figures are for "
+        f"{html(view.area_name)}, {html(view.period)}; published figures are for the area they were published for.</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>",
+        unsafe_allow_html=True,
+    )
+    st.caption(
+        "Compared: police figures by their 95% intervals (higher, similar or lower). Published tables carry no intervals, "
+        "so their figures are set side by side without a verdict unless the publisher made one. "
+        "Figures from before the plan (2021) are context, not the current position."
     )
 
 
-def _police_trend(ind: catalogue.Indicator, state: ui.ViewState, caveats) -> None:
-    start = words.shift_month(state.start, -12)
-    series = ui.ind("police_series", ind.id, state.area_code, start, state.end)
-    gaps = series[series["status"] == "missing"]["month"].tolist()
-    hidden = series[series["status"] == "suppressed"]["month"].tolist()
-    chart = _chart(ui._warehouse_key(), "trend", (ind.id, state.area_code, start, state.end))
-    table = pd.DataFrame(
-        {
-            "Month": series["month_label"],
-            "Recorded": [
-                ("no data" if s == "missing" else str(c)) for s, c in zip(series["status"], series["count_label"], strict=True)
-            ],
-            "Rate per 1,000 residents": series["rate"].round(3),
-        }
-    )
-    alt_text = (
-        f"Line chart of {_lower_first(ind.title)} per 1,000 residents in {state.area_name} each month, "
-        f"{words.month_words(start)} to {words.month_words(state.end)}."
-    )
-    if gaps:
-        alt_text += f" No police.uk data for {words.months_words(gaps)}: shown as a gap."
-    if hidden:
-        alt_text += f" Months with fewer than 5 are not plotted ({words.months_words(hidden)})."
-    ui.chart_card(
-        "Month by month",
-        chart,
-        table,
-        alt_text=alt_text,
-        about=_about(
-            catalogue.POLICE_UK,
-            definition=ind.definition,
-            period=f"{words.month_words(start)} to {words.month_words(state.end)}",
-            caveats=caveats,
-        ),
-        key=f"{ind.id}_trend",
-    )
+# --- Cards ------------------------------------------------------------------------------------------------
 
 
-def _police_comparators(ind: catalogue.Indicator, state: ui.ViewState, comp: pd.DataFrame, caveats) -> None:
-    chart = _chart(ui._warehouse_key(), "compare", (ind.id, state.area_code, state.start, state.end, state.area_name))
-    comparison = [
-        "" if c == "" else words.comparison_words(c, "", "County Durham").strip() if c != "not compared" else "not compared"
-        for c in comp["comparison"]
+def card(ind: catalogue.Indicator, view: ViewState) -> None:
+    with st.container(border=True, key=f"card_{ind.id}"):
+        st.subheader(ind.title, anchor=anchor(ind.id))
+        if ind.kind == "police_uk":
+            police(ind, view)
+        elif ind.kind == "published":
+            published_indicator(ind, view)
+        else:
+            plan(ind)
+
+
+def police(ind: catalogue.Indicator, view: ViewState) -> None:
+    c: PoliceCard = data.police_card(ind.id, view.area_code, view.start, view.end)
+    fig = c.figure
+    st.metric(f"{ind.title}, {fig.area_name}", c.metric_value, help=f"{fig.period.label}.")
+    lines = [
+        md(c.metric_caption),
+        md(ind.definition),
+        f"**Compared:** {md(c.comparison)}. **Change:** {md(c.change_text)}.",
     ]
-    table = pd.DataFrame(
-        {
-            "Area": comp["area_name"],
-            "Which area": comp["role"],
-            "Recorded": comp["count_label"].astype(str),
-            "Residents": comp["population"].map("{:,.0f}".format),
-            "Rate per 1,000": comp["rate"].round(2),
-            "95% interval from": comp["lower"].round(2),
-            "95% interval to": comp["upper"].round(2),
-            "Compared with County Durham": comparison,
-        }
-    )
-    alt_text = (
-        f"Bar chart of {_lower_first(ind.title)} per 1,000 residents in {state.period}, with 95% intervals: "
-        + "; ".join(
-            f"{n}: {'fewer than 5' if s else (f'{r:,.1f}' if pd.notna(r) else 'not available')}"
-            for n, r, s in zip(comp["area_name"], comp["rate"], comp["suppressed"], strict=True)
-        )
-        + "."
-    )
-    ui.chart_card(
-        "Compared with other areas",
-        chart,
-        table,
-        alt_text=alt_text,
-        about=_about(
-            catalogue.POLICE_UK,
-            definition=ind.definition
-            + " Compared with Darlington (the other area of Durham Constabulary) and the Durham, Cleveland and Northumbria police force areas.",
-            period=state.period,
-            caveats=caveats,
-        ),
-        key=f"{ind.id}_compare",
-    )
-
-
-# --- Published tables -------------------------------------------------------------------------------------
-
-
-def _is_national(df: pd.DataFrame) -> bool:
-    return bool(len(df)) and bool(df["area_code"].isin(NATIONAL_CODES).all())
-
-
-def _published(ind: catalogue.Indicator, state: ui.ViewState) -> None:
-    if not ind.has_official_figures:
-        return
-    df = ui.ind("published_values", ind.id)
-    if df.empty:
-        st.info("No official figures for this indicator are loaded yet.", icon=":material/hourglass_empty:")
-        return
-    national = _is_national(df)
-    places = ", ".join(dict.fromkeys(df["area_name"].astype(str)))
-    if national:
-        st.warning(
-            f"**Clearly national:** these figures are for {ui.md_escape(places)}, not for County Durham. "
-            "No local figure is published.",
-            icon=":material/public:",
-        )
-    elif state.area_code != COUNTY and state.area.get("area_type") not in ind.geographies:
-        order = list(_LEVEL_WORDS)
-        found = sorted(set(df["area_level"]), key=lambda lv: order.index(lv) if lv in order else len(order))
-        levels = [_LEVEL_WORDS.get(lv, "other areas") for lv in found]
-        st.info(
-            f"The published table has no figures for {ui.md_escape(state.area_name)}: it is published only for "
-            f"{ui.md_escape(_join(list(dict.fromkeys(levels))))}. The figures below are County Durham's.",
-            icon=":material/info:",
-        )
-
-    _published_headline(df)
-    chart, alt_text = _chart(ui._warehouse_key(), "published", (ind.id,))
-    table = pd.DataFrame(
-        {
-            "Area": df["area_name"],
-            "Figure": df["series"],
-            "Period": df["period"],
-            "Value": [_num(v, 2) for v in df["value"]],
-            "Unit": df["unit"],
-            "Source": df["source_title"],
-        }
-    )
-    if df["note"].notna().any() and (df["note"].fillna("") != "").any():
-        table["Note"] = df["note"].fillna("")
-    sources = df.drop_duplicates("source_id")
-    periods = list(dict.fromkeys(df.sort_values("period_order", na_position="first")["period"].astype(str)))
-    period_text = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
-    caveats = tuple(ind.method_notes)
-    if national:
-        caveats += (f"National figures ({places}): there is no County Durham figure.",)
-    ui.chart_card(
-        "Over time" if len(periods) > 1 else "Published figures",
-        chart,
-        table,
-        alt_text=alt_text,
-        about=_about(str(sources["source_id"].iloc[0]), definition=ind.definition, period=period_text, caveats=caveats),
-        key=f"{ind.id}_published",
-    )
-    lines = []
-    for s in sources.itertuples():
-        own = df[df["source_id"] == s.source_id]
-        per = list(dict.fromkeys(own.sort_values("period_order", na_position="first")["period"].astype(str)))
-        when = per[0] if len(per) == 1 else f"{per[0]} to {per[-1]}"
+    if ind.sensitive:
+        lines.append(md(SENSITIVE_NOTE))
+    if c.since_plan:
         lines.append(
-            f"**Source:** {_link(s.source_title, s.source_url or '')} ({ui.md_escape(s.publisher)}). **Period:** {ui.md_escape(when)}."
+            "**Since the plan** (County Durham):\n"
+            + "\n".join(f"- **{md(s.baseline.label)}.** {md(s.words)}" for s in c.since_plan)
         )
     st.markdown("\n\n".join(lines))
-
-
-def _published_headline(df: pd.DataFrame) -> None:
-    """One sentence: the latest figure for County Durham (or the area the table has)."""
-    pick = df[df["area_code"] == COUNTY]
-    if pick.empty:
-        pick = df
-    unit = pick["unit"].value_counts().index[0]
-    pick = pick[pick["unit"] == unit]
-    # The latest period of any series (catalogue order breaks ties).
-    row = pick.sort_values("period_order", na_position="first", kind="stable").iloc[-1]
-    st.markdown(
-        f"Latest: **{ui.md_escape(_num(row['value'], 2))}** {ui.md_escape(_unit_words(row['unit']))} "
-        f"for {ui.md_escape(row['area_name'])}, {ui.md_escape(row['period'])} "
-        f"({ui.md_escape(row['series'])})."
-    )
-
-
-def _published_chart(ind_id: str) -> tuple[alt.Chart, str]:
-    """A line chart over periods (or bars for a single period), County Durham highlighted."""
-    ind = catalogue.indicator(ind_id)
-    df = ui.ind("published_values", ind_id)
-    # One unit per chart: the unit with most rows (the table shows them all).
-    unit = df["unit"].value_counts().index[0]
-    data = df[df["unit"] == unit].copy()
-    n_series, n_areas = data["series_id"].nunique(), data["area_code"].fillna(data["area_name"]).nunique()
-    if n_series > 1 and n_areas > 1:
-        data["label"] = data["area_name"] + ": " + data["series"]
-    elif n_series > 1:
-        data["label"] = data["series"]
-    else:
-        data["label"] = data["area_name"]
-    if n_series > 1 or n_areas <= 6:
-        data["group"] = data["label"]
-    else:
-        data["group"] = [r if r in _HIGHLIGHT_ROLES else _other_group(r) for r in data["role"]]
-    order = list(dict.fromkeys(data.sort_values(["period_order", "period"], na_position="first")["period"].astype(str)))
-    data["period"] = data["period"].astype(str)
-    groups = list(dict.fromkeys(sorted(data["group"], key=lambda g: (g != "County Durham", g.startswith("Other"), g))))
-    palette = [charts.DARK_BLUE, charts.ORANGE, charts.TURQUOISE, charts.DARK_PINK, charts.LIGHT_PURPLE, charts.DARK_GREY]
-    colours = [("#BFBFBF" if g.startswith("Other") else palette[i % len(palette)]) for i, g in enumerate(groups)]
-    # Grey lines first, so County Durham and the averages are drawn on top.
-    data["z"] = [0 if g.startswith("Other") else (2 if g == "County Durham" else 1) for g in data["group"]]
-    data = data.sort_values(["z", "period_order"], kind="stable")
-    long_labels = max(len(g) for g in groups) > 30
-    legend = alt.Legend(orient="bottom", columns=1 if long_labels else 4, labelLimit=700)
-    colour = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=colours), legend=legend)
-    tooltip = [
-        alt.Tooltip("area_name:N", title="Area"),
-        alt.Tooltip("series:N", title="Figure"),
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("value:Q", title=unit, format=",.2f"),
-    ]
-    y_title = unit if len(unit) <= 40 else unit[:38] + "…"
-    if len(order) > 1:
-        layers = []
-        for part in (data[data["z"] == 0], data[data["z"] > 0]):  # grey lines underneath
-            if part.empty:
-                continue
-            base = alt.Chart(part).encode(
-                x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
-                y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
-                color=colour,
-                detail="label:N",
-                tooltip=tooltip,
-            )
-            layers += [base.mark_line(strokeWidth=2.5), base.mark_point(filled=True, size=60)]
-        chart = alt.layer(*layers).properties(height=320)
-        kind = "Line chart"
-    else:
-        chart = (
-            alt.Chart(data)
-            .mark_bar()
-            .encode(
-                y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
-                x=alt.X("value:Q", title=y_title),
-                color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=colours), legend=None),
-                tooltip=tooltip,
-            )
-            .properties(height=90 + 40 * data["label"].nunique())  # Streamlit fits the axis inside the height
-        )
-        kind = "Bar chart"
-    chart = chart.configure_axis(labelFontSize=13, titleFontSize=13).configure_legend(
-        labelFontSize=13, titleFontSize=13, orient="bottom", labelLimit=700
-    )
-    county = data[data["area_code"] == COUNTY].sort_values("period_order", na_position="first")
-    focus = county if len(county) else data.sort_values("period_order", na_position="first")
-    last = focus.iloc[-1]
+    start = c.monthly[0].period.start
+    missing = [f.period.start for f in c.monthly if f.count is None]
+    hidden = [f.period.start for f in c.monthly if f.suppressed]
     alt_text = (
-        f"{kind} of {_lower_first(ind.title)} ({unit}), "
-        + (f"{order[0]} to {order[-1]}" if len(order) > 1 else order[0])
-        + f", for {data['area_name'].nunique()} area(s). Latest for {last['area_name']}: {_num(last['value'], 2)} ({last['period']})."
+        f"Line chart of {ind.title.lower()} in {fig.area_name} each month, {words.month_words(start)} to "
+        f"{words.month_words(view.end)}, as a rate per 1,000 residents a year (each month's count times 12)."
     )
-    others = df["unit"].nunique() - 1
-    if others:
-        alt_text += " Figures in other units are in the table."
-    return chart, alt_text
+    if missing:
+        alt_text += f" No police.uk data for {words.months_words(missing)}: shown as a gap."
+    if hidden:
+        alt_text += f" Months with fewer than 5 are not plotted ({words.months_words(hidden)})."
+    st.caption(md(alt_text))
+    st.vega_lite_chart(
+        data.police_trend_spec(ind.id, view.area_code, view.start, view.end),
+        width="stretch",
+        key=f"{ind.id}_trend",
+    )
+    st.page_link(
+        site.page("explore"),
+        label=f"Map of {ind.title[:1].lower() + ind.title[1:]} by area",
+        query_params=view.params(measure=ind.measure),
+        icon=":material/map:",
+    )
+    detail = st.expander("Detail: comparisons, tables, downloads and sources", key=f"{ind.id}_detail", on_change="rerun")
+    if detail.open:
+        with detail:
+            _police_detail(ind, view, c)
 
 
-def _other_group(role: str) -> str:
-    if "North East authority" in role:
-        return "Other North East councils"
-    if role == "Statistical neighbour":
-        return "Similar councils elsewhere"
-    return "Other areas"
+def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> None:
+    figs = [f for f, _ in c.comparators]
+    if c.figure.area_code != codes.COUNTY:
+        figs = [c.figure, *figs]
+    st.markdown(
+        f"**Compared with other areas, {md(view.period)}** (Darlington is in the same police force but a different "
+        "partnership; the Durham Constabulary area is County Durham and Darlington together)."
+    )
+    shown = [f for f in figs if f.available]
+    if shown:
+        st.vega_lite_chart(
+            chart(
+                charts.rates,
+                crime.frame(shown),
+                label="area_name",
+                title=f"Rate {RATE_UNIT}",
+                description=ind.title,
+                highlight=c.figure.area_name,
+            ),
+            width="stretch",
+            key=f"{ind.id}_compare",
+        )
+    table = crime.table(figs, drop=("Measure",))
+    table.insert(1, "Which area", [published.comparator_role(f.area_code) for f in figs])
+    st.table(table, hide_index=True)
+    monthly = crime.table(list(c.monthly), drop=("Measure", "Period", "Residents", "95% interval"))
+    monthly.insert(0, "Month", [words.month_words(f.period.start) for f in c.monthly])
+    monthly = monthly.rename(columns={f"Rate {RATE_UNIT}": f"Rate {RATE_UNIT} (month × 12)"})
+    st.table(monthly, hide_index=True)
+    st.download_button(
+        "Download these figures (CSV)",
+        lambda: crime.frame(figs + list(c.monthly)).to_csv(index=False).encode("utf-8"),
+        file_name=f"{ind.id}.csv",
+        mime="text/csv",
+        key=f"{ind.id}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    caveats = (
+        *ind.method_notes,
+        *cards.CAVEATS,
+        f"Monthly rates are {MONTHLY_RATE_UNIT} times 12, so they sit on the yearly scale.",
+    )
+    cards.about_expander(
+        cards.police_about(
+            view,
+            ind.definition,
+            caveats=caveats,
+            period=f"{words.month_words(c.monthly[0].period.start)} to {words.month_words(view.end)} (month by month); "
+            f"{view.period} (figures and comparisons)",
+        )
+    )
 
 
-def _pointers(ind: catalogue.Indicator) -> None:
-    ptr = ui.ind("published_pointers", ind.id)
-    if ptr.empty:
+def published_indicator(ind: catalogue.Indicator, view: ViewState) -> None:
+    c: PublishedCard = data.published_card(ind.id)
+    h = c.head
+    lines = [md(ind.definition)]
+    if h is None:
+        lines.append(f"**{md(ind.no_official_figure or 'No official figures for this indicator are loaded yet.')}**")
+        st.markdown("\n\n".join(lines))
+        _published_detail_expander(ind, view, c)
         return
-    lines = []
-    for r in ptr.itertuples():
-        lines.append(
-            f"- {_link(r.source_title, r.source_url or '')}: {ui.md_escape(r.series)}, {ui.md_escape(r.area_name)}, "
-            f"{ui.md_escape(r.period)}: {ui.md_escape(_num(r.value, 2))} {ui.md_escape(_unit_words(r.unit))} "
-            f"— *{_PRESS}*"
-        )
-    st.markdown(
-        f"**Also reported ({_PRESS}):** leads to the primary publication, not figures this dashboard relies on.\n\n"
-        + "\n".join(lines)
+    where = ""
+    if c.national:
+        where = f"**National figure:** published for {md(h.area_name)} only; no County Durham figure is published. "
+    elif not view.is_county and view.area.get("area_type") not in ind.geographies:
+        levels = [_LEVEL_WORDS.get(lv, "other areas") for lv in dict.fromkeys(f.area_level for f in c.figures)]
+        where = f"Published only for {md(', '.join(levels))}, not for {md(view.area_name)}. "
+    context = " **Context:** older than the plan (2021), not the current position." if h.period.context else ""
+    lines.append(
+        f"{where}**{md(h.headline)}** — {md(h.series)}, {md(h.area_name)}, {md(h.period.label)}. "
+        f"*Quality: {md(h.quality)}.* Age: {md(h.age)}.{context}"
     )
-
-
-# --- Plan figures and "since the plan" ---------------------------------------------------------------------
-
-
-def _plan(ind: catalogue.Indicator) -> None:
-    figs = published.plan_figures(ind)
-    for r in figs.itertuples():
-        st.markdown(
-            f"> **{ui.md_escape(_num(r.value, 1))} {ui.md_escape(r.unit)}**, {ui.md_escape(r.period)}: {ui.md_escape(r.description)}\n>\n"
-            f"> *Source:* {ui.md_escape(r.citation)}"
-        )
-    if ind.no_official_figure:
-        st.info(ui.md_escape(ind.no_official_figure), icon=":material/help:")
-    st.caption("A figure quoted in the Safe Durham Partnership Plan 2021-25, not a current figure.")
-
-
-def _since_plan(baseline_ids: list[str], state: ui.ViewState) -> None:
-    st.header("Since the plan", anchor=False, divider="gray")
-    plan = catalogue.plan_citation()
-    st.markdown(
-        f"The {ui.md_escape(plan['title'])} quoted these figures for County Durham. Where police.uk measures the same "
-        "thing, the latest 12 months for the whole county are shown beside them, over the same length of time."
+    lines.append(
+        f"**Compared:** {md(c.comparison)}. **Change:** {md(c.direction)}."
+        + (f" **Against the plan:** {md(c.since_plan)}." if ind.baseline_ids else "")
     )
-    if state.area_code != COUNTY:
-        st.caption(f"These are County Durham figures: the plan has none for {ui.md_escape(state.area_name)}.")
-    sp = ui.ind("since_plan", tuple(baseline_ids), state.end)
-    rows = []
-    for r in sp.itertuples():
-        if pd.notna(r.current_value):
-            now = f"{_num(r.current_value, 1)} ({_num(r.current_lower, 1)} to {_num(r.current_upper, 1)}), {r.current_period}"
-            verdict = {
-                "lower": "lower than the plan's figure",
-                "higher": "higher than the plan's figure",
-                "similar": "similar to the plan's figure",
-            }.get(r.current_vs_plan, "not compared")
-            note = r.caveat or ""
-        else:
-            now, verdict, note = "—", "not compared", r.reason or ""
-        rows.append(
-            {
-                "Plan figure": r.label,
-                "In the plan": f"{_num(r.plan_value, 1)} {r.plan_unit}, {r.plan_period}",
-                "Latest comparable figure (95% interval)": now,
-                "Now compared with then": verdict,
-                "Why, or what differs": note,
-                "Where in the plan": r.citation,
-            }
+    if not c.charted:
+        others = [f for f in c.figures if f is not h]
+        if others:
+            lines.append(
+                "Other published figures (fewer than three comparable points, so no chart):\n"
+                + "\n".join(
+                    f"- {md(f.series)}, {md(f.area_name)}, {md(f.period.label)}: **{md(f.text)}** {md(published.unit_words(f.unit))} "
+                    f"(*{md(f.quality)}*)"
+                    for f in others[:8]
+                )
+                + ("\n- … the rest are in the detail below." if len(others) > 8 else "")
+            )
+    st.markdown("\n\n".join(lines))
+    if c.charted:
+        spec, unit, drawn = data.published_chart(ind.id)
+        st.caption(
+            md(
+                f"Chart of {ind.title.lower()} ({unit}) by the end of each period. A line joins only figures of one series, "
+                "area and kind of period; other figures are separate points."
+                + (" Figures in other units, or without a stated period, are in the detail." if drawn < len(c.figures) else "")
+            )
         )
-    table = pd.DataFrame(rows)
-    with st.container(border=True, key="card_since_plan"):
-        for r in rows:
+        st.vega_lite_chart(spec, width="stretch", key=f"{ind.id}_published")
+    _published_detail_expander(ind, view, c)
+
+
+def _published_detail_expander(ind: catalogue.Indicator, view: ViewState, c: PublishedCard) -> None:
+    if not c.figures and not c.pointers:
+        return
+    detail = st.expander("Detail: every figure, sources and download", key=f"{ind.id}_detail", on_change="rerun")
+    if not detail.open:
+        return
+    with detail:
+        if c.figures:
+            table = published.table(list(c.figures))
+            st.table(table, hide_index=True)
+            st.download_button(
+                "Download these figures (CSV)",
+                lambda: table.to_csv(index=False).encode("utf-8"),
+                file_name=f"{ind.id}.csv",
+                mime="text/csv",
+                key=f"{ind.id}_csv",
+                on_click="ignore",
+                icon=":material/download:",
+            )
             st.markdown(
-                f"**{ui.md_escape(r['Plan figure'])}**: the plan says {ui.md_escape(r['In the plan'])}. "
-                + (
-                    f"Latest: {ui.md_escape(r['Latest comparable figure (95% interval)'])}, "
-                    f"{ui.md_escape(r['Now compared with then'])}."
-                    if r["Now compared with then"] != "not compared"
-                    else f"Not compared: {ui.md_escape(r['Why, or what differs'])}"
+                "**Sources** (each figure is credited to the page it was taken from):\n\n"
+                + "\n".join(f"- {link(t, u)} — *{md(q)}*" for t, u, q in published.sources_of(list(c.figures)))
+            )
+        if ind.method_notes:
+            st.markdown("**Things to know.**\n\n" + "\n".join(f"- {md(n)}" for n in ind.method_notes))
+        if c.pointers:
+            st.markdown(
+                "**Also reported (not official figures):** leads to the primary publication only.\n\n"
+                + "\n".join(
+                    f"- {link(p.source_title, p.source_url)}: {md(p.series)}, {md(p.area_name)}, {md(p.period.label)}: "
+                    f"{md(p.text)} {md(published.unit_words(p.unit))} — *{md(p.quality)}*"
+                    for p in c.pointers
                 )
             )
-        st.table(table, hide_index=True)
-        st.download_button(
-            "Download this data (CSV)",
-            table.to_csv(index=False).encode("utf-8"),
-            file_name="since_the_plan.csv",
-            mime="text/csv",
-            key="since_plan_csv",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-        st.caption(
-            "“Lower” or “higher” means the latest figure's 95% interval lies wholly below or above the plan's figure. "
-            + ui.md_escape(plan["note"])
-        )
 
 
-def _trend_chart(ind_id: str, area_code: str, start: str, end: str) -> alt.Chart:
-    series = ui.ind("police_series", ind_id, area_code, start, end)
-    title = "Rate per 1,000 residents each month"
-    return charts.trend(series, value="rate", series=None, title=title, description=catalogue.indicator(ind_id).title)
+def plan(ind: catalogue.Indicator) -> None:
+    from sdp_dash.domain import baselines
 
-
-def _compare_chart(ind_id: str, area_code: str, start: str, end: str, area_name: str) -> alt.Chart:
-    comp = _comparators(ind_id, area_code, start, end)
-    return charts.rates(
-        comp.dropna(subset=["rate"]),
-        label="area_name",
-        title="Rate per 1,000 residents",
-        description=catalogue.indicator(ind_id).title,
-        highlight=area_name,
+    figs = baselines.plan_figures(ind)
+    text = [md(ind.definition)]
+    for p in figs:
+        text.append(f"> **{md(p.text)}**, {md(p.baseline.period)}: {md(p.baseline.description)}\n>\n> *Source:* {md(p.citation)}")
+    if ind.no_official_figure:
+        text.append(f"**No current figure:** {md(ind.no_official_figure)}")
+    text.append(
+        "*Quality: quoted in the Safe Durham Partnership Plan 2021-25 (its evidence base, 2020): context, not a current figure.*"
     )
-
-
-_BUILDERS = {"trend": _trend_chart, "compare": _compare_chart, "published": _published_chart}
+    st.markdown("\n\n".join(text))

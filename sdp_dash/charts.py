@@ -7,6 +7,7 @@ its sequential blues.  Charts never colour a neutral measure as good or bad.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote, urlsplit
 
 import altair as alt
 import numpy as np
@@ -90,8 +91,13 @@ def trend(df: pd.DataFrame, *, value: str, series: str | None, title: str, descr
     return _style(alt.layer(chart).properties(height=300), description)
 
 
-def rates(df: pd.DataFrame, *, label: str, title: str, description: str, highlight: str | None = None) -> alt.Chart:
-    """Rates per 1,000 as points with their 95% interval, one row per label."""
+def rates(
+    df: pd.DataFrame, *, label: str, title: str, description: str, highlight: str | None = None, colour: str | None = None
+) -> alt.Chart:
+    """Rates per 1,000 as bars with their 95% interval, one row per label.
+
+    ``colour`` names a column of hex colours (one per row: e.g. the chosen area, the county and the
+    others each in their own colour, explained by a legend beside the chart)."""
     data = df.copy()
     data["is_highlight"] = data[label] == highlight if highlight else False
     order = list(data[label])
@@ -108,7 +114,11 @@ def rates(df: pd.DataFrame, *, label: str, title: str, description: str, highlig
         .encode(
             y=y,
             x=alt.X("rate:Q", title=title),
-            color=alt.condition("datum.is_highlight", alt.value(DARK_BLUE), alt.value("#6BACE6")),
+            color=(
+                alt.Color(f"{colour}:N", scale=None, legend=None)
+                if colour
+                else alt.condition("datum.is_highlight", alt.value(DARK_BLUE), alt.value("#6BACE6"))
+            ),
             tooltip=tooltip,
         )
     )
@@ -184,6 +194,12 @@ def _coords(geometry: dict) -> np.ndarray:
     return np.concatenate([np.asarray(r, dtype=float)[:, :2] for r in rings])
 
 
+def _bounds(geometries: list[dict], margin: float = 0.05) -> tuple[float, float, float, float]:
+    pts = np.concatenate([_coords(g) for g in geometries])
+    (west, south), (east, north) = pts.min(axis=0), pts.max(axis=0)
+    return west - margin, south - margin, east + margin, north + margin
+
+
 def _view(geometries: list[dict]) -> pdk.ViewState:
     """Centre on the areas' bounding box, zoomed so it fits the map with a little margin."""
     if not geometries:
@@ -215,6 +231,130 @@ def _areas_layer(features: list[dict], layer_id: str, **style) -> pdk.Layer:
     )
 
 
+def basemap(setting: str | None) -> dict:
+    """``pdk.Deck`` arguments for the basemap setting (``SDP_BASEMAP``).
+
+    - "none" (the default): no basemap at all, so the visitor's browser asks no third party for
+      anything.  Streamlit draws CARTO's tiles whenever a deck has no style of its own; pydeck's
+      "no provider" sentinel style is the one value that turns that off.
+    - "carto": CARTO's light basemap, fetched by the visitor's browser from basemaps.cartocdn.com.
+    - a URL: a self-hosted tile server, either a raster tile template (``https://tiles.example/{z}/{x}/{y}.png``),
+      given to the map as an inline MapLibre style, or the URL of a MapLibre style document (``.../style.json``).
+    """
+    value = (setting or "none").strip()
+    if value.lower() in ("", "none"):
+        return {"map_provider": None}
+    if value.lower() == "carto":
+        return {"map_provider": "carto", "map_style": "light"}
+    if "{z}" in value:
+        style = {
+            "version": 8,
+            "sources": {"tiles": {"type": "raster", "tiles": [value], "tileSize": 256}},
+            "layers": [{"id": "tiles", "type": "raster", "source": "tiles"}],
+        }
+        return {"map_provider": None, "map_style": "data:application/json," + quote(json.dumps(style, separators=(",", ":")))}
+    return {"map_provider": None, "map_style": value}
+
+
+def basemap_words(setting: str | None) -> str:
+    """The basemap in a sentence, for the About page."""
+    value = (setting or "none").strip()
+    if value.lower() in ("", "none"):
+        return (
+            "The maps have no background map: they draw the county outline and the names of towns and villages "
+            "(GeoNames) from the data this site holds, so your browser asks no other website for anything."
+        )
+    if value.lower() == "carto":
+        return (
+            "The maps are drawn over CARTO's light basemap (© OpenStreetMap contributors, © CARTO): your browser "
+            "fetches its tiles from basemaps.cartocdn.com, a third party."
+        )
+    host = urlsplit(value.replace("{", "").replace("}", "")).netloc or "a server set by the site's operator"
+    return f"The maps are drawn over a basemap from the site operator's own tile server ({host})."
+
+
+def labels_layer(
+    places: pd.DataFrame, *, zoom: float, limit: int = 30, bounds: tuple[float, float, float, float] | None = None
+) -> list[pdk.Layer]:
+    """Town and village names, larger for larger places (GeoNames populations rank them; they are
+    not statistics), with a dot at each place.  Larger places are named first, and a name is left
+    out where it would overlap one already placed at the map's opening zoom (``zoom``)."""
+    if places is None or places.empty:
+        return []
+    data = places.sort_values("population", ascending=False)
+    if bounds is not None:
+        w, so, e, n = bounds
+        data = data[data["longitude"].between(w, e) & data["latitude"].between(so, n)]
+    pop = data["population"].clip(lower=500).astype(float)
+    data = data.assign(size=np.interp(np.log10(pop), [np.log10(500), np.log10(50000)], [11, 16]).round(1))
+    # Screen positions (pixels at the opening zoom, web mercator) and each label's box.
+    scale = 512 * 2**zoom / 360
+    px = data["longitude"].to_numpy() * scale
+    py = -np.degrees(np.log(np.tan(np.pi / 4 + np.radians(data["latitude"].to_numpy()) / 2))) * scale
+    boxes: list[tuple[float, float, float, float]] = []
+    rows = []
+    for i, (idx, name, size) in enumerate(zip(data.index, data["name"], data["size"], strict=True)):
+        box = (px[i] - 4, py[i] - size * 0.7, px[i] + 8 + len(name) * size * 0.56, py[i] + size * 0.7)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        rows.append(idx)
+        if len(rows) >= limit:
+            break
+    data = data.loc[rows, ["name", "longitude", "latitude", "size"]]
+    dots = pdk.Layer(
+        "ScatterplotLayer",
+        data=data,
+        id="place-dots",
+        get_position=["longitude", "latitude"],
+        get_radius=3,
+        radius_units=PIXELS,
+        get_fill_color=[11, 12, 12, 255],
+        get_line_color=[255, 255, 255, 255],
+        stroked=True,
+        line_width_min_pixels=1,
+        pickable=False,
+    )
+    text = pdk.Layer(
+        "TextLayer",
+        data=data,
+        id="place-labels",
+        get_position=["longitude", "latitude"],
+        get_text="name",
+        get_size="size",
+        size_units=PIXELS,
+        get_color=[11, 12, 12, 255],
+        get_text_anchor="'start'",
+        get_alignment_baseline="'center'",
+        get_pixel_offset=[6, 0],
+        font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",
+        font_weight=600,
+        font_settings={"sdf": True},
+        outline_width=3,
+        outline_color=[255, 255, 255, 230],
+        pickable=False,
+    )
+    return [dots, text]
+
+
+def outline_layer(geo: pd.DataFrame, layer_id: str = "county-outline") -> pdk.Layer | None:
+    """The county's outline (from the boundaries the build holds), drawn over the areas."""
+    if geo is None or geo.empty:
+        return None
+    features = [{"type": "Feature", "geometry": json.loads(g), "properties": {}} for g in geo["geojson"]]
+    return pdk.Layer(
+        "GeoJsonLayer",
+        data={"type": "FeatureCollection", "features": features},
+        id=layer_id,
+        stroked=True,
+        filled=False,
+        get_line_color=[11, 12, 12, 255],
+        get_line_width=2.5,
+        line_width_units=PIXELS,
+        pickable=False,
+    )
+
+
 def choropleth(
     rates: pd.DataFrame,
     geo: pd.DataFrame,
@@ -223,8 +363,11 @@ def choropleth(
     rate_label: str,
     selected: str | None = None,
     points: pd.DataFrame | None = None,
+    places: pd.DataFrame | None = None,
+    county: pd.DataFrame | None = None,
+    basemap_setting: str | None = None,
 ) -> pdk.Deck:
-    """Areas filled by rate class.
+    """Areas filled by rate class, with the county outline and place names (``places``) on top.
 
     ``rates`` is figure data (``crime.frame``): area_code, area_name, count_shown (text: a withheld
     count reads "fewer than 5"), rate, lower, upper (empty where withheld).  An area whose rate is
@@ -265,13 +408,18 @@ def choropleth(
             highlight_color=[244, 106, 37, 160],
         )
     ]
+    edge = outline_layer(county)
+    if edge is not None:
+        layers.append(edge)
     if points is not None and len(points):
         layers.append(points_layer(points))
     focus = [f["geometry"] for f in features if f["properties"]["area_code"] == selected]
+    view = _view(focus or [f["geometry"] for f in features])
+    layers += labels_layer(places, zoom=view.zoom, bounds=_bounds(focus) if focus and view.zoom >= 10 else None)
     return CompactDeck(
         layers=layers,
-        initial_view_state=_view(focus or [f["geometry"] for f in features]),
-        map_style=None,
+        initial_view_state=view,
+        **basemap(basemap_setting),
         tooltip={
             "html": "<b>{name}</b><br/>Count: {count}<br/>" + rate_label + ": {rate}<br/>95% interval: {interval}",
             "style": {"backgroundColor": "#12436D", "color": "white", "fontSize": "14px"},
@@ -305,8 +453,14 @@ def points_layer(points: pd.DataFrame) -> pdk.Layer:
     )
 
 
-def outline(geo: pd.DataFrame, *, points: pd.DataFrame | None = None) -> pdk.Deck:
-    """One area's outline (used for the profile's small map), with optional anonymised points."""
+def outline(
+    geo: pd.DataFrame,
+    *,
+    points: pd.DataFrame | None = None,
+    places: pd.DataFrame | None = None,
+    basemap_setting: str | None = None,
+) -> pdk.Deck:
+    """One area's outline (used for the profile's small map), with optional anonymised points and place names."""
     features = [{"type": "Feature", "geometry": json.loads(g), "properties": {"name": ""}} for g in geo["geojson"]]
     layers = [
         _areas_layer(
@@ -315,9 +469,61 @@ def outline(geo: pd.DataFrame, *, points: pd.DataFrame | None = None) -> pdk.Dec
     ]
     if points is not None and len(points):
         layers.append(points_layer(points))
+    geoms = [f["geometry"] for f in features]
+    view = _view(geoms)
+    layers += labels_layer(places, zoom=view.zoom, bounds=_bounds(geoms) if geoms else None)
     return pdk.Deck(
         layers=layers,
-        initial_view_state=_view([f["geometry"] for f in features]),
-        map_style=None,
+        initial_view_state=view,
+        **basemap(basemap_setting),
         tooltip={"html": "<b>{name}</b><br/>{count}"},
     )
+
+
+def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Chart:
+    """Published figures over time: a line only joins points of one series, area and kind of period
+    (``joined``); every other point is a separate mark.  Periods are placed at their last month.
+
+    Columns: line (legend label), period_end (first day of the last month), period (as published),
+    value, value_text, joined, county (County Durham's lines drawn on top, dark blue).
+    """
+    data = df.copy()
+    data["period_end"] = pd.to_datetime(data["period_end"])
+    labels = list(dict.fromkeys(sorted(data["line"], key=lambda x: (not str(x).startswith("County Durham"), str(x)))))
+    palette = (
+        CATEGORICAL
+        if len(labels) <= len(CATEGORICAL)
+        else CATEGORICAL
+        + [
+            "#6BACE6",
+            "#F2A7C3",
+            "#A1D99B",
+            "#FDB863",
+            "#8C8C8C",
+            "#B15928",
+            "#6A3D9A",
+            "#1F78B4",
+            "#33A02C",
+            "#E31A1C",
+        ]
+    )
+    colour = alt.Color(
+        "line:N",
+        title=None,
+        scale=alt.Scale(domain=labels, range=palette[: len(labels)] if len(labels) <= len(palette) else palette),
+        legend=alt.Legend(orient="bottom", columns=1 if max(len(str(x)) for x in labels) > 28 else 3, labelLimit=600),
+    )
+    tooltip = [
+        alt.Tooltip("line:N", title="Figure"),
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("value_text:N", title=unit),
+    ]
+    base = alt.Chart(data).encode(
+        x=alt.X("period_end:T", title="End of period", axis=alt.Axis(format="%Y", labelAngle=0, labelOverlap=True)),
+        y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=True), axis=alt.Axis(titleLimit=600)),
+        color=colour,
+        tooltip=tooltip,
+    )
+    joined = base.transform_filter("datum.joined").mark_line(strokeWidth=2.5).encode(detail="line:N")
+    points = base.mark_point(filled=True, size=60)
+    return _style(alt.layer(joined, points).properties(height=320), description)

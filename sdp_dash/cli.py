@@ -31,6 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("--warehouse", type=Path, help="warehouse file (default: SDP_WAREHOUSE)")
     p_build.add_argument("--full", action="store_true", help="rebuild everything even if nothing changed")
     p_build.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_build.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another build to finish (default: refuse at once)",
+    )
 
     p_fetch = sub.add_parser("fetch", help="download the publishers' files into the download folder")
     p_fetch.add_argument("--from", dest="start", type=_month, required=True, help="first month, YYYY-MM")
@@ -39,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     p_fetch.add_argument("--dest", type=Path, help="download folder (default: SDP_DOWNLOADS)")
     p_fetch.add_argument("--quiet", action="store_true")
 
-    p_cov = sub.add_parser("coverage", help="months present per force, and the gaps")
+    p_cov = sub.add_parser("coverage", help="months present per force, the gaps, and the last build's report")
     p_cov.add_argument("--warehouse", type=Path)
 
     p_exp = sub.add_parser("export", help="print figures as CSV")
@@ -79,7 +86,7 @@ def _build(args) -> int:
 
     root = args.source or settings.source_root()
     t0 = time.perf_counter()
-    report = build(root, _warehouse(args), force_full=args.full, progress=not args.quiet)
+    report = build(root, _warehouse(args), force_full=args.full, progress=not args.quiet, lock_wait=max(args.wait, 0.0))
     took = time.perf_counter() - t0
     for msg in report.messages:
         print(msg, file=sys.stderr)
@@ -107,22 +114,37 @@ def _connect(args):
 
 
 def _coverage(args) -> int:
-    from sdp_dash import warehouse
+    import duckdb
 
-    with _connect(args) as con:
-        for row in warehouse.coverage_summary(con).itertuples():
-            gaps = row.missing_months or "none"
-            print(f"{row.force_name}: {row.months_present} months present, {row.first_month}..{row.last_month}; missing: {gaps}")
+    from sdp_dash import warehouse
+    from sdp_dash.pipeline.build import report_lines
+
+    path = _warehouse(args)
+    if not path.is_file():
+        raise SourceError(path, "no warehouse here (run `python -m sdp_dash build`)")
+    try:
+        with _connect(args) as con:
+            for row in warehouse.coverage_summary(con).itertuples():
+                gaps = row.missing_months or "none"
+                print(
+                    f"{row.force_name}: {row.months_present} months present, {row.first_month}..{row.last_month}; missing: {gaps}"
+                )
+            print("\nBuild report (rows per file; police.uk rows are never dropped, some are not counted in any area):")
+            for line in report_lines(con):
+                print(f"  {line}")
+    except duckdb.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise SourceError(path, f"not a readable warehouse ({first[:120]})") from None
     return 0
 
 
 def _export(args) -> int:
-    from sdp_dash import warehouse
+    from sdp_dash.domain import crime
 
     with _connect(args) as con:
-        df = warehouse.export_crime(con, area=args.area, start=args.start, end=args.end, by=args.by, measure=args.measure)
+        df = crime.export(con, area=args.area, start=args.start, end=args.end, by=args.by, measure_id=args.measure)
     try:
-        df.to_csv(sys.stdout, index=False, float_format="%.3f")
+        df.to_csv(sys.stdout, index=False)
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
     return 0

@@ -348,3 +348,106 @@ def published_area_names(con: Con, codes: list[str]) -> dict[str, str]:
         [list(codes)],
     ).fetchall()
     return {code: name for code, name in rows if name is not None}
+
+
+def statistical_neighbours(con: Con, code: str) -> pd.DataFrame:
+    """ONS statistical ('global') neighbours of an authority: rank, area_code (nearest first)."""
+    return con.execute(
+        "SELECT rank, neighbour_code AS area_code FROM area_neighbours WHERE area_code = ? AND kind = 'global' ORDER BY rank",
+        [code],
+    ).fetchdf()
+
+
+def source_ids(con: Con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()}
+
+
+def measure_sensitivity(con: Con) -> dict[str, bool]:
+    """Each measure id and whether it is sensitive (small counts withheld)."""
+    return {r[0]: bool(r[1]) for r in con.execute("SELECT measure_id, bool_or(sensitive) FROM measures GROUP BY 1").fetchall()}
+
+
+def indicator_qualities(con: Con) -> dict[str, str]:
+    """Each published indicator id and its rows' qualities ('official', 'press', 'secondary'), comma-joined."""
+    return {
+        r[0]: r[1]
+        for r in con.execute("SELECT indicator_id, string_agg(DISTINCT quality, ',') FROM indicator_values GROUP BY 1").fetchall()
+    }
+
+
+# --- Find your area: postcodes and places ------------------------------------------------------------
+
+
+def has_table(con: Con, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+
+def postcode(con: Con, code: str) -> dict | None:
+    """One normalised postcode ("DH1 1AB"): its LSOA 2021 and how it was placed, or None if not held."""
+    df = con.execute(
+        """SELECT p.postcode, p.lsoa21_code, p.method, p.terminated, a.area_name
+           FROM postcodes p LEFT JOIN areas a ON a.area_code = p.lsoa21_code WHERE p.postcode = ?""",
+        [code],
+    ).fetchdf()
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def postcode_areas(con: Con, column: str, value: str, area_type: str) -> pd.DataFrame:
+    """The areas of one type holding the live postcodes of a sector or district, most postcodes first."""
+    if column not in ("sector", "district"):
+        raise ValueError(column)
+    return con.execute(
+        """SELECT a.area_code, a.area_name, count(*) AS postcodes,
+                  sum(count(*)) OVER () AS total
+           FROM postcodes p JOIN area_lsoa m USING (lsoa21_code)
+           JOIN areas a ON a.area_code = m.area_code AND a.area_type = ?
+           WHERE NOT p.terminated AND ((? = 'sector' AND p.sector = ?) OR (? = 'district' AND p.district = ?))
+           GROUP BY ALL ORDER BY postcodes DESC, a.area_name""",
+        [area_type, column, value, column, value],
+    ).fetchdf()
+
+
+def postcode_prefix_counts(con: Con, column: str, value: str) -> tuple[int, int]:
+    """(live, terminated) postcodes held for a sector or district."""
+    if column not in ("sector", "district"):
+        raise ValueError(column)
+    row = con.execute(
+        """SELECT count(*) FILTER (WHERE NOT terminated), count(*) FILTER (WHERE terminated) FROM postcodes
+           WHERE (? = 'sector' AND sector = ?) OR (? = 'district' AND district = ?)""",
+        [column, value, column, value],
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def lsoa_parents(con: Con) -> pd.DataFrame:
+    """Each County Durham LSOA with the code and name of its neighbourhood, divisions and area board."""
+    return con.execute(
+        """SELECT m.lsoa21_code,
+                  any_value(a.area_code) FILTER (WHERE a.area_type = 'msoa') AS msoa_code,
+                  any_value(a.area_name) FILTER (WHERE a.area_type = 'msoa') AS msoa_name,
+                  any_value(a.area_name) FILTER (WHERE a.area_type = 'division_2025') AS division_name,
+                  any_value(a.area_code) FILTER (WHERE a.area_type = 'division_2025') AS division_code,
+                  any_value(a.area_name) FILTER (WHERE a.area_type = 'aap') AS aap_name
+           FROM area_lsoa m JOIN areas a USING (area_code)
+           WHERE a.area_type IN ('msoa', 'division_2025', 'aap')
+           GROUP BY 1 ORDER BY 1"""
+    ).fetchdf()
+
+
+def places(con: Con) -> pd.DataFrame:
+    """GeoNames towns and villages in County Durham (largest first), or an empty frame in an older warehouse."""
+    if not has_table(con, "places"):
+        return pd.DataFrame(columns=["geonameid", "name", "longitude", "latitude", "population", "lsoa21_code"])
+    return con.execute(
+        "SELECT geonameid, name, longitude, latitude, population, lsoa21_code FROM places ORDER BY population DESC, name"
+    ).fetchdf()
+
+
+def find_areas(con: Con) -> pd.DataFrame:
+    """Every county area a resident might look for, with its type label and parent (for the search)."""
+    return con.execute(
+        """SELECT a.area_code, a.area_name, a.area_type, a.parent_code, t.label AS type_label, t.sort_order
+           FROM areas a JOIN area_types t USING (area_type)
+           WHERE a.area_type IN ('county', 'aap', 'division_2025', 'division_2013', 'msoa', 'lsoa')
+           ORDER BY t.sort_order, a.area_name"""
+    ).fetchdf()

@@ -91,6 +91,13 @@ class Indicator:
     per: int | None = None
     no_official_figure: str = ""
     method_notes: tuple[str, ...] = ()
+    headline_series: str = ""  # the series (one of indicator_ids) a page headlines; required with several
+    quoted_ids: tuple[str, ...] = ()  # series that are an official page quoting another publisher's statistic
+
+    @property
+    def headline_id(self) -> str:
+        """The series the headline figure is taken from ('' for indicators without published series)."""
+        return self.headline_series or (self.indicator_ids[0] if self.indicator_ids else "")
 
     @property
     def has_official_figures(self) -> bool:
@@ -115,6 +122,7 @@ class Baseline:
     page: int
     reason: str = ""
     caveat: str = ""
+    source: str = ""  # what the plan's figure was measured from (so a comparison can say what differs)
 
     def citation(self, plan: dict) -> str:
         return f"{plan['title']}, {plan['publisher']}: '{self.section}', page {self.page}."
@@ -160,7 +168,7 @@ _IND_REQUIRED = (
     "kind",
 )
 _IND_FIELDS = set(Indicator.__dataclass_fields__)
-_TUPLES = ("sources", "geographies", "indicator_ids", "pointer_ids", "baseline_ids", "method_notes")
+_TUPLES = ("sources", "geographies", "indicator_ids", "pointer_ids", "baseline_ids", "method_notes", "quoted_ids")
 
 
 def _work_area(text: str, where: str) -> WorkArea:
@@ -218,8 +226,11 @@ def _indicator(raw: dict, priorities: dict[str, Priority], baseline_ids: set[str
     if ind.kind not in KINDS:
         raise CatalogueError(f"{where}: kind must be one of {', '.join(KINDS)}")
     if ind.kind == "police_uk":
-        if not ind.measure or ind.sources != (POLICE_UK,) or ind.period_type != "monthly":
-            raise CatalogueError(f"{where}: a police_uk indicator needs a measure, sources = ['police_uk'] and monthly periods")
+        police_sources = (POLICE_UK, PLAN_SOURCE) if ind.baseline_ids else (POLICE_UK,)
+        if not ind.measure or ind.sources != police_sources or ind.period_type != "monthly":
+            raise CatalogueError(
+                f"{where}: a police_uk indicator needs a measure, sources = {list(police_sources)} and monthly periods"
+            )
         bad = set(ind.geographies) - set(POLICE_GEOGRAPHIES)
     else:
         if ind.measure:
@@ -229,6 +240,13 @@ def _indicator(raw: dict, priorities: dict[str, Priority], baseline_ids: set[str
         raise CatalogueError(f"{where}: unknown geography {', '.join(sorted(bad))}")
     if ind.kind == "published" and not ind.indicator_ids and not ind.no_official_figure:
         raise CatalogueError(f"{where}: with no official indicator_ids it must say so in no_official_figure")
+    if len(ind.indicator_ids) > 1 and not ind.headline_series:
+        raise CatalogueError(f"{where}: with several indicator_ids, say which one is the headline in headline_series")
+    if ind.headline_series and ind.headline_series not in ind.indicator_ids:
+        raise CatalogueError(f"{where}: headline_series {ind.headline_series!r} is not one of its indicator_ids")
+    stray = set(ind.quoted_ids) - set(ind.indicator_ids)
+    if stray:
+        raise CatalogueError(f"{where}: quoted_ids {', '.join(sorted(stray))} are not among its indicator_ids")
     if ind.kind == "plan" and not ind.baseline_ids:
         raise CatalogueError(f"{where}: a plan indicator needs baseline_ids")
     if ind.baseline_ids and PLAN_SOURCE not in ind.sources:
@@ -256,6 +274,11 @@ def _baselines(raw: dict) -> tuple[dict, tuple[Baseline, ...]]:
             raise CatalogueError(f"{where}: a figure that is not comparable needs a reason")
         if b["comparable"] and not b["measure"]:
             raise CatalogueError(f"{where}: a comparable figure needs the measure it compares with")
+        if b.get("measure") and not b.get("source"):
+            raise CatalogueError(f"{where}: say what the plan's figure was measured from (source), to compare it honestly")
+        unknown = set(b) - set(Baseline.__dataclass_fields__)
+        if unknown:
+            raise CatalogueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
         if b["id"] in seen:
             raise CatalogueError(f"{where}: duplicate id")
         seen.add(b["id"])

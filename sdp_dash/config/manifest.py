@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from sdp_dash.config.settings import PROJECT_ROOT
+from sdp_dash.errors import SourceError
 
 MANIFEST_PATH = PROJECT_ROOT / "data" / "sources.toml"
 
@@ -29,9 +30,13 @@ class Source:
     extra: dict = field(default_factory=dict, hash=False, compare=False)
 
     def locate(self, root: Path) -> Path | None:
-        """The file in a source folder (the main path, else its alternative form), or None."""
+        """The file in a source folder (the main path, else its alternative form), or None.
+
+        Whatever is at the path is returned, file or not: a directory or a pipe where the file
+        should be is an error for the build to report, never a reason to leave the source out.
+        """
         for rel in (self.path, self.alt_path):
-            if rel and (root / rel).is_file():
+            if rel and ((root / rel).exists() or (root / rel).is_symlink()):
                 return root / rel
         return None
 
@@ -64,11 +69,78 @@ class Manifest:
 
 
 _SOURCE_FIELDS = {f for f in Source.__dataclass_fields__ if f != "extra"}
+_EXTRA_FIELDS = {"indicator", "unit"}  # read by the indicator adapters (ONS tables whose indicator the manifest names)
+_REQUIRED = {"id", "path", "title", "publisher", "licence", "attribution"}
+_TOP = {"police", "defaults", "source"}
+_POLICE = {"archive_url", "title", "publisher", "page", "licence", "attribution", "force"}
+_FORCE = {"slug", "folder", "name", "pfa_code"}
+
+
+def _name(path: Path) -> str:
+    try:
+        return path.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _unknown(keys, allowed: set[str]) -> str:
+    return ", ".join(sorted(set(keys) - allowed))
+
+
+def _check(raw: dict, where: str) -> None:
+    """Unknown keys, missing keys and duplicate ids stop the build with one line."""
+    if bad := _unknown(raw, _TOP):
+        raise SourceError(where, f"unknown top-level key(s) {bad}")
+    police = raw.get("police")
+    if not isinstance(police, dict) or not isinstance(police.get("force"), list) or not police["force"]:
+        raise SourceError(where, "needs a [police] table with [[police.force]] entries")
+    if bad := _unknown(police, _POLICE):
+        raise SourceError(where, f"[police]: unknown key(s) {bad}")
+    if missing := ", ".join(sorted(_POLICE - set(police))):
+        raise SourceError(where, f"[police]: missing {missing}")
+    slugs = []
+    for i, force in enumerate(police["force"]):
+        if not isinstance(force, dict) or set(force) != _FORCE:
+            raise SourceError(where, f"[[police.force]] {i + 1}: needs exactly the keys {', '.join(sorted(_FORCE))}")
+        slugs.append(force["slug"])
+    if dup := sorted({s for s in slugs if slugs.count(s) > 1}):
+        raise SourceError(where, f"duplicate force slug(s) {', '.join(dup)}")
+    defaults = raw.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise SourceError(where, "[defaults] must be a table of tables")
+    for name, table in defaults.items():
+        if not isinstance(table, dict) or (bad := _unknown(table, _SOURCE_FIELDS - {"id", "path"})):
+            raise SourceError(where, f"[defaults.{name}]: unknown key(s) {bad if isinstance(table, dict) else '(not a table)'}")
+    entries = raw.get("source")
+    if not isinstance(entries, list) or not entries:
+        raise SourceError(where, "needs [[source]] entries")
+    ids = []
+    for i, entry in enumerate(entries):
+        label = f"[[source]] {entry.get('id', i + 1) if isinstance(entry, dict) else i + 1}"
+        if not isinstance(entry, dict):
+            raise SourceError(where, f"{label}: not a table")
+        if bad := _unknown(entry, _SOURCE_FIELDS | _EXTRA_FIELDS | {"defaults"}):
+            raise SourceError(where, f"{label}: unknown key(s) {bad}")
+        if "defaults" in entry and entry["defaults"] not in defaults:
+            raise SourceError(where, f"{label}: unknown defaults {entry['defaults']!r}")
+        merged = {**defaults.get(entry.get("defaults", ""), {}), **entry}
+        if missing := ", ".join(sorted(_REQUIRED - set(merged))):
+            raise SourceError(where, f"{label}: missing {missing}")
+        ids.append(entry["id"])
+    if dup := sorted({s for s in ids if ids.count(s) > 1}):
+        raise SourceError(where, f"duplicate source id(s) {', '.join(dup)}")
 
 
 @cache
 def load(path: Path = MANIFEST_PATH) -> Manifest:
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    where = _name(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(where, f"cannot be read ({type(exc).__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(where, f"not valid TOML ({exc})") from None
+    _check(raw, where)
     defaults = raw.get("defaults", {})
     sources = []
     for entry in raw["source"]:

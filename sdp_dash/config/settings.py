@@ -38,6 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
         "If set, `fetch` asks ROOT/HOST/PATH instead of https://HOST/PATH (a local copy of the "
         "publishers' sites, used by the tests).",
     ),
+    Setting(
+        "SDP_BASEMAP",
+        "none",
+        "The maps' background: 'none' (no third-party request: county outline and town names from our data), "
+        "'carto' (CARTO's tiles, fetched by the visitor's browser) or a self-hosted tile URL template / style.json URL.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

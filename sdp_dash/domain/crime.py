@@ -29,13 +29,20 @@ class Measure:
     short_label: str
     sensitive: bool
     kind: str  # "key" (the plan's key indicators) or "type" (one police.uk category)
+    crime_types: tuple[str, ...] = ()
+
+    @property
+    def single_type(self) -> bool:
+        """The measure is one police.uk category (some key measures are, e.g. anti-social behaviour)."""
+        return len(self.crime_types) == 1
 
 
 def measures(con: Con) -> dict[str, Measure]:
     """Every measure of the warehouse by id, key measures first."""
     m = warehouse.measures(con)
     return {
-        r.measure_id: Measure(r.measure_id, r.label, r.short_label or r.label, bool(r.sensitive), r.kind) for r in m.itertuples()
+        r.measure_id: Measure(r.measure_id, r.label, r.short_label or r.label, bool(r.sensitive), r.kind, tuple(r.crime_types))
+        for r in m.itertuples()
     }
 
 
@@ -79,17 +86,17 @@ def key_figures(con: Con, code: str, start: str, end: str) -> list[Figure]:
 
 
 def type_figures(con: Con, code: str, start: str, end: str) -> list[Figure]:
-    """Every police.uk category for an area and period, highest rate first (withheld ones last)."""
-    figs = _figures_of_kind(con, code, start, end, "type")
+    """Every police.uk category (all 14) for an area and period, highest rate first (withheld ones last)."""
+    figs = _figures_of_kind(con, code, start, end, "all", lambda m: m.single_type)
     return sorted(figs, key=lambda f: (f.rate is None, -(f.rate or 0), f.measure))
 
 
-def _figures_of_kind(con: Con, code: str, start: str, end: str, kind: str) -> list[Figure]:
+def _figures_of_kind(con: Con, code: str, start: str, end: str, kind: str, keep=lambda m: True) -> list[Figure]:
     area = warehouse.area(con, code)
     per = period(con, code, start, end)
     ms = measures(con)
     counts = warehouse.counts_by_measure(con, code, start, end, kind=kind)
-    return [_figure(area, ms[r.measure_id], per, int(r.count)) for r in counts.itertuples()]
+    return [_figure(area, ms[r.measure_id], per, int(r.count)) for r in counts.itertuples() if keep(ms[r.measure_id])]
 
 
 def area_figures(con: Con, area_type: str, measure_id: str, start: str, end: str) -> list[Figure]:

@@ -21,7 +21,8 @@ No Streamlit here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -119,7 +120,6 @@ class Figure:
     source: str = POLICE_SOURCE
     quality: str = POLICE_QUALITY
     unit: str = RATE_UNIT
-    _interval: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
 
     @property
     def suppressed(self) -> bool:
@@ -130,7 +130,9 @@ class Figure:
         """There is a count to show (some months have data) and it may be shown."""
         return self.count is not None and not self.suppressed
 
+    @cached_property
     def _rates(self) -> tuple[float, float, float] | None:
+        """(rate, lower, upper) per 1,000 residents a year, worked out once per figure."""
         if self.count is None or not self.population or self.period.annual_factor is None:
             return None
         lo, hi = stats.poisson_interval(self.count)
@@ -139,17 +141,17 @@ class Figure:
 
     @property
     def rate(self) -> float | None:
-        r = self._rates() if self.available else None
+        r = self._rates if self.available else None
         return r[0] if r else None
 
     @property
     def lower(self) -> float | None:
-        r = self._rates() if self.available else None
+        r = self._rates if self.available else None
         return r[1] if r else None
 
     @property
     def upper(self) -> float | None:
-        r = self._rates() if self.available else None
+        r = self._rates if self.available else None
         return r[2] if r else None
 
     @property

@@ -6,7 +6,10 @@ of area it opens, so a code is never the only label.
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -69,37 +72,295 @@ def settlements(evidence: str) -> tuple[list[str], list[str]]:
     return board, division
 
 
-def search_index(areas: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
-    """Rows of (label, area_code, kind) for the 'Find your area' box, areas first then places."""
-    rows = [
-        {"label": f"{r.area_name} — {_type_words(r.area_type, r.type_label)}", "area_code": r.area_code, "kind": "area"}
-        for r in areas.itertuples()
-    ]
-    names = {str(n).lower() for n in areas["area_name"]}
+# Area types in the order results are listed (a town first, a small area last).
+_KIND_ORDER = {"place": 0, "division_2025": 1, "msoa": 2, "aap": 3, "settlement": 4, "division_2013": 5, "county": 6, "lsoa": 7}
+INDEX_COLUMNS = ["label", "name", "area_code", "kind", "order", "population", "key"]
+
+
+def search_index(
+    areas: pd.DataFrame,
+    evidence: pd.DataFrame,
+    towns: pd.DataFrame | None = None,
+    parents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every name a resident might type, one row each, with a full label that says what the result is
+    and the larger area it is in (so identical names are told apart):
+
+    - towns and villages (GeoNames) open their neighbourhood (MSOA);
+    - area boards, electoral divisions (both sets), neighbourhoods (MSOA, House of Commons Library
+      names) and small areas (LSOA) open themselves;
+    - settlements named in the area-board evidence open their division or area board.
+    """
+    parents = (
+        parents
+        if parents is not None
+        else pd.DataFrame(columns=["lsoa21_code", "msoa_code", "msoa_name", "division_name", "aap_name"])
+    )
+    by_lsoa = parents.set_index("lsoa21_code").to_dict("index")
+    msoa_board = _majority(parents, "msoa_code", "aap_name")
+    if "parent_code" in areas:
+        names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
+        areas = areas.assign(parent_name=areas["parent_code"].map(names))
+    rows = []
+    for r in areas.itertuples():
+        within = _within(r, by_lsoa, msoa_board)
+        kind = r.area_type
+        label = f"{r.area_name} — {_type_words(r.area_type, r.type_label)}" + (f", in {within}" if within else "")
+        rows.append((label, r.area_name, r.area_code, kind, _KIND_ORDER.get(kind, 9), 0, key(r.area_name)))
+    for t in (towns if towns is not None else pd.DataFrame()).itertuples():
+        home = by_lsoa.get(t.lsoa21_code)
+        if not home or not home.get("msoa_code"):
+            continue
+        board = f", in {home['aap_name']} (area board, approximate)" if home.get("aap_name") else ""
+        size = "town" if t.population >= 5000 else "village or small town"
+        label = f"{t.name} — {size}: opens the neighbourhood {home['msoa_name']} (MSOA){board}"
+        rows.append((label, t.name, home["msoa_code"], "place", 0, int(t.population), key(t.name)))
+    names = {key(str(n)) for n in areas["area_name"]} | {
+        key(str(n)) for n in (towns if towns is not None else pd.DataFrame(columns=["name"]))["name"]
+    }
     seen: set[str] = set()
-    places = []
     for r in evidence.itertuples():
         board, division = settlements(r.evidence)
-        found = [(p, f"{r.division_name} (electoral division 2013-2025)", r.division_code) for p in division]
+        found = [(p, f"the electoral division {r.division_name} (2013-2025)", r.division_code) for p in division]
         found += [(p, f"{r.aap_name} (area board, approximate)", r.aap_code) for p in board]
         for place, within, code in found:
-            key = place.lower()
-            if key in names or key in seen:
+            k = key(place)
+            if k in names or k in seen:
                 continue
-            seen.add(key)
-            places.append({"label": f"{place} — in {within}", "area_code": code, "kind": "place"})
-    places.sort(key=lambda d: d["label"])
-    return pd.DataFrame(rows + places, columns=["label", "area_code", "kind"])
+            seen.add(k)
+            rows.append((f"{place} — settlement named by the council, in {within}", place, code, "settlement", 4, 0, k))
+    df = pd.DataFrame(rows, columns=INDEX_COLUMNS)
+    return df.sort_values(["order", "population", "name"], ascending=[True, False, True], ignore_index=True)
+
+
+def _majority(parents: pd.DataFrame, by: str, value: str) -> dict[str, str]:
+    if parents.empty:
+        return {}
+    counts = parents.dropna(subset=[by, value]).groupby([by, value]).size().reset_index(name="n")
+    top = counts.sort_values("n", ascending=False).drop_duplicates(by)
+    return dict(zip(top[by], top[value], strict=True))
+
+
+def _within(r, by_lsoa: dict, msoa_board: dict) -> str:
+    """The larger area an area sits in, in words."""
+    if r.area_type == "lsoa":
+        home = by_lsoa.get(r.area_code, {})
+        return f"the neighbourhood {home['msoa_name']} (MSOA)" if home.get("msoa_name") else "County Durham"
+    if r.area_type == "msoa":
+        board = msoa_board.get(r.area_code)
+        return f"{board} (area board, approximate)" if board else "County Durham"
+    if r.area_type in ("aap", "division_2025"):
+        return "County Durham"
+    if r.area_type == "division_2013":
+        parent = str(getattr(r, "parent_name", "") or "")
+        return f"{parent} (area board, approximate)" if parent else "County Durham"
+    return ""
+
+
+# --- Matching what a resident types -----------------------------------------------------------------
+
+_VARIANTS = {  # common ways of writing a name -> the form used in the data
+    "harbour": "",  # "Seaham Harbour" is the town of Seaham
+    "city": "",  # "Durham City"
+    "centre": "",
+    "barney": "barnard castle",
+    "cls": "chester le street",
+    "aycliffe": "newton aycliffe",
+}
+_STOP = {"the", "of", "in", "and", "upon", "on", "le", "de"}
+
+
+def key(text: str) -> str:
+    """A name reduced for matching: lower case, no accents or punctuation, '&' as 'and'."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9&]+", " ", text.lower().replace("'", ""))
+    return " ".join("saint" if w == "st" else w for w in text.replace("&", " and ").split())
+
+
+def _query_tokens(query: str) -> list[str]:
+    words = []
+    for w in key(query).split():
+        words += _VARIANTS.get(w, w).split()
+    return [w for w in words if w not in _STOP] or [w for w in key(query).split() if w]
+
+
+def _token_score(q: str, name_tokens: list[str]) -> int:
+    best = 0
+    for t in name_tokens:
+        if t == q:
+            return 3
+        if t.startswith(q) and len(q) >= 2:
+            best = max(best, 2)
+        elif len(q) >= 4 and difflib.SequenceMatcher(None, q, t[: len(q) + 1]).ratio() >= 0.8:
+            best = max(best, 1)
+    return best
+
+
+def search(index: pd.DataFrame, query: str, limit: int = 10) -> pd.DataFrame:
+    """The best matches for a typed name: every word matched (whole words or their starts, or a close
+    spelling) before only some; towns before areas; then the larger place first."""
+    tokens = _query_tokens(query)
+    if not tokens or len("".join(tokens)) < 2:
+        return index.iloc[0:0]
+    phrase = " ".join(tokens)
+    scored = []
+    for i, name_key in enumerate(index["key"]):
+        name_tokens = [t for t in name_key.split() if t not in _STOP] or name_key.split()
+        scores = [_token_score(q, name_tokens) for q in tokens]
+        matched = sum(s > 0 for s in scores)
+        if not matched:
+            continue
+        starts = name_key.startswith(phrase) or name_key.replace(" ", "").startswith(phrase.replace(" ", ""))
+        scored.append((matched == len(tokens), matched, starts, sum(scores), i))
+    if not scored:
+        return index.iloc[0:0]
+    best_full = any(s[0] for s in scored)
+    keep = [s for s in scored if s[0]] if best_full else [s for s in scored if s[1] == max(x[1] for x in scored)]
+    out = index.iloc[[s[4] for s in keep]].assign(
+        _full=[s[0] for s in keep], _starts=[s[2] for s in keep], _score=[s[3] for s in keep]
+    )
+    out = out.sort_values(
+        ["_starts", "_score", "order", "population", "name"], ascending=[False, False, True, False, True], kind="stable"
+    )
+    return out.drop(columns=["_full", "_starts", "_score"]).head(limit).reset_index(drop=True)
+
+
+# --- Postcodes ---------------------------------------------------------------------------------------
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])([A-Z]{2})$")  # as sdp_dash.pipeline.sources.postcodes
+_SECTOR = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])$")
+_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+NOT_COUNTY = (
+    "We couldn't find that postcode in County Durham. It may be outside the county (for example in Darlington, "
+    "Sunderland or Hartlepool, which have their own community safety partnerships), or newer than April 2025. "
+    "Try the name of your town or village."
+)
+TERMINATED = (
+    "That postcode is no longer in use (Royal Mail has retired it). Try a neighbour's postcode, or the name of your "
+    "town or village."
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    label: str
+    area_code: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a search found: an area to open at once, choices to list, and a sentence saying which."""
+
+    message: str = ""
+    open_code: str | None = None
+    hits: tuple[Hit, ...] = ()
+    kind: str = "text"  # 'postcode', 'sector', 'district' or 'text'
+
+
+def normalise_postcode(text: str) -> str | None:
+    """A full postcode in its standard form ("DH1 1AB") from any case and spacing, else None."""
+    compact = re.sub(r"\s+", "", str(text or "")).upper()
+    m = _POSTCODE.match(compact) if 5 <= len(compact) <= 7 else None
+    return f"{m.group(1)} {m.group(2)}{m.group(3)}" if m else None
+
+
+def postcode_kind(query: str) -> tuple[str, str] | None:
+    """('postcode' | 'sector' | 'district', normalised) when the text looks like one, else None."""
+    full = normalise_postcode(query)
+    if full:
+        return "postcode", full
+    spaced = re.sub(r"\s+", " ", str(query or "").strip().upper())
+    m = re.match(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])$", spaced)
+    if m:
+        return "sector", f"{m.group(1)} {m.group(2)}"
+    compact = spaced.replace(" ", "")
+    if _DISTRICT.match(compact):
+        return "district", compact  # "SR77" is read as a district; find_postcode tries it as a sector too
+    m = _SECTOR.match(compact)
+    if m:
+        return "sector", f"{m.group(1)} {m.group(2)}"
+    return None
+
+
+_PREFIX_LEVEL = {  # (area type, one, many)
+    "sector": ("msoa", "neighbourhood (MSOA)", "neighbourhoods (MSOAs)"),
+    "district": ("division_2025", "electoral division (from May 2025)", "electoral divisions (from May 2025)"),
+}
+
+
+def find_postcode(con, kind: str, value: str) -> Finding:
+    """A full postcode opens its small area; a sector or district lists the areas holding its postcodes."""
+    if not warehouse.has_table(con, "postcodes"):
+        return Finding(
+            "Postcode search is not available in this build of the data. Try the name of your town or village.", kind=kind
+        )
+    if kind == "postcode":
+        row = warehouse.postcode(con, value)
+        if row is None:
+            return Finding(NOT_COUNTY, kind=kind)
+        if row["terminated"] or not row["lsoa21_code"]:
+            return Finding(TERMINATED, kind=kind)
+        note = "" if row["method"].startswith("grid reference inside") else " (it is on the edge of the area: check the map)"
+        return Finding(
+            f"Showing the small area that holds your postcode: {row['area_name']}{note}.", row["lsoa21_code"], kind=kind
+        )
+    area_type, words_, many = _PREFIX_LEVEL[kind]
+    found = warehouse.postcode_areas(con, kind, value, area_type)
+    if found.empty and kind == "district" and len(value) >= 4 and value[-1].isdigit():
+        sector = f"{value[:-1]} {value[-1]}"  # "SR77" typed without its space: the sector SR7 7
+        if warehouse.postcode_prefix_counts(con, "sector", sector)[0]:
+            return find_postcode(con, "sector", sector)
+    what = "postcode sector" if kind == "sector" else "postcode district"
+    if found.empty:
+        live, ended = warehouse.postcode_prefix_counts(con, kind, value)
+        if ended and not live:
+            return Finding(f"Every postcode of the {what} {value} is retired. " + TERMINATED.split(". ", 1)[1], kind=kind)
+        return Finding(NOT_COUNTY.replace("that postcode", f"the {what} {value}"), kind=kind)
+    total = int(found["total"].iloc[0])
+    hits = tuple(
+        Hit(
+            f"{r.area_name} — {words_}: {int(r.postcodes):,} of the {total:,} postcodes in {value} "
+            f"({100 * r.postcodes / total:.0f}%)",
+            r.area_code,
+        )
+        for r in found.itertuples()
+    )
+    top = found.iloc[0]
+    if len(found) == 1:
+        msg = f"The {what} {value} is all in the {words_} {top['area_name']}."
+    else:
+        msg = (
+            f"The {what} {value} covers parts of {len(found)} {many}. Most of its postcodes "
+            f"({100 * top['postcodes'] / total:.0f}%) are in {top['area_name']}. Choose one:"
+        )
+    return Finding(msg, hits=hits, kind=kind)
+
+
+def find(con, index: pd.DataFrame, query: str) -> Finding:
+    """Everything the search box does: postcodes first, then names."""
+    query = str(query or "").strip()[:80]
+    if not query:
+        return Finding()
+    pc = postcode_kind(query)
+    if pc:
+        return find_postcode(con, *pc)
+    found = search(index, query)
+    if found.empty:
+        return Finding(
+            "Nothing in County Durham matches that name. Try part of the name (for example “bishop auck”), or a postcode."
+        )
+    hits = tuple(Hit(r.label, r.area_code) for r in found.itertuples())
+    return Finding(f"{len(hits)} place{'s' if len(hits) > 1 else ''} found{' (best first)' if len(hits) > 1 else ''}:", hits=hits)
 
 
 def _type_words(area_type: str, label: str) -> str:
     return {
         "county": "the whole county",
-        "aap": "area board (approximate)",
+        "aap": "area board (Area Action Partnership 2009-2025, approximate)",
         "division_2025": "electoral division (from May 2025)",
         "division_2013": "electoral division (2013-2025)",
-        "msoa": "neighbourhood",
-        "lsoa": "small area",
+        "msoa": "neighbourhood (MSOA)",
+        "lsoa": "small area (LSOA)",
     }.get(area_type, label)
 
 

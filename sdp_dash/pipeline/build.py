@@ -5,14 +5,24 @@
 - Every input file's SHA-256 is recorded.  Re-running with unchanged inputs does nothing; when
   only police.uk months were added, changed or removed, only those files are read (the rest of
   the warehouse is copied); any other change rebuilds everything.
+- One build at a time: a lock file (``.<warehouse>.lock``, ``flock``) beside the warehouse; a second
+  build waits up to ``lock_wait`` seconds, then refuses with one line.  Temporary files left by a
+  killed build (``.<warehouse>.building-<pid>`` and its ``.wal``) are removed by the next build.
+- Every failure is a :class:`SourceError` (one line): bad input, a directory or special file where a
+  file should be (refused before it is read), a full disk or a read-only target.
+- A build report (rows read, counted, not counted and why, per file) is kept in the warehouse
+  (``build_report``) and printed by ``python -m sdp_dash coverage``.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import shutil
-import tomllib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,16 +31,19 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
+from sdp_dash.config import catalogue
+from sdp_dash.config import measures as measures_config
 from sdp_dash.config.manifest import MANIFEST_PATH, Manifest, Source
 from sdp_dash.config.manifest import load as load_manifest
+from sdp_dash.config.measures import MEASURES_PATH
 from sdp_dash.config.settings import PROJECT_ROOT
 from sdp_dash.errors import SourceError
 from sdp_dash.pipeline import areas as area_model
 from sdp_dash.pipeline.sources import deprivation, geography, indicators, police_uk, population
-from sdp_dash.pipeline.sources.common import sha256
+from sdp_dash.pipeline.sources.common import check_regular, sha256
 
-SCHEMA_VERSION = "1"
-MEASURES_PATH = PROJECT_ROOT / "data" / "measures.toml"
+SCHEMA_VERSION = "2"  # 2: lsoa21_known, force_bbox and build_report tables
+BOX_MARGIN = 0.1  # degrees around the population-weighted centroids of a force's LSOAs (report only)
 
 
 @dataclass
@@ -40,6 +53,7 @@ class BuildReport:
     files_read: int = 0
     police_rows: int = 0
     messages: list[str] = field(default_factory=list)
+    rows: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, kind, item, rows) of reference files
 
 
 # --- Inputs and their checksums ------------------------------------------------------------
@@ -56,6 +70,8 @@ class InputFile:
 def _inputs(root: Path, manifest: Manifest) -> tuple[list[InputFile], list[police_uk.StreetFile], list[str]]:
     files: list[InputFile] = []
     absent: list[str] = []
+    if not root.is_dir():
+        raise SourceError(root, "the source folder is missing or not a folder")
     for src in manifest.sources:
         found = src.locate(root)
         if found is None:
@@ -63,6 +79,7 @@ def _inputs(root: Path, manifest: Manifest) -> tuple[list[InputFile], list[polic
                 absent.append(src.path)
                 continue
             raise SourceError(root / src.path, "missing (run `python -m sdp_dash fetch`, or set SDP_MIRROR)")
+        check_regular(found, found.relative_to(root).as_posix())  # a directory or pipe is an error, optional or not
         files.append(InputFile(found.relative_to(root).as_posix(), found, "reference", src.id))
     # The project's own data and build code shape the warehouse too: a change to them rebuilds it.
     package = Path(__file__).parent
@@ -94,6 +111,22 @@ def _previous_checksums(warehouse: Path) -> dict[str, tuple[str, str]] | None:
 # --- The build -------------------------------------------------------------------------------
 
 
+def check_config(manifest: Manifest) -> measures_config.Measures:
+    """The project's own configuration, checked before any data is read (each mistake is one line)."""
+    measures = measures_config.load()
+    try:
+        cat = catalogue.load()
+    except catalogue.CatalogueError as exc:
+        raise SourceError("data/indicators.toml", str(exc)) from None
+    known = measures.ids()
+    for ind in cat.indicators:
+        if ind.measure and ind.measure not in known:
+            raise SourceError(
+                "data/indicators.toml", f"indicator {ind.id}: unknown measure {ind.measure!r} (see data/measures.toml)"
+            )
+    return measures
+
+
 def build(
     root: Path,
     warehouse: Path,
@@ -102,14 +135,85 @@ def build(
     progress: bool = True,
     manifest: Manifest | None = None,
     fail_after: Callable[[str], None] | None = None,
+    lock_wait: float = 0.0,
 ) -> BuildReport:
     """Build (or bring up to date) the warehouse at ``warehouse`` from the source folder ``root``.
 
-    ``fail_after`` is a test hook called after each step with the step's name.
+    ``fail_after`` is a test hook called after each step with the step's name.  ``lock_wait`` is how
+    long to wait for another build of the same warehouse to finish before refusing.
     """
     manifest = manifest or load_manifest()
+    measures = check_config(manifest)
     root = Path(root)
     warehouse = Path(warehouse)
+    try:
+        if warehouse.exists() and not warehouse.is_file():
+            raise SourceError(warehouse, "the warehouse path is not a regular file")
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        with _lock(warehouse, lock_wait):
+            removed = _remove_stale(warehouse)
+            report = _build(root, warehouse, force_full, progress, manifest, measures, fail_after)
+            if removed:
+                report.messages.insert(0, f"Removed {removed} temporary file(s) left by an interrupted build.")
+            return report
+    except OSError as exc:
+        raise SourceError(exc.filename or warehouse, _os_problem(exc)) from None
+    except duckdb.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise SourceError(warehouse, f"the build failed in DuckDB ({first[:120]}); the previous warehouse is unchanged") from None
+
+
+def _os_problem(exc: OSError) -> str:
+    what = {
+        errno.ENOSPC: "the disk is full",
+        errno.EROFS: "the target is on a read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EISDIR: "is a directory, not a file",
+        errno.ENOTDIR: "a folder on the path is a file",
+    }.get(exc.errno, exc.strerror or type(exc).__name__)
+    return f"{what}; the previous warehouse is unchanged"
+
+
+@contextmanager
+def _lock(warehouse: Path, wait: float) -> Iterator[None]:
+    """One build of a warehouse at a time (released by the kernel even if the build is killed)."""
+    path = warehouse.with_name(f".{warehouse.name}.lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    who = f" (pid {holder})" if holder.isdigit() else ""
+                    raise SourceError(
+                        warehouse, f"another build of this warehouse is running{who}; try again when it has finished"
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale(warehouse: Path) -> int:
+    """Temporary files of builds that were killed (only called while holding the lock)."""
+    stale = list(warehouse.parent.glob(f".{warehouse.name}.building-*"))
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return len(stale)
+
+
+def _build(root, warehouse, force_full, progress, manifest, measures, fail_after) -> BuildReport:
     inputs, street, absent = _inputs(root, manifest)
     checksums = {f.rel: sha256(f.path) for f in inputs}
     previous = None if force_full else _previous_checksums(warehouse)
@@ -123,7 +227,6 @@ def build(
     }
     mode = "incremental" if reference_same else "full"
 
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
     tmp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
     _remove(tmp)
     report = BuildReport(mode, warehouse)
@@ -134,9 +237,9 @@ def build(
             shutil.copyfile(warehouse, tmp)
         with duckdb.connect(str(tmp)) as con:
             if mode == "full":
-                steps = _full_steps(con, root, manifest, inputs, street, checksums, report)
+                steps = _full_steps(con, root, manifest, measures, inputs, street, checksums, report)
             else:
-                steps = _incremental_steps(con, previous, inputs, street, checksums, report)
+                steps = _incremental_steps(con, manifest, previous, inputs, street, checksums, report)
             bar = tqdm(steps, desc=f"build ({mode})", unit="step", disable=not progress, leave=False)
             for name, step in bar:
                 bar.set_postfix_str(name)
@@ -144,6 +247,7 @@ def build(
                 if fail_after:
                     fail_after(name)
             _check(con)
+            report.messages += _report_messages(con)
             _write_meta(con, root, mode)
             con.execute("CHECKPOINT")
         os.replace(tmp, warehouse)
@@ -159,13 +263,19 @@ def _remove(path: Path) -> None:
             p.unlink()
 
 
-def _full_steps(con, root, manifest, inputs, street, checksums, report):
+def _full_steps(con, root, manifest, measures, inputs, street, checksums, report):
     by_id = {f.source_id: f for f in inputs if f.kind == "reference"}
     state: dict = {}
 
     def path_of(source_id: str) -> Path | None:
         f = by_id.get(source_id)
         return f.path if f else None
+
+    def rel_of(source_id: str) -> str:
+        return by_id[source_id].rel
+
+    def read(source_id: str, n: int, item: str = "read") -> None:
+        report.rows.append((rel_of(source_id), "reference", item, int(n)))
 
     def geography_step():
         src_ids = ("lsoa11_lsoa21_lookup", "lsoa21_centroids", "lad_csp_pfa", "msoa_names", "la_names")
@@ -176,27 +286,44 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
         state["la_names"] = geography.read_la_names(path_of(src_ids[4]))
         neighbours = geography.read_neighbours(path_of("ons_neighbours_global"), "global")  # noqa: F841 - read by DuckDB
         con.execute("CREATE TABLE area_neighbours AS SELECT * FROM neighbours")
+        # The ONS LSOA 2021 codes (England and Wales): a police.uk row's LSOA must be one of them.
+        known = state["lookup"][["lsoa21_code"]]  # noqa: F841 - read by DuckDB
+        con.execute("CREATE TABLE lsoa21_known AS SELECT DISTINCT lsoa21_code FROM known ORDER BY 1")
+        for sid, key in zip(src_ids, ("lookup", "centroids", "lad_pfa", "msoa_names", "la_names"), strict=True):
+            read(sid, len(state[key]))
+        read("ons_neighbours_global", len(neighbours))
         la_names = state["la_names"][["lad_code", "lad_name", "region_code", "region_name"]]  # noqa: F841
         con.execute("CREATE TABLE la_names AS SELECT DISTINCT * FROM la_names")
         report.files_read += len(src_ids) + 1
 
     def boundaries_step():
-        read = geography.read_boundaries
-        state["lsoa"] = read(path_of("lsoa21_county_durham"), "LSOA21CD", "LSOA21NM") + read(
-            path_of("lsoa21_darlington"), "LSOA21CD", "LSOA21NM"
-        )
-        state["msoa"] = read(path_of("msoa21_county_durham"), "MSOA21CD", "MSOA21NM")
-        state["div13"] = read(path_of("divisions2013_county_durham"), "WD22CD", "WD22NM")
-        state["div25"] = read(path_of("divisions2025_county_durham"), "WD25CD", "WD25NM")
+        bounds = geography.read_boundaries
+        lookup = state["lookup"].drop_duplicates("lsoa21_code")
+        state["lsoa"] = []
+        for sid, lad in (("lsoa21_county_durham", area_model.COUNTY_CODE), ("lsoa21_darlington", area_model.DARLINGTON_CODE)):
+            features = bounds(path_of(sid), "LSOA21CD", "LSOA21NM")
+            _check_lsoa_boundaries(rel_of(sid), features, set(lookup.loc[lookup["lad_code"] == lad, "lsoa21_code"]))
+            state["lsoa"] += features
+            read(sid, len(features), "features read")
+        for key, sid, code, name in (
+            ("msoa", "msoa21_county_durham", "MSOA21CD", "MSOA21NM"),
+            ("div13", "divisions2013_county_durham", "WD22CD", "WD22NM"),
+            ("div25", "divisions2025_county_durham", "WD25CD", "WD25NM"),
+        ):
+            state[key] = bounds(path_of(sid), code, name)
+            read(sid, len(state[key]), "features read")
         report.files_read += 5
 
     def population_step():
         state["census"] = population.read_census_lsoa(path_of("census21_lsoa"))
+        la = population.read_census_la(path_of("census21_la"))
+        lsoa_lad = state["lookup"].drop_duplicates("lsoa21_code")[["lsoa21_code", "lad_code"]]
+        population.check_totals(state["census"], lsoa_lad, la, rel_of("census21_lsoa"))
+        country = population.read_census_country(path_of("census21_country"))
+        for sid, df in (("census21_lsoa", state["census"]), ("census21_la", la), ("census21_country", country)):
+            read(sid, len(df))
         published = pd.concat(  # noqa: F841 - read by DuckDB by name
-            [
-                population.read_census_la(path_of("census21_la")).assign(source_id="census21_la"),
-                population.read_census_country(path_of("census21_country")).assign(source_id="census21_country"),
-            ],
+            [la.assign(source_id="census21_la"), country.assign(source_id="census21_country")],
             ignore_index=True,
         )
         con.execute("CREATE TABLE population_published AS SELECT * FROM published")
@@ -209,6 +336,8 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
 
             aap_lsoa = read_csv(path_of("aap_lsoa"), ["lsoa21_code", "aap_name"])
             aap_div = read_csv(path_of("aap_divisions"), ["division_code", "division_name", "aap_name", "confidence", "evidence"])
+            read("aap_lsoa", len(aap_lsoa))
+            read("aap_divisions", len(aap_div))
             report.files_read += 2
         else:
             report.messages.append("Area Action Partnership files not found: area boards are left out.")
@@ -243,6 +372,15 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
             """CREATE TABLE lsoa_force AS
                SELECT m.lsoa21_code, f.force FROM area_lsoa m JOIN forces f ON m.area_code = f.pfa"""
         )
+        # Each force's box (its LSOAs' centroids and a margin): points outside it are reported, not refused.
+        centroids = state["centroids"][["lsoa21_code", "longitude", "latitude"]]  # noqa: F841
+        con.execute(
+            """CREATE TABLE force_bbox AS
+               SELECT f.force, min(c.longitude) - ? AS min_lon, max(c.longitude) + ? AS max_lon,
+                      min(c.latitude) - ? AS min_lat, max(c.latitude) + ? AS max_lat
+               FROM lsoa_force f JOIN centroids c USING (lsoa21_code) GROUP BY ALL ORDER BY ALL""",
+            [BOX_MARGIN] * 4,
+        )
         members = set(area_lsoa["lsoa21_code"])
         census = state["census"][state["census"]["lsoa21_code"].isin(members)]  # noqa: F841
         con.execute("CREATE TABLE population_lsoa AS SELECT lsoa21_code, age_group, usual_residents FROM census")
@@ -253,6 +391,8 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
     def deprivation_step():
         domains = deprivation.read_domains(path_of("imd2019_domains"))
         pop2015 = deprivation.read_population(path_of("imd2019_population"))
+        read("imd2019_domains", len(domains))
+        read("imd2019_population", len(pop2015))
         lookup = state["lookup"][state["lookup"]["lsoa21_code"].isin(state["members"])]
         bridged = deprivation.bridge_to_2021(domains, pop2015, lookup)  # noqa: F841
         con.execute("CREATE TABLE deprivation AS SELECT * FROM bridged")
@@ -266,21 +406,40 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
         for src in manifest.sources:
             if src.format and path_of(src.id):
                 frames.append(indicators.read(src, path_of(src.id), codes_by_name))
+                read(src.id, len(frames[-1]), "values read")
                 report.files_read += 1
         tidy = pd.concat(frames, ignore_index=True)  # noqa: F841
         con.execute("CREATE TABLE indicator_values AS SELECT * FROM tidy")
 
+    def find_step():  # postcodes and places: "Find your area" and the map labels (sources/postcodes.py, places.py)
+        from sdp_dash.pipeline.sources import places, postcodes
+
+        lookup = state["lookup"]
+        county_codes = set(lookup.loc[lookup["lad_code"] == area_model.COUNTY_CODE, "lsoa21_code"])
+        county = [f for f in state["lsoa"] if f.code in county_codes]
+        ids = {"codepoint": "postcodes_codepoint", "ons": "postcodes_ons_lookup"}
+        lines = postcodes.load(
+            con, path_of(ids["codepoint"]), path_of(ids["ons"]), county, lookup, lad_code=area_model.COUNTY_CODE
+        )
+        for key, item, n in lines:
+            read(ids[key], n, item)
+        for item, n in places.load(con, path_of("places_geonames"), county):
+            read("places_geonames", n, item)
+        report.files_read += 2 + bool(path_of(ids["ons"]))
+
     def measures_step():
-        _create_measures(con)
+        _create_measures(con, measures)
 
     def police_step():
         con.execute(police_uk.EVENTS_DDL)
+        known = _known_lsoas(con)
         for sf in tqdm(street, desc="police.uk files", unit="file", disable=True):
-            report.police_rows += police_uk.load(con, sf)
+            report.police_rows += police_uk.load(con, sf, known)
             report.files_read += 1
 
     def derive_step():
         _derive_crime_tables(con)
+        _write_build_report(con, report.rows)
 
     def sources_step():
         _write_sources(con, manifest, inputs, checksums)
@@ -293,14 +452,14 @@ def _full_steps(con, root, manifest, inputs, street, checksums, report):
         ("deprivation", deprivation_step),
         ("indicators", indicators_step),
         ("measures", measures_step),
+        ("postcodes and places", find_step),
         ("police.uk", police_step),
         ("crime tables", derive_step),
         ("sources", sources_step),
     ]
 
 
-def _incremental_steps(con, previous, inputs, street, checksums, report):
-    manifest = load_manifest()
+def _incremental_steps(con, manifest, previous, inputs, street, checksums, report):
     new_police = {f.rel for f in inputs if f.kind == "police"}
     stale = [
         rel for rel, (h, kind) in previous.items() if kind == "police" and (rel not in new_police or checksums.get(rel) != h)
@@ -310,31 +469,37 @@ def _incremental_steps(con, previous, inputs, street, checksums, report):
     def police_step():
         if stale:
             con.execute("DELETE FROM crime_events WHERE list_contains(?, source_file)", [stale])
+        known = _known_lsoas(con)
         for sf in to_load:
-            report.police_rows += police_uk.load(con, sf)
+            report.police_rows += police_uk.load(con, sf, known)
             report.files_read += 1
         removed = [rel for rel in stale if rel not in new_police]
         report.messages.append(f"Read {len(to_load)} new or changed police.uk file(s); removed {len(removed)}.")
 
     return [
         ("police.uk", police_step),
-        ("crime tables", lambda: _derive_crime_tables(con)),
+        ("crime tables", lambda: (_derive_crime_tables(con), _write_build_report(con, None))),
         ("sources", lambda: _write_sources(con, manifest, inputs, checksums)),
     ]
 
 
-def _create_measures(con) -> None:
-    raw = tomllib.loads(MEASURES_PATH.read_text(encoding="utf-8"))
-    sensitive = set(raw.get("sensitive_types", []))
-    rows = []
-    for m in raw["measure"]:
-        for t in m["types"]:
-            rows.append((m["id"], m["label"], m["short"], m["definition"], bool(m.get("sensitive")), "key", t))
-    for t in police_uk.CRIME_TYPES:
-        mid = indicators.slug(t)
-        if any(r[0] == mid for r in rows):
-            continue
-        rows.append((mid, t, t, f"The police.uk category '{t}'.", t in sensitive, "type", t))
+def _known_lsoas(con) -> frozenset[str]:
+    return frozenset(r[0] for r in con.execute("SELECT lsoa21_code FROM lsoa21_known").fetchall())
+
+
+def _check_lsoa_boundaries(rel: str, features: list, expected: set[str]) -> None:
+    """Every LSOA 2021 of the local authority (ONS lookup) has a boundary, and only those."""
+    got = {f.code for f in features}
+    if missing := sorted(expected - got):
+        raise SourceError(
+            rel, f"{len(missing)} LSOA boundar{'y is' if len(missing) == 1 else 'ies are'} missing (e.g. {missing[0]})"
+        )
+    if extra := sorted(got - expected):
+        raise SourceError(rel, f"{len(extra)} feature(s) are not LSOAs 2021 of this area in the ONS lookup (e.g. {extra[0]})")
+
+
+def _create_measures(con, measures: measures_config.Measures) -> None:
+    rows = measures.rows()
     df = pd.DataFrame(rows, columns=["measure_id", "label", "short_label", "definition", "sensitive", "kind", "crime_type"])  # noqa: F841
     con.execute("CREATE OR REPLACE TABLE measures AS SELECT * FROM df")
 
@@ -367,6 +532,75 @@ def _derive_crime_tables(con) -> None:
            LEFT JOIN got ON got.force = forces.force AND got.month = months.month
            ORDER BY ALL"""
     )
+
+
+POLICE_REPORT = """
+INSERT INTO build_report
+SELECT * FROM (
+WITH e AS (
+    SELECT e.source_file, e.crime_id, e.lsoa21_code, e.longitude,
+           k.lsoa21_code IS NOT NULL AS known, f.lsoa21_code IS NOT NULL AS home,
+           coalesce(e.longitude BETWEEN b.min_lon AND b.max_lon AND e.latitude BETWEEN b.min_lat AND b.max_lat, false) AS in_box
+    FROM crime_events e
+    LEFT JOIN lsoa21_known k ON e.lsoa21_code = k.lsoa21_code
+    LEFT JOIN lsoa_force f ON e.lsoa21_code = f.lsoa21_code AND e.force = f.force
+    LEFT JOIN force_bbox b ON e.force = b.force),
+shared AS (SELECT crime_id FROM crime_events WHERE crime_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1),
+per AS (
+    SELECT source_file,
+           count(*) AS "read",
+           count(*) FILTER (WHERE home) AS "counted in the force's areas",
+           count(*) FILTER (WHERE lsoa21_code IS NULL) AS "not counted: no LSOA",
+           count(*) FILTER (WHERE lsoa21_code IS NOT NULL AND NOT known) AS "not counted: LSOA code not in the ONS LSOA 2021 set",
+           count(*) FILTER (WHERE known AND NOT home) AS "not counted: LSOA outside the force's areas",
+           count(*) FILTER (WHERE longitude IS NULL) AS "kept: no location",
+           count(*) FILTER (WHERE longitude IS NOT NULL AND NOT in_box) AS "kept: point outside the box of the force's areas",
+           count(*) FILTER (WHERE crime_id IN (SELECT crime_id FROM shared)) AS "kept: Crime ID shared with another row, as published"
+    FROM e GROUP BY 1)
+SELECT source_file AS file, 'police' AS kind, item, rows
+FROM (UNPIVOT per ON COLUMNS(* EXCLUDE (source_file)) INTO NAME item VALUE rows)
+WHERE rows > 0 OR item = 'read'
+ORDER BY file, item <> 'read', item)
+"""
+
+
+def _write_build_report(con, reference_rows: list[tuple[str, str, str, int]] | None) -> None:
+    """Rows read, counted and not counted (and why) per file.  Reference rows are written by a full
+    build and kept by an incremental one; the police.uk rows are recounted from crime_events."""
+    if reference_rows is not None:
+        con.execute("CREATE OR REPLACE TABLE build_report (file VARCHAR, kind VARCHAR, item VARCHAR, rows BIGINT)")
+        con.executemany("INSERT INTO build_report VALUES (?, ?, ?, ?)", [list(r) for r in reference_rows])
+    con.execute("DELETE FROM build_report WHERE kind = 'police'")
+    con.execute(POLICE_REPORT)
+
+
+def _report_messages(con) -> list[str]:
+    """Lines worth printing after a build: rows that count nowhere because their LSOA is unknown."""
+    rows = con.execute(
+        """SELECT file, rows FROM build_report
+           WHERE item = 'not counted: LSOA code not in the ONS LSOA 2021 set' ORDER BY file"""
+    ).fetchall()
+    return [
+        f"{file}: {n:,} row(s) with an LSOA code not in the ONS LSOA 2021 set are not counted in any area." for file, n in rows
+    ]
+
+
+def report_lines(con) -> list[str]:
+    """The build report as text, one line per file (for ``python -m sdp_dash coverage``)."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'build_report'").fetchone()[0]
+    if not exists:
+        return ["No build report in this warehouse (built before reports were kept): rebuild with --full."]
+    out = []
+    for file, kind, items, counts in con.execute(
+        """SELECT file, any_value(kind), list(item ORDER BY rowid), list(rows ORDER BY rowid)
+           FROM build_report GROUP BY file ORDER BY any_value(kind) DESC, file"""
+    ).fetchall():
+        parts = [
+            f"{n:,} {item}" if item.startswith(("read", "counted", "features", "values")) else f"{item} {n:,}"
+            for item, n in zip(items, counts, strict=True)
+        ]
+        out.append(f"{file} ({kind}): {'; '.join(parts)}")
+    return out
 
 
 def _write_sources(con, manifest: Manifest, inputs: list[InputFile], checksums: dict[str, str]) -> None:

@@ -36,7 +36,55 @@ area_method = cached(places.area_method)
 
 
 def _search_index(con):
-    return places.search_index(warehouse.search_areas(con), warehouse.aap_evidence(con))
+    return places.search_index(
+        warehouse.find_areas(con), warehouse.aap_evidence(con), warehouse.places(con), warehouse.lsoa_parents(con)
+    )
 
 
 search_index = cached(_search_index, max_entries=2)
+
+# Priority pages: each indicator's card and the "at a glance" rows, built once per indicator, area and period
+from sdp_dash.domain import indicator_cards  # noqa: E402
+
+police_card = cached(indicator_cards.police_card)
+published_card = cached(indicator_cards.published_card)
+glance = cached(indicator_cards.glance, max_entries=200)
+
+
+# Find your area: the search itself is never cached (a postcode is personal: it is not kept anywhere)
+towns = cached(warehouse.places)
+
+
+def find(query: str) -> places.Finding:
+    """What the 'Find your area' box found for a query (postcode, sector, district or name)."""
+    from sdp_dash.web import connection
+
+    return places.find(connection.cursor(), search_index(), query)
+
+
+def _police_trend_spec(con, indicator_id: str, code: str, start: str, end: str) -> dict:
+    """The monthly trend chart of a police.uk card as a Vega-Lite spec, built once per indicator, area and period."""
+    from sdp_dash import charts
+    from sdp_dash.web.cache import vega_spec
+
+    card = indicator_cards.police_card(con, indicator_id, code, start, end)
+    title = "Rate per 1,000 residents a year (the month's count × 12)"
+    return vega_spec(charts.trend(card.trend, value="rate", series=None, title=title, description=indicator_id))
+
+
+police_trend_spec = cached(_police_trend_spec)
+
+
+def _published_chart(con, indicator_id: str) -> tuple[dict, str, int]:
+    """A published indicator's chart (spec, unit, points drawn), built once: the unit most of its figures have."""
+    from sdp_dash import charts
+    from sdp_dash.domain import published
+    from sdp_dash.web.cache import vega_spec
+
+    figs = list(indicator_cards.published_card(con, indicator_id).figures)
+    unit = max({f.unit for f in figs}, key=lambda u: sum(f.unit == u for f in figs))
+    df = published.chart_frame([f for f in figs if f.unit == unit])
+    return vega_spec(charts.published_lines(df, unit=unit, description=indicator_id)), unit, len(df)
+
+
+published_chart = cached(_published_chart)

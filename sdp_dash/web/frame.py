@@ -64,30 +64,65 @@ def draw() -> ViewState:
     return view
 
 
+FIND_LABEL = "Find your area: postcode, town, village or area name"
+
+
 def _on_find() -> None:
-    label = st.session_state.get("sdp_find")
-    if label:
-        idx = data.search_index()
-        row = idx[idx["label"] == label]
-        if len(row):
-            state.set_param("area", str(row["area_code"].iloc[0]))
-    st.session_state["sdp_find"] = None
+    """Resolve the search; the typed text is cleared at once (a postcode is never kept or logged)."""
+    query = str(st.session_state.get("sdp_q") or "")
+    st.session_state["sdp_q"] = ""
+    finding = data.find(query)
+    if finding.open_code:
+        state.new_area(finding.open_code)
+    st.session_state["_sdp_found"] = {
+        "message": finding.message,
+        "hits": [(h.label, h.area_code) for h in finding.hits],
+        "opened": bool(finding.open_code),
+    }
+
+
+def _on_pick(code: str) -> None:
+    state.new_area(code)
+    st.session_state.pop("_sdp_found", None)
+
+
+def find_box() -> None:
+    """The search, on the page itself (a phone hides the side panel): a text box, a Find button, then
+    the results as buttons that say in full what each opens."""
+    with st.form("sdp_find_form", border=False, enter_to_submit=True):
+        st.text_input(
+            FIND_LABEL,
+            key="sdp_q",
+            max_chars=80,
+            placeholder="For example DH1 3, SR7 7AA, Seaham or bishop auck",
+            help="A full postcode opens its small area; a postcode district (SR7) or sector (SR7 7) lists the areas it covers. "
+            "Postcodes are looked up and forgotten: they are not kept, logged or put in the link.",
+            autocomplete="postal-code",
+        )
+        st.form_submit_button("Find", on_click=_on_find, icon=":material/search:")
+    found = st.session_state.get("_sdp_found")
+    if not found:
+        return
+    if found["opened"]:
+        st.success(md(found["message"]), icon=":material/location_on:")
+        st.session_state.pop("_sdp_found", None)  # shown once
+        return
+    if not found["hits"]:
+        st.info(md(found["message"]), icon=":material/info:")
+        st.session_state.pop("_sdp_found", None)
+        return
+    with st.container(border=True, key="sdp_results"):
+        st.markdown(md(found["message"]))
+        for i, (label, code) in enumerate(found["hits"]):
+            st.button(label, key=f"sdp_hit_{i}", on_click=_on_pick, args=(code,), width="stretch", wrap=True)
+        st.button("Close the results", key="sdp_hit_close", on_click=st.session_state.pop, args=("_sdp_found", None), type="tertiary")
 
 
 def _find_area(view: ViewState) -> None:
     st.markdown(f"**Area:** {md(view.area_name)}")
     if view.area.get("approximate"):
         st.caption("Area boards are approximate (best fit from small areas).")
-    idx = data.search_index()
-    st.selectbox(
-        "Find your area",
-        list(idx["label"]),
-        index=None,
-        key="sdp_find",
-        placeholder="Type a town, village or neighbourhood",
-        help="Search towns, villages, neighbourhoods, electoral divisions and area boards in County Durham.",
-        on_change=_on_find,
-    )
+    st.caption("To choose another area, use the search at the top of the page.")
     if not view.is_county:
         st.button(
             "Back to the whole county",
@@ -151,6 +186,7 @@ def page_header(title: str, view: ViewState) -> None:
     approx = " (approximate area)" if area.get("approximate") else ""
     lead = f"**{md(view.area_name)}**" + (f" — {md(kind)}{approx}" if not view.is_county else "")
     st.markdown(f"{lead} · **{md(view.period)}**")
+    find_box()
     per = data.period(view.area_code, view.start, view.end)
     if per.coverage_note:
         st.info(

@@ -23,6 +23,7 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,79}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _MEASURE = re.compile(r"^[a-z0-9_]{1,60}$")
 PARAMS = ("area", "from", "to", "measure")
+PAGE_PARAMS = ("level", "points", "areas", "measures")  # validated by the page that uses them (below)
 _VIEW_KEY = "_sdp_view"
 _STATE_KEY = "_sdp_state"
 MAX_MONTHS = 36
@@ -181,8 +182,9 @@ def share_url(state: ViewState, extra: dict[str, str] | None = None) -> str:
     except Exception:  # noqa: BLE001 - no browser context (e.g. tests): show a relative link
         base = ""
     params = state.params()
-    if "areas" in st.query_params:
-        params["areas"] = str(st.query_params["areas"])[:400]
+    for name in PAGE_PARAMS:  # the page's own settings (already validated and written back)
+        if name in st.query_params:
+            params[name] = str(st.query_params[name])[:400]
     if extra:
         params.update(extra)
     return f"{base}?{urlencode(params)}"
@@ -194,7 +196,8 @@ def share_url(state: ViewState, extra: dict[str, str] | None = None) -> str:
 def area_options() -> dict[str, str]:
     """Area code -> name with its kind, for pickers (never a code alone)."""
     idx = data.search_index()
-    found = idx[idx["kind"] == "area"]
+    found = idx[idx["kind"].isin(["county", "aap", "division_2025", "division_2013", "msoa", "lsoa"])]
+    found = found.sort_values("order", kind="stable").drop_duplicates("area_code")
     return dict(zip(found["area_code"], found["label"], strict=True))
 
 
@@ -204,10 +207,8 @@ def compare_codes(state: ViewState) -> list[str]:
     raw = st.query_params.get("areas")
     if raw is None:
         raw = st.session_state.get("_sdp_compare")
-    if raw is None:
-        boards = [c for c in options if c.startswith("AAP-")]
-        first = [state.area_code] if not state.is_county else boards[:1]
-        raw = ",".join(first + [codes.COUNTY])
+    if raw is None:  # the chosen area against the county
+        raw = ",".join(dict.fromkeys([state.area_code, codes.COUNTY]))
     parts = [p.strip() for p in str(raw)[:400].split(",") if p.strip()]
     good = [p for p in dict.fromkeys(parts) if p in options][:4]
     bad = [p for p in parts if p not in options]
@@ -231,3 +232,113 @@ def on_compare_change() -> None:
     value = ",".join(st.session_state["sdp_compare"])
     st.session_state["_sdp_compare"] = value
     st.query_params["areas"] = value
+
+
+# --- Explore: the map level and the points toggle in the URL ----------------------------------------
+
+_FLAG = {"1": True, "on": True, "true": True, "yes": True, "0": False, "off": False, "false": False, "no": False}
+
+
+def _set_query(name: str, value: str | None) -> None:
+    if value is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
+def map_level(view: ViewState, levels: dict[str, str]) -> str:
+    """The map level from ``?level=``: one of ``levels``; by default the chosen area's own level
+    (area boards for the county).  Written back, so the address always names it."""
+    default = view.area["area_type"] if view.area["area_type"] in levels else next(iter(levels))
+    raw = st.query_params.get("level")
+    if raw is None:
+        raw = st.session_state.get("_sdp_level")
+    level = default
+    if raw is not None:
+        if raw in levels:
+            level = raw
+        else:
+            st.warning(
+                f"The map level “{md(str(raw), 30)}” in the link was not recognised, so the map shows "
+                f"{md(levels[default].lower())}.",
+                icon=":material/info:",
+            )
+    st.session_state["_sdp_level"] = level
+    _set_query("level", level)
+    return level
+
+
+def on_level_change() -> None:
+    level = st.session_state["sdp_level"]
+    st.session_state["_sdp_level"] = level
+    _set_query("level", level)
+
+
+def show_points(allowed: bool) -> bool:
+    """The points toggle from ``?points=1`` (off when absent); refused, and dropped from the address,
+    where points are not allowed (the county, sensitive measures)."""
+    raw = st.query_params.get("points")
+    if raw is None:
+        raw = st.session_state.get("_sdp_points")
+    on = False
+    if raw is not None:
+        flag = _FLAG.get(str(raw).lower())
+        if flag is None:
+            st.warning(f"The points setting “{md(str(raw), 20)}” in the link was not recognised, so points are off.", icon=":material/info:")
+        on = bool(flag) and allowed
+    st.session_state["_sdp_points"] = "1" if on else None
+    _set_query("points", "1" if on else None)
+    return on
+
+
+def on_points_change() -> None:
+    on = bool(st.session_state["sdp_points"])
+    st.session_state["_sdp_points"] = "1" if on else None
+    _set_query("points", "1" if on else None)
+
+
+# --- Compare: the measures in the URL -----------------------------------------------------------------
+
+MAX_MEASURES = 4
+
+
+def compare_measures(view: ViewState) -> list[str]:
+    """The measures compared, from ``?measures=a,b``; by default the view's measure.  Unknown ids are
+    dropped with a warning; the first four are kept."""
+    known = data.measures()
+    raw = st.query_params.get("measures")
+    if raw is None:
+        raw = st.session_state.get("_sdp_measures")
+    if raw is None:
+        raw = view.measure
+    parts = [p.strip() for p in str(raw)[:400].split(",") if p.strip()]
+    good = [p for p in dict.fromkeys(parts) if _MEASURE.match(p) and p in known][:MAX_MEASURES]
+    bad = [p for p in parts if not (_MEASURE.match(p) and p in known)]
+    if bad:
+        st.warning(
+            f"{len(bad)} measure(s) in the link were not recognised and are left out: "
+            + ", ".join(f"“{md(b, 30)}”" for b in bad[:3])
+            + ".",
+            icon=":material/info:",
+        )
+    if len(good) > MAX_MEASURES:
+        good = good[:MAX_MEASURES]
+    good = good or [view.measure]
+    value = ",".join(good)
+    st.session_state["_sdp_measures"] = value
+    _set_query("measures", value)
+    return good
+
+
+def on_measures_change() -> None:
+    value = ",".join(st.session_state["sdp_measures"]) or None
+    st.session_state["_sdp_measures"] = value
+    _set_query("measures", value)
+
+
+def new_area(code: str) -> None:
+    """Open another area from the search: the map then starts at that area's own level."""
+    set_param("area", code)
+    st.session_state.pop("_sdp_level", None)
+    _set_query("level", None)

@@ -159,9 +159,11 @@ def test_export_command_prints_csv(built, capsys):
         main(["export", "crime", "--area", "E06000047", "--from", "2025-01", "--to", "2025-03", "--warehouse", str(built)]) == 0
     )
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith(
-        "area_code,area_name,period_from,period_to,months_in_period,months_missing,measure_id,measure,count,population,rate_per_1000,lower_95,upper_95"
+    assert out[0] == (
+        "area_code,area_name,measure_id,measure,period_from,period_to,months_in_period,months_with_data,"
+        "count,count_shown,population,rate,lower,upper,unit,note"
     )
+    assert "per 1,000 residents a year" in out[1] and "annualised from 3 months" in out[1]
     assert len(out) == 1 + 5
     for by, rows in (("type", 14), ("month", 3), ("lsoa", 6)):
         assert (

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
 import shutil
+import signal
 import tomllib
 from pathlib import Path
 
@@ -17,6 +20,64 @@ from tests.support import fixtures
 
 CORPUS = Path(__file__).parent / "malformed"
 CASES = tomllib.loads((CORPUS / "cases.toml").read_text())["case"]
+CASE_SECONDS = 30
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Fail (rather than hang) when a case takes longer than ``seconds``."""
+
+    def expired(signum, frame):
+        raise TimeoutError(f"the case took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _case_id(c: dict) -> str:
+    return f"{c.get('file', c.get('make'))}->{Path(c['target']).name}"
+
+
+def place(case: dict, tree: Path, tmp_path: Path) -> None:
+    """Put the case's bad thing at its target in the source tree."""
+    target = tree / case["target"]
+    make = case.get("make", "file")
+    siblings = sorted(target.parent.glob(target.name.split(".")[0] + ".*")) if target.parent.exists() else []
+    if make == "double":  # the good file, every data row twice
+        (good,) = siblings
+        data = good.read_bytes()
+        text = gzip.decompress(data) if good.suffix == ".gz" else data
+        lines = text.splitlines(keepends=True)
+        doubled = b"".join([lines[0], *lines[1:], *lines[1:]])
+        good.write_bytes(gzip.compress(doubled, mtime=0) if good.suffix == ".gz" else doubled)
+        return
+    # Replace the good file for that month/source (whatever its compression) with the bad one,
+    # except for the duplicate-month case, which adds a second file.
+    if case["expect"] != "duplicate month":
+        for sibling in siblings:
+            sibling.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if make == "file":
+        data = (CORPUS / case["file"]).read_bytes()
+        target.write_bytes(gzip.compress(data, mtime=0) if case.get("gzip") else data)
+    elif make == "dir":
+        target.mkdir()
+        (target / "part.csv").write_text("x\n")
+    elif make == "fifo":
+        os.mkfifo(target)
+    elif make == "devzero":
+        target.symlink_to("/dev/zero")
+    elif make == "secret_link":
+        secret = tmp_path / "private.txt"
+        secret.write_text("root:x:0:0:SECRET-VALUE:/root:/bin/bash\n" * 3)
+        target.symlink_to(secret)
+    else:
+        raise ValueError(f"unknown make {make!r}")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +90,7 @@ def good(tmp_path_factory):
     return tree, warehouse
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c['file']}->{Path(c['target']).name}" for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
 def test_malformed_input_gives_one_line_and_keeps_the_warehouse(case, good, tmp_path, capsys):
     tree = tmp_path / "src"
     shutil.copytree(good[0], tree)
@@ -37,18 +98,10 @@ def test_malformed_input_gives_one_line_and_keeps_the_warehouse(case, good, tmp_
     shutil.copyfile(good[1], warehouse)
     before = sha256(warehouse)
 
-    target = tree / case["target"]
-    data = (CORPUS / case["file"]).read_bytes()
-    if case.get("gzip"):
-        data = gzip.compress(data, mtime=0)
-    # Replace the good file for that month/source (whatever its compression) with the bad one,
-    # except for the duplicate-month case, which adds a second file.
-    if case["expect"] != "duplicate month":
-        for sibling in target.parent.glob(target.name.split(".")[0] + ".*"):
-            sibling.unlink()
-    target.write_bytes(data)
+    place(case, tree, tmp_path)
 
-    code = main(["build", "--source", str(tree), "--warehouse", str(warehouse), "--quiet"])
+    with time_limit(CASE_SECONDS):
+        code = main(["build", "--source", str(tree), "--warehouse", str(warehouse), "--quiet"])
     err = capsys.readouterr().err.strip().splitlines()
 
     assert code == 2
@@ -56,6 +109,8 @@ def test_malformed_input_gives_one_line_and_keeps_the_warehouse(case, good, tmp_
     assert err[0].startswith("error: ")
     assert case["target"].split("/")[-1].split(".")[0] in err[0]  # names the file
     assert case["expect"] in err[0]
+    if "forbid" in case:
+        assert case["forbid"] not in err[0]
     assert sha256(warehouse) == before
     assert [p.name for p in tmp_path.iterdir() if "building" in p.name] == []
     with wh.connect(warehouse) as con:  # still serving

@@ -10,8 +10,8 @@ import json
 import pytest
 
 from sdp_dash import warehouse as wh
-from sdp_dash.domain import crime as crime_figures
 from sdp_dash.config.settings import mirror
+from sdp_dash.domain import crime as crime_figures
 
 pytestmark = [pytest.mark.mirror, pytest.mark.skipif(mirror() is None, reason="SDP_MIRROR is not set")]
 

@@ -364,6 +364,7 @@ def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
         if src.format:
             write(paths[src.id], _indicator_text(src, series[src.id]))
 
+    write_postcodes_and_places(root)
     for force in FORCE_NAMES:
         for month in months:
             write_street_file(root, force, month)
@@ -629,3 +630,74 @@ def _ons_text(src) -> str:
         values = [_number(src.id, code, y, lo=5, hi=120) for code in names]
         rows.append(([i] if index else []) + [y, *values])
     return csv_text(header, rows)
+
+
+# --- Postcodes and places ("Find your area", map labels) ---------------------------------------------
+# Made-up postcodes from each of the county's postcode areas, at points inside the fixture LSOAs
+# (offsets in LSOA squares from the south-west corner).  "SR7 7" spans two LSOAs (most in E01090003);
+# one postcode is terminated; one Darlington postcode is outside County Durham.
+FAKE_POSTCODES = (
+    ("DH1 1AA", "E01090001", (0.3, 0.3)),
+    ("DH1 1AB", "E01090001", (0.7, 0.6)),
+    ("DH1 1BA", "E01090002", (0.4, 0.5)),
+    ("DH1 2AA", "E01090002", (0.6, 0.2)),
+    ("SR7 7AA", "E01090003", (0.2, 0.4)),
+    ("SR7 7AB", "E01090003", (0.8, 0.8)),
+    ("SR7 7BA", "E01090004", (0.5, 0.5)),
+    ("DL14 6AA", "E01090004", (0.3, 0.7)),
+    ("TS27 4AA", "E01090005", (0.5, 0.5)),
+    ("NE39 1AA", "E01090006", (0.5, 0.5)),
+    ("DL1 1AA", "E01091001", (0.5, 0.5)),
+)
+FAKE_TERMINATED = (("DH1 9ZZ", "E01090001"),)
+# Made-up towns (names chosen so that searches read like the real ones), inside fixture LSOAs.
+FAKE_PLACES = (
+    ("9000001", "Seaham", "E01090003", 22000),
+    ("9000002", "Barnard Castle", "E01090005", 7000),
+    ("9000003", "Bishop Auckland", "E01090001", 26000),
+    ("9000004", "Alpha Town", "E01090002", 3000),
+    ("9000005", "Delta Moor", "E01090006", 0),
+)
+
+
+def write_postcodes_and_places(root: Path) -> None:
+    """The postcode (Code-Point Open, ONS lookup) and GeoNames places files, in the mirror's layout."""
+    paths = {s.id: Path(root) / s.path for s in load_manifest().sources}
+    by_code = {x.code: x for x in LSOAS}
+
+    def point(code: str, dx: float, dy: float) -> tuple[float, float]:
+        x = by_code[code]
+        return ORIGIN[0] + (x.col + dx) * SIZE, ORIGIN[1] + (x.row + dy) * SIZE
+
+    rows = []
+    for pc, code, (dx, dy) in FAKE_POSTCODES:
+        e, n = _TO_OSGB.transform(*point(code, dx, dy))
+        lad = by_code[code].lad
+        rows.append([pc, 10, round(e), round(n), "E92000001", "E19000001", "E18000001", "", lad, "E05000000"])
+    header = [
+        "Postcode",
+        "Positional_quality_indicator",
+        "Eastings",
+        "Northings",
+        "Country_code",
+        "NHS_regional_HA_code",
+        "NHS_HA_code",
+        "Admin_county_code",
+        "Admin_district_code",
+        "Admin_ward_code",
+    ]
+    write(paths["postcodes_codepoint"], csv_text(header, [r for r in rows if r[8] == COUNTY]))
+    ons = []
+    for pc, code, _ in FAKE_POSTCODES:
+        lad = by_code[code].lad
+        ons.append([pc.replace(" ", ""), pc, pc, "199001", "", "0", "E00000001", code, "E02000001", lad, "", "", LAS[lad][0], ""])
+    for pc, code in FAKE_TERMINATED:
+        ons.append([pc.replace(" ", ""), pc, pc, "199001", "201512", "0", "E00000001", code, "E02000001", COUNTY, "", "", "", ""])
+    ons_header = ["pcd7", "pcd8", "pcds", "dointr", "doterm", "usertype", "oa11cd", "lsoa11cd", "msoa11cd", "ladcd"]
+    ons_header += ["lsoa11nm", "msoa11nm", "ladnm", "ladnmw"]
+    write(paths["postcodes_ons_lookup"], csv_text(ons_header, [r for r in ons if r[9] == COUNTY]))
+    places = []
+    for gid, name, code, pop in FAKE_PLACES:
+        lon, lat = point(code, 0.5, 0.5)
+        places.append([gid, name, f"{lat:.5f}", f"{lon:.5f}", pop])
+    write(paths["places_geonames"], csv_text(["geonameid", "name", "latitude", "longitude", "population"], places))

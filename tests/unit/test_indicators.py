@@ -1,17 +1,20 @@
-"""The indicator catalogue, the plan baselines and the priority-page computations."""
+"""The indicator catalogue, the plan baselines and what the priority pages compute from a warehouse.
+
+Runs on the session warehouse: the open-data mirror's (SDP_MIRROR set) or the synthetic fixtures'
+(which hold rows for every published indicator of the catalogue, and a complete 2025).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import tomllib
 
-import pandas as pd
 import pytest
 
 from sdp_dash import warehouse as wh
 from sdp_dash.config import catalogue, codes
-from sdp_dash.domain import published as ind
-from sdp_dash.domain import stats
+from sdp_dash.config.months import default_start
+from sdp_dash.domain import baselines, crime, indicator_cards, published, stats
 
 CAT = catalogue.catalogue()
 POLICE = [i for i in CAT.indicators if i.kind == "police_uk"]
@@ -22,23 +25,16 @@ DURHAM_AAP = "AAP-durham-aap"
 
 @pytest.fixture(scope="module")
 def con(warehouse):
-    """The session warehouse: the open-data mirror's, or the synthetic fixtures' (which hold rows for every
-    published indicator of the catalogue, and a complete 2025)."""
     c = wh.connect(warehouse)
     yield c
     c.close()
 
 
 @pytest.fixture(scope="module")
-def division_2025(con) -> str:
-    return con.execute("SELECT min(area_code) FROM areas WHERE area_type = 'division_2025'").fetchone()[0]
-
-
-@pytest.fixture(scope="module")
 def period(con) -> tuple[str, str]:
     """The latest fully covered 12 months."""
     end = wh.latest_month(con)
-    start = ind._shift(end, -11)
+    start = default_start(end)
     assert not wh.missing_months(con, codes.COUNTY, start, end), "the test warehouse should cover the latest 12 months"
     return start, end
 
@@ -56,16 +52,11 @@ def test_six_priorities_each_with_indicators_work_areas_and_plain_statements():
         catalogue.indicators_for("no_such_priority")
 
 
-def test_every_priority_has_its_page_file_and_every_page_file_a_priority():
-    """app.py registers pages/<url_path>.py for each priority; a stray or missing file would be a broken link."""
-    from sdp_dash.config.settings import PROJECT_ROOT
-
-    paths = {p.url_path for p in catalogue.priorities()}
-    fixed = {"overview", "explore", "compare", "about", "priority"}
-    files = {f.stem for f in (PROJECT_ROOT / "pages").glob("*.py")}
-    assert files - fixed == paths
-    for path in paths:
-        assert "priority.render_path(Path(__file__).stem)" in (PROJECT_ROOT / "pages" / f"{path}.py").read_text()
+def test_every_priority_has_its_own_address():
+    """pages/site.py registers one page per priority at its url_path (the app tests open each)."""
+    paths = [p.url_path for p in catalogue.priorities()]
+    assert len(set(paths)) == len(paths)
+    assert not set(paths) & {"home", "overview", "explore", "compare", "about"}
 
 
 def test_every_indicator_has_definition_unit_polarity_sources():
@@ -106,8 +97,7 @@ def test_required_coverage():
         "transcribed_fraud",
     ):
         assert s in sources, s
-    # Prevent: national figures only, no invented local ones
-    for i in catalogue.indicators_for("prevent"):
+    for i in catalogue.indicators_for("prevent"):  # national figures only, no invented local ones
         assert set(i.geographies) == {"country"}, i.id
 
 
@@ -122,46 +112,37 @@ def test_loader_rejects_a_bad_entry(tmp_path):
         catalogue.load(bad)
 
 
+def test_loader_wants_a_declared_headline_series(tmp_path):
+    raw = catalogue.CATALOGUE_PATH.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    line = 'headline_series = "council_related_anti_social_behaviour_incidents_environmental_nuisance_personal"\n'
+    assert line in raw
+    bad.write_text(raw.replace(line, ""), encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match="headline_series"):
+        catalogue.load(bad)
+    bad.write_text(raw.replace(line, 'headline_series = "no_such_series"\n'), encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match="not one of its indicator_ids"):
+        catalogue.load(bad)
+
+
 # --- The catalogue against the warehouse ----------------------------------------------------------------------
 
 
 def test_catalogue_matches_the_warehouse(con):
-    assert ind.check_against_warehouse(con) == []
-
-
-def test_every_source_exists_in_the_warehouse(con):
-    source_ids = {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()}
-    for i in CAT.indicators:
-        for s in i.sources:
-            if s == catalogue.POLICE_UK:
-                assert any(x.startswith("police_uk_") for x in source_ids)
-            elif s == catalogue.PLAN_SOURCE:
-                assert i.baseline_ids, i.id
-            else:
-                assert s in source_ids, (i.id, s)
+    assert published.check_against_warehouse(con) == []
 
 
 def test_every_measure_exists_and_sensitivity_agrees(con):
-    measures = dict(con.execute("SELECT measure_id, bool_or(sensitive) FROM measures GROUP BY 1").fetchall())
+    measures = wh.measure_sensitivity(con)
     for i in POLICE:
         assert i.measure in measures, i.id
         assert measures[i.measure] == i.sensitive, i.id
     assert {i.measure for i in SENSITIVE} >= {"violence_and_sexual_offences", "robbery"}
 
 
-def test_every_published_id_has_rows_from_a_listed_source(con):
-    for i in PUBLISHED:
-        for series in (*i.indicator_ids, *i.pointer_ids):
-            rows = con.execute("SELECT DISTINCT source_id FROM indicator_values WHERE indicator_id = ?", [series]).fetchall()
-            assert rows, (i.id, series)
-            assert {r[0] for r in rows} <= set(i.sources), (i.id, series)
-
-
 def test_published_geographies_match_the_data(con):
     for i in PUBLISHED:
-        if not i.indicator_ids:
-            continue
-        levels = set(ind.published_values(con, i)["area_level"])
+        levels = {f.area_level for f in published.figures(con, i)}
         assert levels <= set(i.geographies), (i.id, levels)
 
 
@@ -169,179 +150,117 @@ def test_check_finds_a_press_row_named_as_official(con, monkeypatch):
     fire = CAT.indicator("deliberate_fires")
     broken = dataclasses.replace(fire, indicator_ids=fire.pointer_ids, pointer_ids=())
     fake = dataclasses.replace(CAT, indicators=(broken,))
-    monkeypatch.setattr(ind, "catalogue", lambda: fake)
-    assert any("put it in pointer_ids" in p for p in ind.check_against_warehouse(con))
+    monkeypatch.setattr(published, "catalogue", lambda: fake)
+    assert any("put it in pointer_ids" in p for p in published.check_against_warehouse(con))
 
 
-# --- police.uk computations ------------------------------------------------------------------------------------
+# --- police.uk indicators: every number a Figure ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("i", POLICE, ids=lambda i: i.id)
-def test_police_figure_for_county_aap_and_division(con, period, division_2025, i):
-    for code in (codes.COUNTY, DURHAM_AAP, division_2025):
-        df = ind.police_figure(con, i, code, *period)
-        assert len(df) == 1
-        row = df.iloc[0]
-        assert row["complete"] and row["population"] > 0 and row["unit"] == i.unit
-        if not row["suppressed"]:
-            assert row["lower"] <= row["rate"] <= row["upper"]
-            assert row["rate"] == pytest.approx(row["count"] / row["population"] * 1000)
-    county = ind.police_figure(con, i, codes.COUNTY, *period).iloc[0]
-    assert county["count"] > 0 and county["period_label"].startswith("12 months to ")
+def test_police_card_for_county_and_area_board(con, period, i):
+    for code in (codes.COUNTY, DURHAM_AAP):
+        card = indicator_cards.police_card(con, i.id, code, *period)
+        fig = card.figure
+        assert fig.area_code == code and fig.measure_id == i.measure and fig.period.standard
+        assert fig == crime.figure(con, code, i.measure, *period)
+        assert [f.area_code for f, _ in card.comparators] == [codes.COUNTY, codes.DARLINGTON, *codes.FORCES]
+        assert len(card.monthly) == 24
+        if fig.available:
+            assert fig.lower <= fig.rate <= fig.upper
+            assert fig.rate == pytest.approx(fig.count / fig.population * 1000)
 
 
-def test_police_series_keeps_missing_months(con):
-    df = ind.police_series(con, "burglary", codes.COUNTY)
-    present = df[df["status"] == "present"]
-    assert not present.empty and present["count"].notna().all()
-    expected = wh.missing_months(con, codes.COUNTY, df["month"].iloc[0], df["month"].iloc[-1])
-    assert df.loc[df["status"] == "missing", "month"].tolist() == expected
-    assert df.loc[df["status"] == "missing", "count"].isna().all()
+def test_the_force_area_is_the_county_and_darlington(con, period):
+    card = indicator_cards.police_card(con, "anti_social_behaviour", codes.COUNTY, *period)
+    by = {f.area_code: f.count for f, _ in card.comparators}
+    assert by[codes.DURHAM_FORCE] == by[codes.COUNTY] + by[codes.DARLINGTON]
 
 
-def test_police_comparators_are_the_county_darlington_and_three_forces(con, period):
-    df = ind.police_comparators(con, "anti_social_behaviour", *period, area_code=DURHAM_AAP)
-    assert df["area_code"].tolist() == [DURHAM_AAP, codes.COUNTY, codes.DARLINGTON, *codes.FORCES]
-    assert (df["rate"] > 0).all()
-    assert set(df.loc[df["area_code"] != codes.COUNTY, "comparison"]) <= {"higher", "similar", "lower", "not compared"}
-    # the force area containing the county has more crime than the county alone
-    counts = df.set_index("area_code")["count"]
-    assert counts["E23000008"] == counts[codes.COUNTY] + counts[codes.DARLINGTON]
-
-
-def test_police_by_area_covers_every_division(con, period):
-    df = ind.police_by_area(con, "drug_offences", "division_2025", *period)
-    n = con.execute("SELECT count(*) FROM areas WHERE area_type = 'division_2025'").fetchone()[0]
-    assert len(df) == n
-    assert df["count"].sum() == ind.police_figure(con, "drug_offences", codes.COUNTY, *period)["count"].iloc[0]
-    with pytest.raises(ValueError):
-        ind.police_by_area(con, "drug_offences", "la", *period)
-
-
-def test_an_incomplete_period_is_not_computed(con):
-    missing = con.execute("SELECT strftime(min(month), '%Y-%m') FROM coverage WHERE status = 'missing'").fetchone()[0]
-    if missing is None:
+def test_a_period_with_missing_months_is_annualised_not_blank(con):
+    """Issue 9: /being-safe?area=AAP-stanley-aap&to=2025-09 went blank ('not available', empty charts)."""
+    present = wh.present_months(con)
+    end = present[-1]
+    start = default_start(end)
+    gaps = [m for m in crime.period(con, codes.COUNTY, default_start("2024-09"), "2024-09").missing]
+    if not gaps:
         pytest.skip("no missing month in this warehouse")
-    row = ind.police_figure(con, "burglary", codes.COUNTY, missing, missing).iloc[0]
-    assert not row["complete"] and pd.isna(row["count"]) and pd.isna(row["rate"])
-    assert row["count_label"] == "not available"
-
-
-# --- Sensitive measures -----------------------------------------------------------------------------------------
+    card = indicator_cards.police_card(con, "burglary", codes.COUNTY, default_start("2024-09"), "2024-09")
+    fig = card.figure
+    assert fig.available and fig.rate is not None and "annualised from" in fig.note
+    assert any(f.rate for f in card.monthly)
+    assert indicator_cards.police_card(con, "burglary", codes.COUNTY, start, end).figure.available
 
 
 @pytest.mark.parametrize("i", SENSITIVE, ids=lambda i: i.id)
-def test_sensitive_small_counts_are_suppressed_in_lsoas(con, i):
-    df = ind.police_by_area(con, i, "lsoa", *ind._default_period(con, None, None))
-    raw = wh.counts_by_area_type(con, "lsoa", i.measure, *ind._default_period(con, None, None)).set_index("area_code")["count"]
+def test_sensitive_small_counts_never_shown_month_by_month(con, period, i):
+    raw = wh.counts_by_area_type(con, "lsoa", i.measure, *period).set_index("area_code")["count"]
     small = raw[(raw > 0) & (raw < stats.SUPPRESS_BELOW)].index
     assert len(small) > 0, "expected some LSOAs with 1-4 crimes to test suppression"
-    shown = df.set_index("area_code")
-    assert shown.loc[small, "suppressed"].all()
-    assert (shown.loc[small, "count_label"] == "fewer than 5").all()
-    assert shown.loc[small, "count"].isna().all() and shown.loc[small, "rate"].isna().all()
-    assert (shown.loc[small, "comparison"] == "not compared").all()
-    # a true zero stays 0, never 'fewer than 5'
-    zeros = raw[raw == 0].index
-    assert (shown.loc[zeros, "count_label"] == "0").all()
-    # month by month in one of those LSOAs: no value 1-4 ever shown
-    series = ind.police_series(con, i, small[0])
-    shown_counts = series["count"].dropna()
-    assert not ((shown_counts > 0) & (shown_counts < stats.SUPPRESS_BELOW)).any()
-    assert (series.loc[series["suppressed"], "status"] == "suppressed").all()
+    card = indicator_cards.police_card(con, i.id, small[0], *period)
+    assert card.figure.count_text == "fewer than 5" and card.figure.rate is None
+    for f in card.monthly:
+        assert f.shown_count is None or not 0 < f.shown_count < stats.SUPPRESS_BELOW
+    frame = crime.frame(list(card.monthly))
+    shown = frame["count"].dropna()
+    assert not ((shown > 0) & (shown < stats.SUPPRESS_BELOW)).any()
 
 
-@pytest.mark.parametrize("i", SENSITIVE, ids=lambda i: i.id)
-def test_sensitive_measures_never_return_points(con, i):
-    with pytest.raises(catalogue.NotShownError):
-        ind.police_points(con, i, codes.COUNTY)
-
-
-def test_a_non_sensitive_measure_has_points(con, period):
-    pts = ind.police_points(con, "burglary", DURHAM_AAP, *period)
-    assert not pts.empty and pts["longitude"].notna().all()
-
-
-# --- Published tables --------------------------------------------------------------------------------------------
+# --- Published indicators ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("i", [i for i in PUBLISHED if i.indicator_ids], ids=lambda i: i.id)
-def test_published_values_are_official_and_tidy(con, i):
-    df = ind.published_values(con, i)
-    assert not df.empty
-    assert (df["quality"] == "official").all()
-    assert df["area_name"].notna().all() and df["unit"].notna().all() and df["source_title"].notna().all()
-    assert set(df["series_id"]) <= set(i.indicator_ids)
-    if "county" in i.geographies:
-        assert (df["area_code"] == codes.COUNTY).any()
-    comp = ind.published_comparators(con, i)
-    assert not comp.empty
+def test_published_figures_have_quality_source_and_a_headline(con, i):
+    figs = published.figures(con, i)
+    assert figs
+    assert {f.series_id for f in figs} <= set(i.indicator_ids)
+    assert all(f.quality in (published.OFFICIAL, published.TRANSCRIBED, published.SECONDARY) for f in figs)
+    assert all(f.area_name and f.unit and f.source_title for f in figs)
+    head = published.headline(i, figs)
+    assert head is not None and head.series_id == i.headline_id
+    if "county" in i.geographies and any(f.area_code == codes.COUNTY and f.series_id == i.headline_id for f in figs):
+        assert head.area_code == codes.COUNTY
+    same = [f for f in figs if f.series_id == head.series_id and f.place == head.place]
+    assert head.period.order == max(f.period.order for f in same)
+    for f in figs:  # the quoted series are secondary quotations, never official
+        assert (f.quality == published.SECONDARY) == (f.series_id in i.quoted_ids), (i.id, f.series_id)
 
 
 def test_press_rows_are_never_figures_only_pointers(con):
-    quality = dict(con.execute("SELECT indicator_id, any_value(quality) FROM indicator_values GROUP BY 1").fetchall())
-    pointers_seen = 0
-    for i in CAT.indicators:
-        if i.kind == "published":
-            assert all(quality[s] == "official" for s in i.indicator_ids), i.id
-            assert (ind.published_values(con, i)["quality"] == "official").all()
-        p = ind.published_pointers(con, i)
+    quality = wh.indicator_qualities(con)
+    seen = 0
+    for i in PUBLISHED:
+        assert all(quality[s] == "official" for s in i.indicator_ids), i.id
+        assert all(f.quality != published.PRESS for f in published.figures(con, i))
+        ptrs = published.pointers(con, i)
         if i.pointer_ids:
-            assert not p.empty and set(p["quality"]) <= {"press", "secondary"}, i.id
-            assert p["caveat"].str.contains("not as an official figure").all()
-            pointers_seen += len(p)
-    assert pointers_seen > 0
-    # every press / secondary row in the warehouse is either a pointer or not in the catalogue at all
-    official_ids = {s for i in PUBLISHED for s in i.indicator_ids}
-    press_ids = {k for k, v in quality.items() if v != "official"}
-    assert not press_ids & official_ids
+            assert ptrs and {p.quality for p in ptrs} <= {published.PRESS, published.SECONDARY}, i.id
+            assert all("not as an official figure" in published.pointer_caveat(p) for p in ptrs)
+            seen += len(ptrs)
+    assert seen > 0
 
 
 def test_deliberate_fires_says_plainly_no_official_figure(con):
     fires = CAT.indicator("deliberate_fires")
-    assert ind.published_values(con, fires).empty
-    assert "No official figure" in fires.no_official_figure
-    assert (ind.published_pointers(con, fires)["quality"] == "press").all()
-    card = ind.headline(con, fires)
-    assert card["value"] is None and card["value_label"] == "No official figure held"
+    assert published.figures(con, fires) == []
+    card = indicator_cards.published_card(con, fires.id)
+    assert card.head is None and "No official figure" in fires.no_official_figure
+    assert {p.quality for p in card.pointers} == {published.PRESS}
 
 
-def test_alcohol_compares_county_durham_with_north_east_and_england(con):
-    comp = ind.published_comparators(con, "alcohol_related_mortality")
-    codes = set(comp["area_code"])
-    assert codes.COUNTY in codes and codes.ENGLAND in codes
-    assert set(codes.NORTH_EAST_LAS) <= codes
-    assert comp["period"].nunique() == 1
-    england = comp[comp["area_code"] == codes.ENGLAND].iloc[0]
-    assert england["difference"] == pytest.approx(england["value"] - england["county_value"])
-    assert comp.loc[comp["area_level"] == "la", "rank_among_authorities"].notna().all()
+def test_alcohol_sits_beside_england_and_the_north_east(con):
+    figs = published.figures(con, "alcohol_related_mortality")
+    places = {f.area_code for f in figs}
+    assert {codes.COUNTY, codes.ENGLAND} <= places and set(codes.NORTH_EAST_LAS) <= places
 
 
 def test_reoffending_sits_beside_the_national_figure(con):
-    comp = ind.published_comparators(con, "proven_reoffending_adult")
-    national = comp[comp["area_code"] == codes.ENGLAND_AND_WALES]
-    assert len(national) == 1 and national["county_value"].notna().all()
+    card = indicator_cards.published_card(con, "proven_reoffending_adult")
+    assert "England and Wales" in card.comparison
 
 
 def test_terrorism_arrests_are_great_britain_only(con):
-    df = ind.published_values(con, "terrorism_arrests_gb")
-    assert set(df["area_code"]) == {codes.GREAT_BRITAIN}
-    assert df["period_order"].is_monotonic_increasing
-
-
-def test_period_order():
-    assert ind.period_order("2008/09") == 200800
-    assert ind.period_order("2007-2009") == 200900
-    assert ind.period_order("year ending 31 Mar 2024") == 202403
-    assert ind.period_order("not stated on page") is None
-
-
-def test_statistical_neighbours_when_the_file_is_available(con):
-    nbrs = ind.statistical_neighbours(con)
-    if nbrs.empty:
-        pytest.skip("no neighbours table or ONS file in this source folder")
-    assert nbrs["rank"].tolist() == list(range(1, len(nbrs) + 1))
-    assert codes.COUNTY not in set(nbrs["area_code"])
+    assert {f.area_code for f in published.figures(con, "terrorism_arrests_gb")} == {codes.GREAT_BRITAIN}
 
 
 # --- Plan figures and "since the plan" --------------------------------------------------------------------------
@@ -355,44 +274,48 @@ def test_baselines_cite_the_plan():
         cite = b.citation(catalogue.plan_citation())
         assert "Safe Durham Partnership Plan 2021-25" in cite and "Durham County Council" in cite and b.section in cite
         assert b.comparable or b.reason
+        assert b.source or not b.measure
 
 
 def test_baselines_hold_the_plan_figures():
     by_id = {b.id: b for b in catalogue.plan_baselines()}
     assert (by_id["crime_rate_2019_20"].value, by_id["crime_rate_2019_20"].period) == (93, "12 months to September 2020")
     assert by_id["crime_rate_2018_20"].value == 97
+    assert by_id["crimes_per_year"].value == 51000
     assert by_id["violence_and_sexual_offences_rate_2018_19"].value == 40.7
     asb = by_id["asb_rate_2019_20"]
     assert asb.value == 58 and asb.measure == "anti_social_behaviour" and not asb.comparable and "council" in asb.reason.lower()
 
 
-def test_since_the_plan(con, period):
-    df = ind.since_plan(con).set_index("baseline_id")
-    crime = df.loc["crime_rate_2019_20"]
-    current = ind.police_figure(con, "all_crime", codes.COUNTY, *period).iloc[0]
-    assert crime["current_value"] == pytest.approx(current["rate"])
-    assert crime["current_vs_plan"] in {"higher", "similar", "lower"}
-    assert "Safe Durham Partnership Plan 2021-25" in crime["citation"]
-    monthly = df.loc["crime_rate_monthly"]
-    assert monthly["current_value"] == pytest.approx(current["rate"] / 12)
-    asb = df.loc["asb_rate_2019_20"]
-    assert pd.isna(asb["current_value"]) and asb["current_vs_plan"] == "not compared" and asb["reason"]
-    for bid, row in df.iterrows():
-        assert row["comparable"] == pd.notna(row["current_value"]), bid
+def test_since_the_plan_beside_police_uk(con, period):
+    rows = {s.baseline.id: s for s in baselines.since_plan(con, [b.id for b in catalogue.plan_baselines()], *period)}
+    current = crime.figure(con, codes.COUNTY, "all_crime", *period)
+    crime_rate = rows["crime_rate_2019_20"]
+    assert crime_rate.current == current and crime_rate.current_value == pytest.approx(current.rate)
+    assert rows["crime_rate_monthly"].current_value == pytest.approx(current.rate / 12)
+    assert rows["crimes_per_year"].current_value == pytest.approx(current.count)
+    assert "Safe Durham Partnership Plan 2021-25" in crime_rate.citation
+    asb = rows["asb_rate_2019_20"]
+    assert asb.compared == "not comparable" and asb.words.startswith("Not comparable")
+    for s in rows.values():
+        assert "lower than the plan" not in s.words and "higher than the plan" not in s.words
+        if s.compared == "across different sources":
+            assert "different sources" in s.words
 
 
 @pytest.mark.parametrize("i", [i for i in CAT.indicators if i.kind == "plan"], ids=lambda i: i.id)
-def test_plan_indicators_show_cited_figures(con, i):
-    figs = ind.plan_figures(i)
+def test_plan_indicators_show_cited_figures(i):
+    figs = baselines.plan_figures(i)
     assert len(figs) == len(i.baseline_ids)
-    assert figs["citation"].str.contains("Safe Durham Partnership Plan 2021-25").all()
-    card = ind.headline(con, i)
-    assert card["value"] == figs["value"].iloc[0]
+    assert all("Safe Durham Partnership Plan 2021-25" in f.citation for f in figs)
 
 
-@pytest.mark.parametrize("i", CAT.indicators, ids=lambda i: i.id)
-def test_every_indicator_has_a_card(con, i):
-    card = ind.headline(con, i)
-    assert card["title"] == i.title and card["value_label"]
-    if i.has_official_figures:
-        assert card["value"] is not None and card["period_label"], i.id
+@pytest.mark.parametrize("p", catalogue.PRIORITY_IDS)
+def test_every_indicator_has_a_row_at_a_glance(con, period, p):
+    rows = indicator_cards.glance(con, p, codes.COUNTY, *period)
+    assert [r.indicator_id for r in rows] == [i.id for i in catalogue.indicators_for(p)]
+    for r, i in zip(rows, catalogue.indicators_for(p), strict=True):
+        assert r.title == i.title and r.value and r.comparison, i.id
+        assert r.anchor == indicator_cards.anchor(i.id)
+        if i.has_official_figures and i.kind != "plan":
+            assert r.period and r.quality and r.age, i.id

@@ -5,20 +5,40 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import re
+import stat
 import zlib
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from sdp_dash.errors import SourceError
+from sdp_dash.errors import SourceError, quote
 
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
+def check_regular(path: Path, name: str | Path | None = None) -> None:
+    """Refuse anything but a readable regular file (a directory, FIFO, device, socket or a link to one)
+    *before* it is opened, so nothing hangs reading a pipe or ``/dev/zero``."""
+    name = name or path
+    try:
+        st = os.stat(path)  # follows links: a link to a regular file is fine
+    except FileNotFoundError:
+        raise SourceError(name, "missing (or a broken link)") from None
+    except OSError as exc:
+        raise SourceError(name, f"cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise SourceError(name, "is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device or special file"
+        raise SourceError(name, f"is {kind}, not a regular file")
+
+
 def sha256(path: Path) -> str:
+    check_regular(path)
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -28,12 +48,16 @@ def sha256(path: Path) -> str:
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, gunzipped when it ends in .gz; a broken gzip is a SourceError."""
-    data = path.read_bytes()
-    if path.suffix == ".gz":
+    check_regular(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read ({exc.strerror})") from None
+    if path.suffix.lower() == ".gz":
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
-            raise SourceError(path, f"not a readable gzip file ({exc})") from None
+            raise SourceError(path, f"not a readable gzip file ({type(exc).__name__})") from None
     return data
 
 
@@ -74,7 +98,7 @@ def to_int(series: pd.Series, path: Path, column: str) -> pd.Series:
     out = pd.to_numeric(cleaned, errors="coerce")
     bad = out.isna() | (out % 1 != 0)
     if bad.any():
-        raise SourceError(path, f"column {column!r} has a non-integer value {series[bad].iloc[0]!r}")
+        raise SourceError(path, f"column {quote(column)} has a non-integer value {quote(series[bad].iloc[0])}")
     return out.astype("int64")
 
 

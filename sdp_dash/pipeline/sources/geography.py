@@ -10,8 +10,9 @@ import pandas as pd
 from pyproj import Transformer
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
+from shapely.validation import explain_validity
 
-from sdp_dash.errors import SourceError
+from sdp_dash.errors import SourceError, quote
 
 from .common import LSOA_CODE, read_csv, read_text, renamed
 
@@ -31,27 +32,36 @@ def read_boundaries(path: Path, code_field: str, name_field: str) -> list[Featur
         doc = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise SourceError(path, f"not valid GeoJSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not doc.get("features"):
+    if (
+        not isinstance(doc, dict)
+        or doc.get("type") != "FeatureCollection"
+        or not isinstance(doc.get("features"), list)
+        or not doc["features"]
+    ):
         raise SourceError(path, "not a GeoJSON FeatureCollection with features")
     out: list[Feature] = []
     seen: set[str] = set()
     for i, feat in enumerate(doc["features"]):
-        props = feat.get("properties") or {}
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        if not isinstance(props, dict):
+            raise SourceError(path, f"feature {i} is not a GeoJSON feature with properties")
         code, name = props.get(code_field), props.get(name_field)
-        if not code or not name:
+        if not isinstance(code, str) or not isinstance(name, str) or not code or not name:
             raise SourceError(path, f"feature {i} has no {code_field}/{name_field}")
         if code in seen:
-            raise SourceError(path, f"duplicate area code {code}")
+            raise SourceError(path, f"duplicate area code {quote(code)}")
         seen.add(code)
         try:
             geom = shape(feat["geometry"])
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise SourceError(path, f"feature {code} has no usable geometry ({exc})") from None
-        if not geom.is_valid:
-            geom = geom.buffer(0)
+            raise SourceError(path, f"feature {quote(code)} has no usable geometry ({type(exc).__name__})") from None
+        if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise SourceError(path, f"feature {quote(code)} is not a polygon")
+        if not geom.is_valid:  # refused, never repaired silently
+            raise SourceError(path, f"feature {quote(code)} has an invalid polygon ({explain_validity(geom)[:80]})")
         minx, miny, maxx, maxy = geom.bounds
         if not (-8.7 < minx <= maxx < 1.9 and 49.8 < miny <= maxy < 60.9):
-            raise SourceError(path, f"feature {code} is not in WGS84 longitude/latitude over England and Wales")
+            raise SourceError(path, f"feature {quote(code)} is not in WGS84 longitude/latitude over England and Wales")
         out.append(Feature(code, name.strip(), geom))
     return out
 
@@ -67,7 +77,7 @@ def read_lsoa_lookup(path: Path) -> pd.DataFrame:
     bad = ~df["LSOA21CD"].str.match(LSOA_CODE.pattern) | ~df["LSOA11CD"].str.match(LSOA_CODE.pattern)
     if bad.any():
         row = df[bad].iloc[0]
-        raise SourceError(path, f"bad LSOA code {row['LSOA11CD']!r} -> {row['LSOA21CD']!r}")
+        raise SourceError(path, f"bad LSOA code {quote(row['LSOA11CD'])} -> {quote(row['LSOA21CD'])}")
     return renamed(
         df,
         {
@@ -89,7 +99,9 @@ def read_centroids(path: Path) -> pd.DataFrame:
     if x.isna().any() or y.isna().any():
         raise SourceError(path, "a centroid has a non-numeric x or y")
     if not df["LSOA21CD"].str.match(LSOA_CODE.pattern).all():
-        raise SourceError(path, f"bad LSOA code {df.loc[~df['LSOA21CD'].str.match(LSOA_CODE.pattern), 'LSOA21CD'].iloc[0]!r}")
+        raise SourceError(
+            path, f"bad LSOA code {quote(df.loc[~df['LSOA21CD'].str.match(LSOA_CODE.pattern), 'LSOA21CD'].iloc[0])}"
+        )
     lon, lat = _OSGB_TO_WGS84.transform(x.to_numpy(), y.to_numpy())
     return pd.DataFrame({"lsoa21_code": df["LSOA21CD"], "easting": x, "northing": y, "longitude": lon, "latitude": lat})
 

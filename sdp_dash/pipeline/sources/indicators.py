@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sdp_dash.config.manifest import Source
-from sdp_dash.errors import SourceError
+from sdp_dash.errors import SourceError, quote
 
 from .common import read_csv
 
@@ -49,7 +49,7 @@ def _numeric(df: pd.DataFrame, col: str, path: Path) -> pd.Series:
     out = pd.to_numeric(df[col].str.replace(",", "", regex=False).str.strip(), errors="coerce")
     bad = out.isna() & (df[col].str.strip() != "")
     if bad.any():
-        raise SourceError(path, f"non-numeric value {df.loc[bad, col].iloc[0]!r} in column {col!r}")
+        raise SourceError(path, f"non-numeric value {quote(df.loc[bad, col].iloc[0])} in column {quote(col)}")
     return out
 
 
@@ -64,7 +64,7 @@ def _finish(df: pd.DataFrame, src: Source, path: Path) -> pd.DataFrame:
     df["quality"] = df["quality"].fillna(src.quality)
     bad = df["area_code"].notna() & (df["area_code"] != "") & ~df["area_code"].fillna("").str.match(_AREA_CODE.pattern)
     if bad.any():
-        raise SourceError(path, f"bad area code {df.loc[bad, 'area_code'].iloc[0]!r}")
+        raise SourceError(path, f"bad area code {quote(df.loc[bad, 'area_code'].iloc[0])}")
     df["area_code"] = df["area_code"].replace("", None)
     for col in ("value", "lower", "upper", "count", "denominator"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
@@ -131,7 +131,7 @@ def read_ons_3yr_by_name(src: Source, path: Path, codes_by_name: dict[str, str])
     long = df.melt(id_vars=["year"], value_vars=areas, var_name="area_name", value_name="raw")
     end = pd.to_numeric(long["year"], errors="coerce")
     if end.isna().any():
-        raise SourceError(path, f"bad year {long.loc[end.isna(), 'year'].iloc[0]!r}")
+        raise SourceError(path, f"bad year {quote(long.loc[end.isna(), 'year'].iloc[0])}")
     end = end.astype(int)
     value = _numeric(long, "raw", path)
     out = pd.DataFrame(
@@ -173,4 +173,4 @@ def read(src: Source, path: Path, codes_by_name: dict[str, str]) -> pd.DataFrame
         return read_ons_3yr_by_name(src, path, codes_by_name)
     if src.format == "transcribed":
         return read_transcribed(src, path)
-    raise SourceError(path, f"unknown indicator format {src.format!r} in data/sources.toml")
+    raise SourceError(path, f"unknown indicator format {quote(src.format)} in data/sources.toml")

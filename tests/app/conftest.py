@@ -1,0 +1,54 @@
+"""AppTest support: open any page of the app, by its address, as a shared link would.
+
+Each view is a function registered as a callable page (``pages/site.py``).  A test runs the same
+``site.run`` as ``app.py`` with the page under test as the default page, so it is reached with
+public APIs only (no private AppTest attributes); the browser suite reaches pages by URL.
+"""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from sdp_dash import warehouse as wh
+
+
+def _script(default: str) -> None:
+    from pages import site
+
+    site.run(default)
+
+
+def open_page(url_path: str = "home", **params: str) -> AppTest:
+    """Run the app at ``url_path`` ("home", "explore", "being-safe", ...) with URL parameters."""
+    at = AppTest.from_function(_script, args=(url_path,), default_timeout=60)
+    at.query_params.update(params)
+    return at.run()
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert "Safe Durham Partnership" in markdown_text(at)
+
+
+@pytest.fixture(autouse=True)
+def clear_caches(warehouse):
+    """Every test starts with empty Streamlit caches (the warehouse fixture is built once)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def con(warehouse):
+    c = wh.connect(warehouse)
+    yield c
+    c.close()
