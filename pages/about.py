@@ -121,3 +121,11 @@ def render() -> None:
     st.header("Accessibility", anchor=False)
     statement = settings.PROJECT_ROOT / "docs" / "accessibility.md"
     st.markdown(statement.read_text(encoding="utf-8") if statement.exists() else "The accessibility statement is being written.")
+
+
+# Streamlit runs a file of pages/ on its own when a fresh server process's very first request is for that
+# address (its old pages-folder routing): the file then runs the whole app, which opens this address.
+if __name__ == "__main__":
+    from pages import site
+
+    site.run()

@@ -135,3 +135,11 @@ def forces(view: state.ViewState) -> None:
         ),
         key="overview_forces",
     )
+
+
+# Streamlit runs a file of pages/ on its own when a fresh server process's very first request is for that
+# address (its old pages-folder routing): the file then runs the whole app, which opens this address.
+if __name__ == "__main__":
+    from pages import site
+
+    site.run()

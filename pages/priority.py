@@ -46,12 +46,10 @@ def render(priority_id: str) -> None:
     prio = catalogue.priority(priority_id)
     inds = catalogue.indicators_for(priority_id)
     frame.page_header(prio.title, view)
-    st.markdown(
-        md(prio.summary)
-        + "\n\n**What the partnership works on**\n\n"
-        + "\n".join(f"- **{md(w.name)}**: {md(w.description)}" for w in prio.work_areas)
-    )
+    st.markdown(md(prio.summary))
     glance(prio, view)
+    with st.expander("What the partnership works on", icon=":material/checklist:"):
+        st.markdown("\n".join(f"- **{md(w.name)}**: {md(w.description)}" for w in prio.work_areas))
     for work_area in [w.name for w in prio.work_areas]:
         group = [i for i in inds if i.work_area == work_area]
         if not group:
@@ -59,6 +57,9 @@ def render(priority_id: str) -> None:
         st.header(work_area, anchor=False, divider="gray")
         for ind in group:
             card(ind, view)
+    from pages import analyses  # what happened next, who is most affected, the long view
+
+    analyses.sections(priority_id, view)
     st.header("What is not measured locally", anchor=False, divider="gray")
     st.markdown("\n".join(f"- {md(t)}" for t in prio.not_measured_locally))
     if prio.help:
@@ -69,41 +70,37 @@ def render(priority_id: str) -> None:
 # --- At a glance ------------------------------------------------------------------------------------------
 
 _GLANCE_CSS = """<style>
-.sdp-glance {width:100%;border-collapse:collapse;font-size:.92rem}
-.sdp-glance th, .sdp-glance td {border-bottom:1px solid #d0d0d0;padding:.35rem .4rem;vertical-align:top;text-align:left}
-.sdp-glance th {background:#f0f2f6}
-.sdp-glance .sdp-context {display:inline-block;background:#fff3cd;border-radius:.2rem;padding:0 .25rem;font-size:.8rem}
+.sdp-glance {width:100%;border-collapse:collapse;font-size:.9rem;line-height:1.25}
+.sdp-sr {position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.sdp-glance th, .sdp-glance td {border-bottom:1px solid #B1B4B6;padding:.2rem .35rem;vertical-align:top;text-align:left}
+.sdp-glance th {background:#F3F2F1;font-weight:600}
+.sdp-glance .sdp-tag {display:inline-block;background:#F3F2F1;border:1px solid #B1B4B6;border-radius:.2rem;padding:0 .25rem;font-size:.78rem;margin-left:.2rem}
+.sdp-glance .sdp-context {background:#FFF3CD;border-color:#B1B4B6}
 @media (max-width: 640px) {
   .sdp-glance thead {display:none}
-  .sdp-glance tr {display:block;border:1px solid #d0d0d0;border-radius:.3rem;margin-bottom:.5rem;padding:.2rem}
-  .sdp-glance td {display:block;border:none;padding:.15rem .3rem}
+  .sdp-glance tr {display:block;border:1px solid #B1B4B6;border-radius:.3rem;margin-bottom:.4rem;padding:.2rem}
+  .sdp-glance td {display:block;border:none;padding:.1rem .3rem}
   .sdp-glance td::before {content:attr(data-label) ": ";font-weight:600}
 }
 </style>"""
-_GLANCE_COLUMNS = (
-    "Indicator",
-    "Latest figure",
-    "Compared with others",
-    "Change since the previous figure",
-    "Against the plan",
-    "Age",
-)
+_GLANCE_COLUMNS = ("Indicator", "Latest", "Compared with others", "Change", "Plan", "Age")
 
 
 def glance(prio: catalogue.Priority, view: ViewState) -> None:
-    """One table, one row per indicator, each linking to its card (on a phone each row is a small card)."""
+    """One compact table, one line per indicator, each linking to its card (on a phone each row is a small card)."""
     rows = data.glance(prio.id, view.area_code, view.start, view.end)
-    st.header("At a glance", anchor="at-a-glance", divider="gray")
+    st.subheader("At a glance", anchor="at-a-glance")
     body = []
     for r in rows:
-        tag = " <span class='sdp-context'>context: before the plan</span>" if r.context else ""
+        quality = f"<span class='sdp-tag'>{html(r.quality)}</span>" if r.quality else ""
+        context = "<span class='sdp-tag sdp-context'>context</span>" if r.context else ""
         cells = (
             f"<a href='#{html(r.anchor)}'>{html(r.title)}</a>",
-            f"<strong>{html(r.value)}</strong><br>{html(r.period)}<br><em>{html(r.quality)}</em>",
+            f"<strong>{html(r.value)}</strong>{quality}",
             html(r.comparison),
-            html(r.direction or "—"),
-            html(r.since_plan),
-            html(r.age or "—") + tag,
+            html(r.change),
+            html(r.plan),
+            html(r.age) + context,
         )
         body.append(
             "<tr>"
@@ -113,15 +110,18 @@ def glance(prio: catalogue.Priority, view: ViewState) -> None:
     head = "".join(f"<th scope='col'>{html(c)}</th>" for c in _GLANCE_COLUMNS)
     st.markdown(
         _GLANCE_CSS
-        + f"<table class='sdp-glance'><caption>{html(prio.title)}: every indicator at a glance. Police figures are for "
-        f"{html(view.area_name)}, {html(view.period)}; published figures are for the area they were published for.</caption>"
+        + f"<table class='sdp-glance'><caption class='sdp-sr'>{html(prio.title)}: every indicator at a glance</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>",
         unsafe_allow_html=True,
     )
     st.caption(
-        "Compared: police figures by their 95% intervals (higher, similar or lower). Published tables carry no intervals, "
-        "so their figures are set side by side without a verdict unless the publisher made one. "
-        "Figures from before the plan (2021) are context, not the current position."
+        md(
+            f"police.uk figures: {view.area_name}, {view.period}, per 1,000 residents a year, compared by 95% intervals "
+            "with County Durham, Darlington and the three police force areas (for the county) or with the county (for an "
+            "area in it); change against the same months a year before (* bigger than chance would explain). Published "
+            "figures are for the area and year they were published for; 'context' marks figures from before the plan "
+            "(2021). Each indicator's card below has the detail and sources."
+        )
     )
 
 

@@ -36,3 +36,21 @@ COUNTY_NAME = "County Durham"
 # Area types inside the county that a page can show, largest first.
 COUNTY_TYPES = ("county", "aap", "division_2025", "division_2013", "msoa", "lsoa")
 DEFAULT_MEASURE = "all_crime"
+
+# The 14 police.uk street-level categories (13 crime types and anti-social behaviour).
+CRIME_TYPES = (
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+)

@@ -12,9 +12,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sdp_dash.config.codes import CRIME_TYPES
 from sdp_dash.config.settings import PROJECT_ROOT
 from sdp_dash.errors import SourceError
-from sdp_dash.pipeline.sources.police_uk import CRIME_TYPES
 
 MEASURES_PATH = PROJECT_ROOT / "data" / "measures.toml"
 

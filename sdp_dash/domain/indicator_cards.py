@@ -145,19 +145,21 @@ def published_card(con: Con, indicator_id: str) -> PublishedCard:
 
 
 # --- At a glance ---------------------------------------------------------------------------------------
+# One short line per cell, so a priority page's summary fits one screen; the card holds the detail.
+
+QUALITY_TAGS = {published.OFFICIAL: "", published.TRANSCRIBED: "transcribed", published.SECONDARY: "secondary quotation"}
 
 
 @dataclass(frozen=True)
 class GlanceRow:
     indicator_id: str
     title: str
-    value: str
-    period: str
-    quality: str
-    comparison: str
-    direction: str
-    since_plan: str
-    age: str
+    value: str  # the headline, short: '22.1 per 1,000', '14,649 incidents'
+    quality: str  # '' for police.uk and official statistics, else 'transcribed' / 'secondary quotation' / 'plan'
+    comparison: str  # 'lower than 3 of 4 areas', 'higher than the county', 'none published'
+    change: str  # '14% higher*' (* bigger than chance), 'up from 344', 'none'
+    plan: str  # 'see card' where the plan has a figure for it, else '—'
+    age: str  # 'current', '2020', 'period not stated'
     context: bool  # older than the plan: context, not the current position
 
     @property
@@ -165,12 +167,60 @@ class GlanceRow:
         return anchor(self.indicator_id)
 
 
-def _police_since_plan(card: PoliceCard) -> str:
-    shown = [s for s in card.since_plan if s.baseline.comparable and s.current_value is not None]
+def _counted(results: list[str]) -> str:
+    """['lower', 'lower', 'lower', 'similar'] -> 'lower than 3, similar to 1 (of 4 areas)'."""
+    shown = [r for r in results if r != "not compared"]
     if not shown:
-        return "no comparable plan figure" if card.since_plan else "no plan figure"
-    s = shown[0]
-    return f"plan: {s.plan_text} ({s.baseline.period}); now {s.current_text.split(' (')[0]}: different sources, not a measured change"
+        return "not compared"
+    n = len(results)
+    if len(set(shown)) == 1 and len(shown) == n:
+        return f"{'similar to' if shown[0] == 'similar' else shown[0] + ' than'} all {n} areas"
+    parts = [
+        f"{'similar to' if r == 'similar' else r + ' than'} {shown.count(r)}"
+        for r in ("higher", "similar", "lower")
+        if r in shown
+    ]
+    return ", ".join(parts) + ("" if len(parts) > 2 else f" (of {n} areas)")
+
+
+def _police_row(card: PoliceCard) -> GlanceRow:
+    f = card.figure
+    if f.area_code == codes.COUNTY:
+        comparison = _counted([compare(f, g).result for g, _ in card.comparators if g.area_code != codes.COUNTY])
+    else:
+        c = compare(f, card.county)
+        comparison = c.words("the county")
+    ch = card.change
+    if ch.now is None or ch.before is None or not ch.before:
+        change = "not comparable"
+    else:
+        pct = stats.percent_change(ch.now, ch.before) or 0.0
+        star = "*" if stats.change_p_value(ch.now, ch.before) < 0.05 else ""
+        change = "about the same" if round(pct) == 0 else f"{abs(pct):.0f}% {'higher' if pct > 0 else 'lower'}{star}"
+    value = f"{f.rate_text} per 1,000" if f.available else f.count_text
+    if f.available and f.note:
+        value += " (annualised)"
+    plan = "see card" if card.since_plan else "—"
+    return GlanceRow(
+        card.indicator_id, catalogue.indicator(card.indicator_id).title, value, "", comparison, change, plan, "current", False
+    )
+
+
+def _published_comparison(figs: list[PublishedFigure], head: PublishedFigure) -> str:
+    if head.publisher_comparison:
+        return head.publisher_comparison
+    if published.comparators(figs, head):
+        return "not compared (no interval published)"
+    return "none published"
+
+
+def _published_change(figs: list[PublishedFigure], head: PublishedFigure) -> str:
+    before = published.previous(figs, head)
+    if before is None:
+        return "no earlier figure"
+    if head.value == before.value:
+        return f"same as {before.text}"
+    return f"{'up' if head.value > before.value else 'down'} from {before.text}"
 
 
 def glance(con: Con, priority_id: str, code: str, start: str, end: str) -> list[GlanceRow]:
@@ -178,71 +228,30 @@ def glance(con: Con, priority_id: str, code: str, start: str, end: str) -> list[
     rows = []
     for ind in catalogue.indicators_for(priority_id):
         if ind.kind == "police_uk":
-            card = police_card(con, ind.id, code, start, end)
-            f = card.figure
-            value = f.headline + (f" ({f.note})" if f.note else "")
-            rows.append(
-                GlanceRow(
-                    ind.id,
-                    ind.title,
-                    value,
-                    f"{f.area_name}, {f.period.label}",
-                    "police recorded crime (police.uk open data)",
-                    card.comparison,
-                    card.change_text,
-                    _police_since_plan(card),
-                    "current (police.uk, monthly)",
-                    False,
-                )
-            )
+            rows.append(_police_row(police_card(con, ind.id, code, start, end)))
         elif ind.kind == "published":
             pc = published_card(con, ind.id)
             h = pc.head
+            plan = "see card" if ind.baseline_ids else "—"
             if h is None:
-                rows.append(
-                    GlanceRow(
-                        ind.id,
-                        ind.title,
-                        "no official figure held",
-                        "",
-                        "",
-                        "no comparison published",
-                        "",
-                        pc.since_plan,
-                        "",
-                        False,
-                    )
-                )
+                rows.append(GlanceRow(ind.id, ind.title, "no official figure held", "", "—", "—", plan, "—", False))
                 continue
+            period = h.period
+            age = "period not stated" if period.year is None else (str(period.year) if period.stated else f"quoted {period.year}")
             rows.append(
                 GlanceRow(
                     ind.id,
                     ind.title,
                     h.headline,
-                    f"{h.area_name}, {h.period.label}",
-                    h.quality,
-                    pc.comparison,
-                    pc.direction,
-                    pc.since_plan,
-                    f"{h.age}; latest available",
-                    h.period.context,
+                    QUALITY_TAGS.get(h.quality, h.quality),
+                    _published_comparison(list(pc.figures), h),
+                    _published_change(list(pc.figures), h),
+                    plan,
+                    age,
+                    period.context,
                 )
             )
         else:
-            figs = baselines.plan_figures(ind)
-            p = figs[0]
-            rows.append(
-                GlanceRow(
-                    ind.id,
-                    ind.title,
-                    p.text,
-                    f"County Durham, {p.baseline.period}",
-                    "quoted in the partnership plan",
-                    "no comparison published",
-                    "no later official figure held",
-                    "this is the plan's own figure",
-                    "plan evidence base (2020); context",
-                    True,
-                )
-            )
+            p = baselines.plan_figures(ind)[0]
+            rows.append(GlanceRow(ind.id, ind.title, p.text, "plan figure", "—", "—", "this is the plan's figure", "2020", True))
     return rows

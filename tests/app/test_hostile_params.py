@@ -20,14 +20,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
-from sdp_dash import ui
-from sdp_dash.config import catalogue
+from sdp_dash import warehouse as wh
+from sdp_dash.config import catalogue, codes
+from sdp_dash.web import escape, state
+from tests.app.conftest import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-PAGES = ["overview", "explore", "compare", "about", *(p.url_path for p in catalogue.priorities())]
+PAGES = ["home", "explore", "compare", "about", *(p.url_path for p in catalogue.priorities())]
+BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
 PARAMS = ("area", "from", "to", "measure", "areas")
 
 INJECTIONS = [
@@ -107,14 +108,14 @@ def test_the_echo_checks_can_fail():
 
 @pytest.fixture(scope="module")
 def data_facts(warehouse) -> dict:
-    con = warehouse.connect(warehouse)
+    con = wh.connect(warehouse)
     try:
         return {
-            "months": warehouse.present_months(con),
+            "months": wh.present_months(con),
             "measures": set(con.execute("SELECT measure_id FROM measures").fetchdf()["measure_id"]),
             "county_areas": set(
                 con.execute(
-                    "SELECT area_code FROM areas WHERE area_type IN (SELECT unnest(?::VARCHAR[]))", [list(ui.COUNTY_TYPES)]
+                    "SELECT area_code FROM areas WHERE area_type IN (SELECT unnest(?::VARCHAR[]))", [list(codes.COUNTY_TYPES)]
                 ).fetchdf()["area_code"]
             ),
         }
@@ -136,44 +137,51 @@ def assert_valid_view(view: dict, facts: dict) -> None:
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.dictionaries(st.sampled_from(("area", "from", "to", "measure")), hostile, max_size=4))
 def test_any_url_values_give_a_valid_view_and_escaped_warnings(warehouse, data_facts, raw):
-    state = ui._parse(raw)
-    assert_valid_view(state.params(), data_facts)
-    for w in state.warnings:
+    view = state.parse(raw)
+    assert_valid_view(view.params(), data_facts)
+    for w in view.warnings:
         assert not unescaped(w), f"unescaped {unescaped(w)} in {w!r}"
         assert len(w) < 400, "long input is shortened before it is quoted"
         assert "\n" not in w
+        assert not BIDI & set(w), "no bidi control character reaches a warning"
     # The canonical link for the view is itself a clean link.
-    again = ui._parse(state.params())
-    assert not again.warnings and again.params() == state.params()
+    again = state.parse(view.params())
+    assert not again.warnings and again.params() == view.params()
+
+
+def test_an_unclosed_right_to_left_override_cannot_reverse_a_warning(warehouse):
+    # The audit: an unclosed U+202E in `area` made the rest of the sentence read backwards.
+    view = state.parse({"area": "\u202eE06000047-kcatta"})
+    assert view.warnings and not any(BIDI & set(w) for w in view.warnings)
+
+
+def test_urls_from_data_files_cannot_add_links():
+    # The audit: a ")" in a source URL of an indicator file added an extra link on the page.
+    md_link = escape.link("Source", "https://example.org/a)[x](javascript:alert(1)")
+    assert md_link.count("](") == 1 and "javascript" not in md_link.split("](")[0]
+    assert escape.link("Source", "javascript:alert(1)") == "Source"
+    assert escape.link("Source", "ftp://example.org/x") == "Source"
+    assert escape.safe_url("https://example.org/a b") == "https://example.org/a%20b"
 
 
 # --- Every page, in AppTest ------------------------------------------------------------------------------
 
 
-def _open(page: str, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page(f"pages/{page}.py")  # every page is a file named by its address
-    at.query_params.clear()
-    at.query_params.update(params)
-    return at.run()
-
-
-def _shown_text(at: AppTest) -> list[str]:
+def _shown_text(at) -> list[str]:
     """Everything rendered as markdown: text, captions, titles and the alert boxes."""
     kinds = ("markdown", "caption", "title", "header", "subheader", "warning", "info", "error", "success")
     return [str(el.value) for kind in kinds for el in at.get(kind)]
 
 
 @settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(page=st.sampled_from(PAGES), params=param_sets)
 def test_every_page_survives_hostile_links(warehouse, data_facts, page, params):
-    at = _open(page, params)
+    at = open_page(page, **params)
     assert not at.exception, [e.value for e in at.exception]
     view = {k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k] for k in at.query_params}
     assert_valid_view(view, data_facts)

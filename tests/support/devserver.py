@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 
 def page_paths() -> list[str]:
     """Every page's address in menu order, the priority pages from the catalogue (as app.py registers them)."""
-    from sdp_dash.domain.published import priorities
+    from sdp_dash.config.catalogue import priorities
 
     return ["overview", "explore", "compare", *(p.url_path for p in priorities()), "about"]
 
@@ -73,11 +73,29 @@ def wait_healthy(proc: subprocess.Popen, base_url: str, timeout: float = 60.0) -
         try:
             with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:  # noqa: S310 - loopback only
                 if r.status == 200 and r.read().strip() == b"ok":
+                    first_visit(base_url, deadline - time.monotonic())
                     return
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.25)
     raise TimeoutError(f"streamlit was not healthy at {base_url} within {timeout:.0f} s")
+
+
+def first_visit(base_url: str, timeout: float) -> None:
+    """Open "/" once, as the deployment's warm-up does (scripts/serve.py).
+
+    Streamlit routes a server process's very first request through its old ``pages/`` folder
+    scan, where only addresses with a file of their own exist: a first visit to a priority page
+    would get a "Page not found" dialog.  After one run of the app, every address routes normally.
+    """
+    import asyncio
+
+    from bench.wsclient import first_load
+
+    port = int(base_url.rsplit(":", 1)[1])
+    _, result = asyncio.run(first_load(port, "", max(timeout, 30.0)))
+    if not result.ok:
+        raise RuntimeError(f"the first visit to {base_url}/ failed: {result.problem()}")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

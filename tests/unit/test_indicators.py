@@ -317,5 +317,8 @@ def test_every_indicator_has_a_row_at_a_glance(con, period, p):
     for r, i in zip(rows, catalogue.indicators_for(p), strict=True):
         assert r.title == i.title and r.value and r.comparison, i.id
         assert r.anchor == indicator_cards.anchor(i.id)
-        if i.has_official_figures and i.kind != "plan":
-            assert r.period and r.quality and r.age, i.id
+        assert r.change and r.plan and r.age, i.id
+        if i.kind == "plan" or (i.kind == "published" and r.value != "no official figure held"):
+            assert r.quality or r.age != "current", i.id
+        for cell in (r.value, r.comparison, r.change, r.plan, r.age):
+            assert len(cell) <= 48, f"{i.id}: a glance cell is one short line: {cell!r}"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from sdp_dash.config.codes import CRIME_TYPES
 from sdp_dash.config.manifest import Force
 from sdp_dash.errors import SourceError, quote
 
@@ -41,22 +42,6 @@ HEADER = [
     "Context",
 ]
 
-CRIME_TYPES = (
-    "Anti-social behaviour",
-    "Bicycle theft",
-    "Burglary",
-    "Criminal damage and arson",
-    "Drugs",
-    "Other crime",
-    "Other theft",
-    "Possession of weapons",
-    "Public order",
-    "Robbery",
-    "Shoplifting",
-    "Theft from the person",
-    "Vehicle crime",
-    "Violence and sexual offences",
-)
 
 FILE_NAME = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))-([a-z0-9-]+)-street\.csv(\.gz)?$")
 STREET = re.compile(r"-street\.csv", re.IGNORECASE)  # anything that looks like a street file is checked, never ignored
