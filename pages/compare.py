@@ -61,8 +61,9 @@ def render() -> None:
         on_change=state.on_measures_change,
         placeholder="Choose measures",
     )
-    if len(chosen) < 2:
-        st.info("Choose at least one more area to compare with.", icon=":material/info:")
+    if len(chosen) < 2:  # the county alone: its figures, and a prompt to add an area (none is picked for you)
+        st.info("Add an area above to compare it with the county.", icon=":material/info:")
+    if not chosen:
         return
     palette = colours(chosen, view)
     names = {c: options.get(c, c).split(" — ")[0] for c in chosen}
@@ -146,3 +147,11 @@ def _trend(view: state.ViewState, chosen: list[str], measure) -> None:
         ),
         key="compare_trend",
     )
+
+
+# Streamlit runs a file of pages/ on its own when a fresh server process's very first request is for that
+# address (its old pages-folder routing): the file then runs the whole app, which opens this address.
+if __name__ == "__main__":
+    from pages import site
+
+    site.run()

@@ -28,9 +28,7 @@ POINTS_NOTE = (
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
-def _map(
-    wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str, basemap: str
-):
+def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str, basemap: str):
     """The map, built and serialised once per view (a map of the 330 small areas is 2 MiB of JSON)."""
     by_area = crime.frame(data.area_figures(level, measure, start, end))
     return charts.choropleth(
@@ -44,6 +42,11 @@ def _map(
         county=data.geometry("county"),
         basemap_setting=basemap,
     )
+
+
+def _lower_first(text: str) -> str:
+    """'Small areas (LSOA)' -> 'small areas (LSOA)': abbreviations keep their capitals."""
+    return text[:1].lower() + text[1:]
 
 
 def render() -> None:
@@ -79,7 +82,9 @@ def area_map(view: state.ViewState) -> None:
                 help="Each point is an anonymous map point on or near the street where incidents were recorded.",
             )
     basemap = settings.get("SDP_BASEMAP")
-    deck = _map(connection.warehouse_key(), level, view.measure, view.start, view.end, view.area_code, show_points, label, basemap)
+    deck = _map(
+        connection.warehouse_key(), level, view.measure, view.start, view.end, view.area_code, show_points, label, basemap
+    )
     ranked = sorted((f for f in figs if f.available), key=lambda f: -f.rate)
     withheld = len(figs) - len(ranked)
     table = crime.table(sorted(figs, key=lambda f: (f.rate is None, -(f.rate or 0))), drop=("Period",))
@@ -89,11 +94,11 @@ def area_map(view: state.ViewState) -> None:
         else ""
     )
     selection = cards.chart_card(
-        f"{label} {RATE_UNIT}: {LEVELS[level].lower()}",
+        f"{label} {RATE_UNIT}: {_lower_first(LEVELS[level])}",
         deck,
         table,
         alt_text=(
-            f"Map of County Durham's {len(figs)} {LEVELS[level].lower()}, shaded by {label.lower()} {RATE_UNIT} in {view.period}; "
+            f"Map of County Durham's {len(figs)} {_lower_first(LEVELS[level])}, shaded by {label.lower()} {RATE_UNIT} in {view.period}; "
             "darker is higher."
             + extremes
             + (f" {withheld} areas with too few to show are grey." if withheld else "")
@@ -317,3 +322,11 @@ def _factsheet(view: state.ViewState, sections: list[str]) -> None:
         on_click="ignore",
         icon=":material/print:",
     )
+
+
+# Streamlit runs a file of pages/ on its own when a fresh server process's very first request is for that
+# address (its old pages-folder routing): the file then runs the whole app, which opens this address.
+if __name__ == "__main__":
+    from pages import site
+
+    site.run()

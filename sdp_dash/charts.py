@@ -527,3 +527,125 @@ def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Cha
     joined = base.transform_filter("datum.joined").mark_line(strokeWidth=2.5).encode(detail="line:N")
     points = base.mark_point(filled=True, size=60)
     return _style(alt.layer(joined, points).properties(height=320), description)
+
+
+# --- What happened next, who is most affected, the long view (issue 12) ---------------------------------
+
+
+def outcome_shares(df: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
+    """Share of crimes by outcome group, one bar per area within each group, with 95% intervals.
+
+    Columns: outcome, area_name, share, lower, upper (0-1; None where withheld: no bar is drawn)."""
+    data = df.dropna(subset=["share"]).copy()
+    areas = list(dict.fromkeys(df["area_name"]))
+    order = list(dict.fromkeys(df["outcome"]))
+    colour = alt.Color(
+        "area_name:N",
+        title=None,
+        scale=alt.Scale(domain=areas, range=CATEGORICAL[: len(areas)]),
+        legend=alt.Legend(orient="bottom"),
+    )
+    y = alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    tooltip = [
+        alt.Tooltip("area_name:N", title="Area"),
+        alt.Tooltip("outcome:N", title="Outcome"),
+        alt.Tooltip("share:Q", title=title, format=".1%"),
+        alt.Tooltip("lower:Q", title="95% interval from", format=".1%"),
+        alt.Tooltip("upper:Q", title="95% interval to", format=".1%"),
+    ]
+    base = alt.Chart(data).encode(y=y, yOffset=alt.YOffset("area_name:N", sort=areas), tooltip=tooltip)
+    bars = base.mark_bar().encode(x=alt.X("share:Q", title=title, axis=alt.Axis(format="%")), color=colour)
+    rules = base.mark_rule(color=DARK_GREY, strokeWidth=1.5).encode(x="lower:Q", x2="upper:Q")
+    height = max(160, 14 * len(order) * max(1, len(areas)))
+    return _style(alt.layer(bars, rules).properties(height=height), description)
+
+
+def still_open_by_month(df: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
+    """Share of each month's crimes whose case was still open, with its 95% interval (columns: month, still_open_share, lower, upper)."""
+    data = df.dropna(subset=["still_open_share"]).copy()
+    data["month_date"] = pd.to_datetime(data["month"] + "-01")
+    tooltip = [
+        alt.Tooltip("month_date:T", title="Month", format="%B %Y"),
+        alt.Tooltip("still_open_share:Q", title=title, format=".1%"),
+        alt.Tooltip("lower:Q", title="95% interval from", format=".1%"),
+        alt.Tooltip("upper:Q", title="95% interval to", format=".1%"),
+    ]
+    x = alt.X("month_date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap=True))
+    base = alt.Chart(data).encode(x=x, tooltip=tooltip)
+    bars = base.mark_bar(color=DARK_BLUE, width={"band": 0.7}).encode(
+        y=alt.Y("still_open_share:Q", title=title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=True))
+    )
+    rules = base.mark_rule(color=DARK_GREY, strokeWidth=1.5).encode(y="lower:Q", y2="upper:Q")
+    return _style(alt.layer(bars, rules).properties(height=260), description)
+
+
+def decile_rates(df: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
+    """Rates by IMD decile (1 = most deprived) with 95% intervals; one bar per area within a decile.
+
+    Columns: imd_decile, area_name, rate, lower, upper (None where withheld)."""
+    data = df.dropna(subset=["rate"]).copy()
+    areas = list(dict.fromkeys(df["area_name"]))
+    colour = alt.Color(
+        "area_name:N",
+        title=None,
+        scale=alt.Scale(domain=areas, range=CATEGORICAL[: len(areas)]),
+        legend=alt.Legend(orient="bottom"),
+    )
+    x = alt.X(
+        "imd_decile:O",
+        title="IMD 2019 national decile (1 = most deprived 10% of small areas in England)",
+        scale=alt.Scale(domain=list(range(1, 11))),
+        axis=alt.Axis(labelAngle=0, titleLimit=600),
+    )
+    tooltip = [
+        alt.Tooltip("area_name:N", title="Area"),
+        alt.Tooltip("imd_decile:O", title="Decile"),
+        alt.Tooltip("rate:Q", title=title, format=",.1f"),
+        alt.Tooltip("lower:Q", title="95% interval from", format=",.1f"),
+        alt.Tooltip("upper:Q", title="95% interval to", format=",.1f"),
+    ]
+    base = alt.Chart(data).encode(x=x, xOffset=alt.XOffset("area_name:N", sort=areas), tooltip=tooltip)
+    bars = base.mark_bar().encode(y=alt.Y("rate:Q", title=title, axis=alt.Axis(titleLimit=600)), color=colour)
+    rules = base.mark_rule(color=DARK_GREY, strokeWidth=1.5).encode(y="lower:Q", y2="upper:Q")
+    return _style(alt.layer(bars, rules).properties(height=300), description)
+
+
+def long_view_lines(
+    df: pd.DataFrame, *, title: str, description: str, baseline: tuple[str, str], baseline_label: str
+) -> alt.Chart:
+    """Rolling 12-month counts over time, one panel per area (each its own scale), the baseline years shaded.
+
+    Columns: period_end (YYYY-MM-DD), area_label, count, period."""
+    data = df.dropna(subset=["count"]).copy()
+    data["period_end"] = pd.to_datetime(data["period_end"])
+    areas = list(dict.fromkeys(df["area_label"]))
+    band = pd.DataFrame(
+        [
+            {"area_label": a, "start": pd.Timestamp(baseline[0]), "end": pd.Timestamp(baseline[1]), "what": baseline_label}
+            for a in areas
+        ]
+    )
+    x = alt.X("period_end:T", title="End of the 12 months", axis=alt.Axis(format="%Y", labelAngle=0, labelOverlap=True))
+    tooltip = [
+        alt.Tooltip("area_label:N", title="Area"),
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("count:Q", title=title, format=","),
+    ]
+
+    def panel(area: str) -> alt.LayerChart:
+        rows = data[data["area_label"] == area]
+        shade = (
+            alt.Chart(band[band["area_label"] == area])
+            .mark_rect(color=ORANGE, opacity=0.18)
+            .encode(x=alt.X("start:T"), x2="end:T", tooltip=[alt.Tooltip("what:N", title="Shaded")])
+        )
+        line = alt.Chart(rows).mark_line(color=DARK_BLUE, strokeWidth=2.5, point=alt.OverlayMarkDef(filled=True, size=25))
+        line = line.encode(
+            x=x, y=alt.Y("count:Q", title=title, scale=alt.Scale(zero=True), axis=alt.Axis(format="~s")), tooltip=tooltip
+        )
+        return alt.layer(shade, line).properties(title=area, height=200)
+
+    panels = [panel(a) for a in areas]
+    rows = [alt.hconcat(*panels[i : i + 2]) for i in range(0, len(panels), 2)]
+    chart = alt.vconcat(*rows).configure_title(fontSize=13, anchor="start")
+    return _style(chart, description)

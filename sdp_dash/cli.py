@@ -50,12 +50,22 @@ def main(argv: list[str] | None = None) -> int:
     p_cov.add_argument("--warehouse", type=Path)
 
     p_exp = sub.add_parser("export", help="print figures as CSV")
-    p_exp.add_argument("what", choices=["crime"])
-    p_exp.add_argument("--area", required=True, help="area code, e.g. E06000047 (County Durham)")
-    p_exp.add_argument("--from", dest="start", type=_month, required=True)
-    p_exp.add_argument("--to", dest="end", type=_month, required=True)
-    p_exp.add_argument("--by", choices=["measure", "type", "month", "lsoa"], default="measure")
-    p_exp.add_argument("--measure", default="all_crime", help="measure for --by month/lsoa (default all_crime)")
+    p_exp.add_argument("what", choices=["crime", "outcomes", "deprivation", "longview"])
+    p_exp.add_argument("--area", help="area code, e.g. E06000047 (County Durham); not needed for longview")
+    p_exp.add_argument("--from", dest="start", type=_month, help="first month, YYYY-MM (not needed for longview)")
+    p_exp.add_argument("--to", dest="end", type=_month, help="last month, YYYY-MM (not needed for longview)")
+    p_exp.add_argument(
+        "--by",
+        choices=["measure", "type", "month", "lsoa", "group", "decile", "ratio"],
+        help="crime: measure (default), type, month, lsoa; outcomes: group (default), month; "
+        "deprivation: decile (default), ratio, lsoa",
+    )
+    p_exp.add_argument(
+        "--measure",
+        default=None,
+        help="measure for crime --by month/lsoa, outcomes and deprivation (default all_crime); longview: the measure's "
+        "ONS series (default: every series)",
+    )
     p_exp.add_argument("--warehouse", type=Path)
 
     args = parser.parse_args(argv)
@@ -139,10 +149,20 @@ def _coverage(args) -> int:
 
 
 def _export(args) -> int:
-    from sdp_dash.domain import crime
+    from sdp_dash.domain import crime, inequality, long_view, outcomes
 
+    if args.what != "longview" and not (args.area and args.start and args.end):
+        raise ValueError(f"export {args.what} needs --area, --from and --to")
+    measure = args.measure or "all_crime"
     with _connect(args) as con:
-        df = crime.export(con, area=args.area, start=args.start, end=args.end, by=args.by, measure_id=args.measure)
+        if args.what == "crime":
+            df = crime.export(con, area=args.area, start=args.start, end=args.end, by=args.by or "measure", measure_id=measure)
+        elif args.what == "outcomes":
+            df = outcomes.export(con, area=args.area, start=args.start, end=args.end, measure_id=measure, by=args.by or "group")
+        elif args.what == "deprivation":
+            df = inequality.export(con, area=args.area, start=args.start, end=args.end, measure_id=measure, by=args.by or "decile")
+        else:
+            df = long_view.export(con, measure_id=args.measure)
     try:
         df.to_csv(sys.stdout, index=False)
     except BrokenPipeError:  # e.g. piped into `head`

@@ -451,3 +451,51 @@ def find_areas(con: Con) -> pd.DataFrame:
            WHERE a.area_type IN ('county', 'aap', 'division_2025', 'division_2013', 'msoa', 'lsoa')
            ORDER BY t.sort_order, a.area_name"""
     ).fetchdf()
+
+
+# --- What happened next, who is most affected, the long view (issue 12) ---------------------------------
+
+
+def outcome_groups(con: Con) -> pd.DataFrame:
+    """The outcome groups of data/outcomes.toml (id, label, description), in their order."""
+    if not has_table(con, "outcome_groups"):
+        return pd.DataFrame(columns=["group_id", "label", "description", "sort_order"])
+    return con.execute("SELECT group_id, label, description, sort_order FROM outcome_groups ORDER BY sort_order").fetchdf()
+
+
+def outcome_counts(con: Con, code: str, measure: str, start: str, end: str) -> pd.DataFrame:
+    """Crimes of one measure in an area by month, outcome group and whether the case is still open
+    (month 'YYYY-MM', group_id, still_open, count)."""
+    types = _measure_types(con, measure)
+    if not has_table(con, "outcome_counts"):
+        return pd.DataFrame(columns=["month", "group_id", "still_open", "count"])
+    return con.execute(
+        """SELECT strftime(o.month, '%Y-%m') AS month, o.group_id, o.still_open, sum(o.n)::BIGINT AS count
+           FROM outcome_counts o JOIN area_lsoa m ON m.lsoa21_code = o.lsoa21_code AND m.area_code = ?
+           WHERE o.month BETWEEN ?::DATE AND ?::DATE AND list_contains(?, o.crime_type)
+           GROUP BY ALL ORDER BY ALL""",
+        [code, month_date(start), month_date(end), types],
+    ).fetchdf()
+
+
+def long_view_counts(con: Con, forces: list[str], national: str) -> pd.DataFrame:
+    """ONS recorded crime by force area: (period_end, area, offence, count) for the named forces, and
+    ``national`` (the sum of every territorial force: England and Wales)."""
+    if not has_table(con, "long_view_crime"):
+        return pd.DataFrame(columns=["period_end", "area", "offence", "count"])
+    return con.execute(
+        """SELECT period_end, pfa AS area, offence, sum(count)::BIGINT AS count FROM long_view_crime
+           WHERE list_contains(?, pfa) GROUP BY ALL
+           UNION ALL
+           SELECT period_end, ? AS area, offence, sum(count)::BIGINT FROM long_view_crime
+           WHERE territorial GROUP BY ALL
+           ORDER BY ALL""",
+        [list(forces), national],
+    ).fetchdf()
+
+
+def long_view_forces(con: Con) -> int:
+    """How many territorial police force areas the long-view table sums to make England and Wales."""
+    if not has_table(con, "long_view_crime"):
+        return 0
+    return int(con.execute("SELECT count(DISTINCT pfa) FROM long_view_crime WHERE territorial").fetchone()[0])

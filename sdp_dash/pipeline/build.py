@@ -83,7 +83,7 @@ def _inputs(root: Path, manifest: Manifest) -> tuple[list[InputFile], list[polic
         files.append(InputFile(found.relative_to(root).as_posix(), found, "reference", src.id))
     # The project's own data and build code shape the warehouse too: a change to them rebuilds it.
     package = Path(__file__).parent
-    shaping = [MEASURES_PATH, MANIFEST_PATH, package / "build.py", package / "areas.py"]
+    shaping = [MEASURES_PATH, MANIFEST_PATH, PROJECT_ROOT / "data" / "outcomes.toml", package / "build.py", package / "areas.py"]
     shaping += sorted((package / "sources").glob("*.py"))
     for extra in shaping:
         files.append(InputFile(f"project:{extra.relative_to(PROJECT_ROOT).as_posix()}", extra, "reference", "project"))
@@ -114,6 +114,9 @@ def _previous_checksums(warehouse: Path) -> dict[str, tuple[str, str]] | None:
 def check_config(manifest: Manifest) -> measures_config.Measures:
     """The project's own configuration, checked before any data is read (each mistake is one line)."""
     measures = measures_config.load()
+    from sdp_dash.pipeline.sources import outcomes
+
+    outcomes.load()  # data/outcomes.toml: police.uk outcome categories -> groups
     try:
         cat = catalogue.load()
     except catalogue.CatalogueError as exc:
@@ -437,6 +440,15 @@ def _full_steps(con, root, manifest, measures, inputs, street, checksums, report
             report.police_rows += police_uk.load(con, sf, known)
             report.files_read += 1
 
+    def long_view_step():  # ONS recorded crime by police force area, 2003-2018 (sources/ons_pfa.py)
+        from sdp_dash.pipeline.sources import ons_pfa
+
+        sid, forces = "ons_recorded_crime_pfa", tuple(f.name.split()[0] for f in manifest.forces)
+        n = ons_pfa.load(con, path_of(sid), rel_of(sid) if path_of(sid) else "", forces)
+        if path_of(sid):
+            read(sid, n)
+            report.files_read += 1
+
     def derive_step():
         _derive_crime_tables(con)
         _write_build_report(con, report.rows)
@@ -454,6 +466,7 @@ def _full_steps(con, root, manifest, measures, inputs, street, checksums, report
         ("measures", measures_step),
         ("postcodes and places", find_step),
         ("police.uk", police_step),
+        ("long view", long_view_step),
         ("crime tables", derive_step),
         ("sources", sources_step),
     ]
@@ -532,6 +545,9 @@ def _derive_crime_tables(con) -> None:
            LEFT JOIN got ON got.force = forces.force AND got.month = months.month
            ORDER BY ALL"""
     )
+    from sdp_dash.pipeline.sources import outcomes
+
+    outcomes.derive(con)  # outcome_counts: what happened next, by outcome group
 
 
 POLICE_REPORT = """

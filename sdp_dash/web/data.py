@@ -88,3 +88,12 @@ def _published_chart(con, indicator_id: str) -> tuple[dict, str, int]:
 
 
 published_chart = cached(_published_chart)
+
+
+# What happened next, who is most affected, the long view (issue 12; pages/analyses.py)
+from sdp_dash.domain import inequality, long_view, outcomes  # noqa: E402
+
+outcomes_for = cached(outcomes.outcomes)
+by_decile = cached(inequality.by_decile)
+key_ratios = cached(inequality.key_ratios)
+long_view_for = cached(long_view.long_view)

@@ -115,7 +115,9 @@ def find_box() -> None:
         st.markdown(md(found["message"]))
         for i, (label, code) in enumerate(found["hits"]):
             st.button(label, key=f"sdp_hit_{i}", on_click=_on_pick, args=(code,), width="stretch", wrap=True)
-        st.button("Close the results", key="sdp_hit_close", on_click=st.session_state.pop, args=("_sdp_found", None), type="tertiary")
+        st.button(
+            "Close the results", key="sdp_hit_close", on_click=st.session_state.pop, args=("_sdp_found", None), type="tertiary"
+        )
 
 
 def _find_area(view: ViewState) -> None:

@@ -285,7 +285,10 @@ def show_points(allowed: bool) -> bool:
     if raw is not None:
         flag = _FLAG.get(str(raw).lower())
         if flag is None:
-            st.warning(f"The points setting “{md(str(raw), 20)}” in the link was not recognised, so points are off.", icon=":material/info:")
+            st.warning(
+                f"The points setting “{md(str(raw), 20)}” in the link was not recognised, so points are off.",
+                icon=":material/info:",
+            )
         on = bool(flag) and allowed
     st.session_state["_sdp_points"] = "1" if on else None
     _set_query("points", "1" if on else None)

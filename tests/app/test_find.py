@@ -76,7 +76,9 @@ def test_retired_and_outside_postcodes_get_a_plain_message(con):
     assert any("Nothing in County Durham matches" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("typed, name", [("seaham harbour", "Seaham"), ("BARNARD castle", "Barnard Castle"), ("bishop auck", "Bishop Auckland")])
+@pytest.mark.parametrize(
+    "typed, name", [("seaham harbour", "Seaham"), ("BARNARD castle", "Barnard Castle"), ("bishop auck", "Bishop Auckland")]
+)
 def test_places_found_from_forgiving_text(typed, name):
     at = _search(open_page("explore"), typed)
     assert_ok(at)

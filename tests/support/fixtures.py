@@ -125,7 +125,7 @@ def street_rows(force: str, month: str) -> list[list[str]]:
         for t in CRIME_TYPES:
             for k in range(street_count(lsoa, t, month)):
                 crime_id = "" if t == "Anti-social behaviour" else f"{abs(hash((force, month, lsoa.code, t, k))) % 16**16:016x}"
-                outcome = "" if t == "Anti-social behaviour" else "Investigation complete; no suspect identified"
+                outcome = "" if t == "Anti-social behaviour" else fixture_outcome(lsoa.code, t, month, k)
                 rows.append(
                     [
                         crime_id,
@@ -365,6 +365,7 @@ def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
             write(paths[src.id], _indicator_text(src, series[src.id]))
 
     write_postcodes_and_places(root)
+    write_long_view(root)
     for force in FORCE_NAMES:
         for month in months:
             write_street_file(root, force, month)
@@ -701,3 +702,96 @@ def write_postcodes_and_places(root: Path) -> None:
         lon, lat = point(code, 0.5, 0.5)
         places.append([gid, name, f"{lat:.5f}", f"{lon:.5f}", pop])
     write(paths["places_geonames"], csv_text(["geonameid", "name", "latitude", "longitude", "population"], places))
+
+
+# --- Outcomes and the long view (issue 12) -----------------------------------------------------------
+# Street rows carry a spread of police.uk "Last outcome category" values (deterministic), so that every
+# outcome group of data/outcomes.toml has crimes; the most recent fixture month has more still open.
+FIXTURE_OUTCOMES = (
+    "Investigation complete; no suspect identified",
+    "Unable to prosecute suspect",
+    "Investigation complete; no suspect identified",
+    "Court result unavailable",
+    "Offender given a caution",
+    "Local resolution",
+    "Further action is not in the public interest",
+    "Action to be taken by another organisation",
+    "Status update unavailable",
+    "Awaiting court outcome",
+    "Unable to prosecute suspect",
+)
+
+
+def fixture_outcome(lsoa_code: str, crime_type: str, month: str, k: int) -> str:
+    """The outcome category of the k-th fixture crime of a type in an LSOA and month."""
+    i = int(lsoa_code[-2:]) + 3 * CRIME_TYPES.index(crime_type) + 5 * k + int(month[-2:])
+    if month.endswith("-12") and i % 3 == 0:
+        return "Under investigation"
+    return FIXTURE_OUTCOMES[i % len(FIXTURE_OUTCOMES)]
+
+
+LONG_VIEW_PATH = "indicators/crime_and_community_safety/ons_recorded_crime_pfa_2003_2018.csv"
+LONG_VIEW_FORCES = {  # ONS PFA name -> (region, size factor)
+    "Durham": ("North East", 1.0),
+    "Cleveland": ("North East", 1.1),
+    "Northumbria": ("North East", 2.2),
+    "Avon and Somerset": ("South West", 2.8),
+    "British Transport Police": ("British Transport Police", 0.9),
+}
+LONG_VIEW_OFFENCES = (
+    "All other theft offences",
+    "Bicycle theft",
+    "Criminal damage and arson",
+    "Death or serious injury caused by illegal driving",
+    "Domestic burglary",
+    "Drug offences",
+    "Fraud offences",
+    "Homicide",
+    "Miscellaneous crimes against society",
+    "Non-domestic burglary",
+    "Non-residential burglary",
+    "Possession of weapons offences",
+    "Public order offences",
+    "Residential burglary",
+    "Robbery",
+    "Sexual offences",
+    "Shoplifting",
+    "Stalking and harassment",
+    "Theft from the person",
+    "Vehicle offences",
+    "Violence with injury",
+    "Violence without injury",
+)
+
+
+def long_view_periods() -> list[str]:
+    """The 52 period ends as the ONS table writes them: yearly to March 2007, then quarterly to December
+    2018, with the published file's one odd date (30-12-2017)."""
+    out = [f"31-03-{y}" for y in range(2003, 2007)]
+    for y in range(2007, 2019):
+        out += [f"31-03-{y}", f"30-06-{y}", f"30-09-{y}", "30-12-2017" if y == 2017 else f"31-12-{y}"]
+    return out
+
+
+def long_view_rows() -> list[list]:
+    rows = []
+    for period in long_view_periods():
+        year = int(period[-4:])
+        for pfa, (region, size) in LONG_VIEW_FORCES.items():
+            for j, offence in enumerate(LONG_VIEW_OFFENCES):
+                if offence in ("Residential burglary", "Non-residential burglary") and (year, period[3:5]) < (2017, "06"):
+                    continue  # the burglary split starts in 2017, as in the published table
+                base = _number("long", pfa, offence, lo=10, hi=3000)
+                value = int(base * size * (1 + 0.02 * (year - 2003)) + j)
+                rows.append([period, pfa, region, offence, value])
+        if period.startswith("31-03") and year >= 2012:
+            rows.append([period, "Action Fraud", "Fraud: Action Fraud", "Action Fraud", _number("af", period, lo=1000, hi=9000)])
+    return rows
+
+
+def write_long_view(root: Path) -> Path:
+    """The ONS recorded crime by police force area table (made-up values, the published layout)."""
+    path = Path(root) / next((s.path for s in load_manifest().sources if s.id == "ons_recorded_crime_pfa"), LONG_VIEW_PATH)
+    header = ["12 months ending", "PFA", "Region", "Offence", "Rolling year total number of offences"]
+    write(path, csv_text(header, long_view_rows()))
+    return path

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from sdp_dash.config import settings
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_every_setting_is_documented_in_the_readme():

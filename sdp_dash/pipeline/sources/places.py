@@ -72,7 +72,9 @@ def place(places: pd.DataFrame, lsoa_features: list) -> pd.DataFrame:
     hit_pt, hit_geom = tree.query(pts, predicate="within")
     found = dict(zip(hit_pt, (lsoa_features[g].code for g in hit_geom), strict=True))
     out = places.assign(lsoa21_code=[found.get(i) for i in range(len(places))])
-    return out[out["lsoa21_code"].notna()][COLUMNS].sort_values(["population", "name"], ascending=[False, True], ignore_index=True)
+    return out[out["lsoa21_code"].notna()][COLUMNS].sort_values(
+        ["population", "name"], ascending=[False, True], ignore_index=True
+    )
 
 
 def load(con, path: Path, lsoa_features: list) -> list[tuple[str, int]]:

@@ -95,7 +95,9 @@ def read_codepoint(path: Path) -> pd.DataFrame:
     e = pd.to_numeric(df["Eastings"], errors="coerce")
     n = pd.to_numeric(df["Northings"], errors="coerce")
     if e.isna().any() or n.isna().any():
-        raise SourceError(path, f"postcode {quote(df.loc[e.isna() | n.isna(), 'Postcode'].iloc[0])} has a non-numeric grid reference")
+        raise SourceError(
+            path, f"postcode {quote(df.loc[e.isna() | n.isna(), 'Postcode'].iloc[0])} has a non-numeric grid reference"
+        )
     if ((e < 0) | (e > 700000) | (n < 0) | (n > 1300000)).any():
         raise SourceError(path, "a grid reference is outside Great Britain")
     out = pd.DataFrame(
@@ -172,7 +174,9 @@ def place(
     placed = placed[placed["lsoa21_code"].notna()]
 
     ended = ons[(ons["lad_code"] == lad_code) & ons["terminated"] & ~ons["postcode"].isin(live["postcode"])]
-    terminated = pd.DataFrame({"postcode": ended["postcode"], "lsoa21_code": None, "method": METHOD_TERMINATED, "terminated": True})
+    terminated = pd.DataFrame(
+        {"postcode": ended["postcode"], "lsoa21_code": None, "method": METHOD_TERMINATED, "terminated": True}
+    )
     out = pd.concat([placed, terminated], ignore_index=True)
     sector_district = out["postcode"].map(parts)
     out["sector"] = sector_district.str[0]
