@@ -1,8 +1,9 @@
-"""Benchmark: build time from the mirror, no-change rebuild, warehouse size and page timings
-(bench/pages.py: first load, warm rerun and memory of every page, through the real server).
-Not a test: run `make bench` and commit bench/RESULTS.md.
+"""Benchmark: build time from the mirror, no-change rebuild, warehouse size, page timings
+(bench/pages.py: first load, warm rerun and memory of every page, through the real server) and the
+side-by-side run (bench/compare.py: the last release against this tree, and each view against its
+floor).  Not a test: run `make bench` and commit bench/RESULTS.md.
 
-    SDP_MIRROR=../shared/open-data .venv/bin/python bench/benchmark.py [--repeat 3]
+    SDP_MIRROR=../shared/open-data .venv/bin/python bench/benchmark.py [--repeat 3] [--no-compare] [--before REV]
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def write_results(sections: dict[str, list[tuple[str, str, str]] | str], where: 
         f"Run {when:%Y-%m-%d %H:%M} UTC on: {where}.",
         "Produced by `make bench` (bench/benchmark.py) and `make load` (bench/load_test.py); not run in CI.",
         "Targets: full build under 10 s, no-change rebuild under 1 s, warm page rerun under 300 ms server time,",
-        "25 concurrent sessions with p95 page-ready under 3 s and no errors.",
+        "25 concurrent sessions with p95 page-ready under 3 s and no errors; no page slower than the last release",
+        "(issue 9); every view's warm rerun at most 1.5 times its floor, priority pages under 150 ms and a fresh",
+        "session's first load on a warm server under 500 ms (issue 11).",
         "",
     ]
     existing = RESULTS.read_text() if RESULTS.exists() else ""
@@ -97,6 +100,8 @@ def write_results(sections: dict[str, list[tuple[str, str, str]] | str], where: 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-compare", action="store_true", help="skip bench/compare.py (before/after and floor)")
+    parser.add_argument("--before", default=None, help="the old release for bench/compare.py (default: its own)")
     args = parser.parse_args()
     if not settings.get("SDP_MIRROR"):
         print("Set SDP_MIRROR to the open-data mirror (e.g. ../shared/open-data).", file=sys.stderr)
@@ -110,6 +115,10 @@ def main() -> int:
         page_bench = None
     if page_bench is not None:
         sections.update(page_bench.run())
+    if not args.no_compare:
+        from bench import compare
+
+        sections.update(compare.run(mirror=str(Path(root).resolve()), **({"before": args.before} if args.before else {})))
     write_results(sections, where, when)
     print(RESULTS.read_text())
     return 0

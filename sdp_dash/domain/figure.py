@@ -50,15 +50,20 @@ class Period:
     end: str
     missing: tuple[str, ...] = ()
 
-    @property
-    def months(self) -> list[str]:
-        return months_between(self.start, self.end)
+    def __post_init__(self) -> None:
+        # Worked out once, when the period is made, so a cached figure carries them (no rerun recomputes them).
+        for name in ("months", "present", "label", "coverage_note"):
+            getattr(self, name)
+
+    @cached_property
+    def months(self) -> tuple[str, ...]:
+        return tuple(months_between(self.start, self.end))
 
     @property
     def n_months(self) -> int:
         return len(self.months)
 
-    @property
+    @cached_property
     def present(self) -> tuple[str, ...]:
         gone = set(self.missing)
         return tuple(m for m in self.months if m not in gone)
@@ -77,12 +82,12 @@ class Period:
         """What a count over the months present is multiplied by to give a year's worth (None: no months)."""
         return 12.0 / self.n_present if self.n_present else None
 
-    @property
+    @cached_property
     def label(self) -> str:
         """'12 months to December 2025 (January to December 2025)' or 'March 2025 to June 2025 (4 months)'."""
         return words.period_words(self.start, self.end)
 
-    @property
+    @cached_property
     def coverage_note(self) -> str:
         """What the figure's scale rests on, said on the figure itself; empty for a standard period."""
         if self.standard:
@@ -120,6 +125,9 @@ class Figure:
     source: str = POLICE_SOURCE
     quality: str = POLICE_QUALITY
     unit: str = RATE_UNIT
+
+    def __post_init__(self) -> None:
+        self._rates  # noqa: B018 - worked out once, when the figure is made, so a cached figure carries it
 
     @property
     def suppressed(self) -> bool:

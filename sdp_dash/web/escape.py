@@ -15,13 +15,16 @@ import re
 import unicodedata
 from urllib.parse import quote, urlsplit
 
+_SPACES = re.compile(r"\s+")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:\"'=])")
 
 
 def clean(text: object, limit: int | None = None) -> str:
     """Text without control or bidi-formatting characters, white space folded, at most ``limit`` characters."""
-    s = "".join(" " if ch in "\t\n\r" else ch for ch in str(text) if unicodedata.category(ch) not in ("Cc", "Cf"))
-    s = re.sub(r"\s+", " ", s).strip()
+    s = str(text)
+    if not (s.isascii() and s.isprintable()):  # most text is plain ASCII: only the rest is looked at per character
+        s = "".join(" " if ch.isspace() else ch for ch in s if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
+    s = _SPACES.sub(" ", s).strip()
     if limit and len(s) > limit:
         s = s[:limit] + "…"
     return s

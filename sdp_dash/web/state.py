@@ -176,9 +176,9 @@ def set_param(name: str, value: str | None) -> None:
 
 
 def share_url(state: ViewState, extra: dict[str, str] | None = None) -> str:
-    base = ""
     try:
-        base = st.context.url or ""
+        # The page's address as the browser has it, without its query string (the view replaces it).
+        base = (st.context.url or "").split("?", 1)[0].split("#", 1)[0]
     except Exception:  # noqa: BLE001 - no browser context (e.g. tests): show a relative link
         base = ""
     params = state.params()
