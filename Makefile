@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 export SDP_MIRROR ?=
 
-.PHONY: run test setup setup-dev data lint unit app browser bench load clean serve serve-stop
+.PHONY: run test setup setup-dev data lint unit build-tests app browser serve-test bench load clean serve serve-stop
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -34,16 +34,22 @@ lint: setup-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-## Test tiers.  `make unit` is the fast tier (no AppTest, no browser: under a minute); `make test`
-## runs lint and every tier in one pytest run (the warehouse is built once).
+## Test tiers.  `make unit` is the fast tier (no build corpus, no AppTest, no browser: under a minute);
+## `make test` runs lint and every tier in one pytest run (the session warehouse is built once).
 unit: setup-dev
-	$(PY) -m pytest tests/unit tests/build
+	$(PY) -m pytest tests/unit
+
+build-tests: setup-dev
+	$(PY) -m pytest tests/build
 
 app: setup-dev
 	$(PY) -m pytest tests/app
 
 browser: setup-dev
 	$(PY) -m pytest tests/browser
+
+serve-test: setup-dev
+	$(PY) -m pytest tests/serve
 
 test: setup-dev lint
 	$(PY) -m pytest
