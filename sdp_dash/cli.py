@@ -160,7 +160,9 @@ def _export(args) -> int:
         elif args.what == "outcomes":
             df = outcomes.export(con, area=args.area, start=args.start, end=args.end, measure_id=measure, by=args.by or "group")
         elif args.what == "deprivation":
-            df = inequality.export(con, area=args.area, start=args.start, end=args.end, measure_id=measure, by=args.by or "decile")
+            df = inequality.export(
+                con, area=args.area, start=args.start, end=args.end, measure_id=measure, by=args.by or "decile"
+            )
         else:
             df = long_view.export(con, measure_id=args.measure)
     try:

@@ -20,8 +20,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def cached(fn: Callable[Concatenate[object, P], R], *, max_entries: int = 1000) -> Callable[P, R]:
-    """``fn(con, *args, **kwargs)`` as a cached ``call(*args, **kwargs)``."""
+def cached(fn: Callable[Concatenate[object, P], R], *, max_entries: int = 300) -> Callable[P, R]:
+    """``fn(con, *args, **kwargs)`` as a cached ``call(*args, **kwargs)``.
+
+    ``max_entries`` bounds each function's cache (least recently used out first); the sizes are
+    chosen from bench/memory.py so a server stays under its memory ceiling whatever visitors ask for.
+    """
 
     def run(_con, _key: str, args: tuple, kwargs: tuple):
         return fn(_con, *args, **dict(kwargs))
@@ -58,7 +62,7 @@ def vega_spec(chart) -> dict:
     return spec
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
+@st.cache_data(show_spinner=False, max_entries=1000)
 def _chart_spec(builder: str, df: pd.DataFrame, kwargs: tuple) -> dict:
     return vega_spec(getattr(charts, builder)(df, **dict(kwargs)))
 
