@@ -9,10 +9,12 @@ from sdp_dash import charts
 from sdp_dash.config import codes, settings
 from sdp_dash.config.months import shift_month
 from sdp_dash.domain import crime, words
+from sdp_dash.domain import profile as profile_data
 from sdp_dash.domain.figure import RATE_UNIT
 from sdp_dash.web import cards, connection, data, frame, state
 from sdp_dash.web.cache import chart
-from sdp_dash.web.escape import html, md
+from sdp_dash.web.escape import md
+from sdp_dash.web.profile import file_name as profile_file_name
 
 LEVELS = {
     "aap": "Area boards (approximate)",
@@ -152,16 +154,16 @@ def profile(view: state.ViewState) -> None:
     method = data.area_method(view.area["area_type"])
     if method:
         st.caption(md(method))
-    sections = [f"<h1>{html(view.area_name)}: community safety factsheet</h1>", f"<p>{html(view.period)}</p>"]
+    _profile_download(view)
     if not view.is_county:
-        sections.append(_against_county(view))
-    sections.append(_types(view))
-    sections.append(_trend(view))
-    sections.append(_deprivation(view))
-    _factsheet(view, sections)
+        _against_county(view)
+    _types(view)
+    _type_trends(view)
+    _trend(view)
+    _deprivation(view)
 
 
-def _against_county(view: state.ViewState) -> str:
+def _against_county(view: state.ViewState) -> None:
     rows = data.against_county(view.area_code, view.start, view.end)
     st.markdown(
         "\n".join(
@@ -199,10 +201,9 @@ def _against_county(view: state.ViewState) -> str:
         about=cards.police_about(view, f"Key crime indicators {RATE_UNIT}, with 95% intervals, for the area and the county."),
         key="profile_vs_county",
     )
-    return cards.html_table(table, "Key indicators against County Durham")
 
 
-def _types(view: state.ViewState) -> str:
+def _types(view: state.ViewState) -> None:
     figs = data.type_figures(view.area_code, view.start, view.end)
     top = [f for f in figs if f.available][:3]
     if top:
@@ -234,10 +235,9 @@ def _types(view: state.ViewState) -> str:
         ),
         key="profile_types",
     )
-    return cards.html_table(table, "Crime and anti-social behaviour by type")
 
 
-def _trend(view: state.ViewState) -> str:
+def _trend(view: state.ViewState) -> None:
     from pages.overview import trend_frame, trend_table
 
     label = data.measures()[view.measure].label
@@ -261,10 +261,9 @@ def _trend(view: state.ViewState) -> str:
         ),
         key="profile_trend",
     )
-    return cards.html_table(table, f"{label} by month")
 
 
-def _deprivation(view: state.ViewState) -> str:
+def _deprivation(view: state.ViewState) -> None:
     st.subheader("Deprivation context", anchor=False)
     dep = data.deprivation_summary(view.area_code)
     rows = data.deprivation_for_area(view.area_code)
@@ -297,30 +296,77 @@ def _deprivation(view: state.ViewState) -> str:
         "IMD 2019 was published for 2011 small areas; figures are carried to the 2021 small areas through the ONS lookup. "
         "Deprivation describes the area, not the people in it."
     )
-    return f"<p>{html(text)}</p>" + cards.html_table(table, "Deprivation (IMD 2019 deciles; 1 = most deprived 10% in England)")
 
 
-def _factsheet(view: state.ViewState, sections: list[str]) -> None:
-    sections.append("<h2>Things to know</h2><ul>" + "".join(f"<li>{html(c)}</li>" for c in cards.CAVEATS) + "</ul>")
-    sections.append(
-        "<p>Source: data.police.uk (Open Government Licence v3.0); Census 2021 (ONS, OGL v3.0); English Indices of Deprivation "
-        f"2019 (MHCLG, OGL v3.0). Link to this view: {html(state.share_url(view))}</p>"
+def _type_trends(view: state.ViewState) -> None:
+    """One crime type month by month, the area against the county (rates per 1,000 residents a year)."""
+    figs = [f for f in data.type_figures(view.area_code, view.start, view.end) if f.available]
+    if not figs:
+        return
+    names = {f.measure_id: f.measure for f in figs}
+    key = "sdp_profile_type"
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = next(iter(names))
+    type_id = st.selectbox(
+        "Crime type to follow month by month",
+        list(names),
+        format_func=names.get,
+        key=key,
+        help="The types recorded in this area in the period, most common first.",
     )
-    sheet = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>"
-        + html(view.area_name)
-        + " factsheet</title><style>body{font-family:sans-serif;color:#0b0c0c;max-width:60rem;margin:2rem auto}"
-        "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #3D3D3D;padding:.25rem .5rem;text-align:left}"
-        "caption{font-weight:bold;text-align:left}h1{color:#12436D}</style></head><body>" + "".join(sections) + "</body></html>"
+    label = names[type_id]
+    t0 = profile_data.trend_start(view.start)
+    monthly = data.monthly_figures(view.area_code, type_id, t0, view.end)
+    both = monthly + ([] if view.is_county else data.monthly_figures(codes.COUNTY, type_id, t0, view.end))
+    withheld = sum(f.suppressed for f in monthly)
+    from pages.overview import trend_table
+
+    cards.chart_card(
+        f"Trend by crime type: {label}" + ("" if view.is_county else ", against the county"),
+        chart(
+            charts.trend,
+            profile_data.trend_frame(both),
+            value="rate",
+            series="area_name",
+            title=f"Rate {RATE_UNIT}",
+            description="Trend by type",
+        ),
+        trend_table(both),
+        alt_text=(
+            f"Line chart of {label.lower()} {RATE_UNIT} (each month's count times 12) from {words.month_words(t0)} to "
+            f"{words.month_words(view.end)} for {view.area_name}" + ("" if view.is_county else " and County Durham") + ". "
+            "Months without data are gaps."
+            + (f" {withheld} months with fewer than 5 recorded are not shown." if withheld else "")
+        ),
+        about=cards.police_about(
+            view,
+            f"{label} recorded each month, {RATE_UNIT} (the month's count times 12). Small monthly counts (1 to 4) of "
+            "violence and sexual offences and robbery are not shown.",
+            period=f"{words.month_words(t0)} to {words.month_words(view.end)}",
+        ),
+        key="profile_type_trend",
     )
+
+
+def _profile_download(view: state.ViewState) -> None:
+    """The profile document (print-ready HTML for A4), built only when it is asked for and cached per view."""
+    link = state.share_url(view)
+    caveats = tuple(c for c in cards.CAVEATS if view.area["area_type"] in crime.APPROXIMATE_TYPES or c != cards.CAVEAT_APPROX)
+    area_code, start, end, measure = view.area_code, view.start, view.end, view.measure
+
+    def build() -> bytes:
+        return data.profile_document(area_code, start, end, measure, link, caveats).encode("utf-8")
+
     st.download_button(
-        "Download a printable factsheet (HTML)",
-        sheet.encode("utf-8"),
-        file_name=f"factsheet-{view.area_code}-{view.end}.html",
+        "Download the area profile (print-ready, A4)",
+        build,
+        file_name=profile_file_name(area_code, start, end),
         mime="text/html",
-        key="factsheet",
+        key="profile_document",
         on_click="ignore",
         icon=":material/print:",
+        help="One HTML file with the key indicators, charts, map, sources and licence: open it in a browser and print, "
+        "or save it as PDF, to attach to an email.",
     )
 
 

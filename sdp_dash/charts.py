@@ -545,7 +545,7 @@ def outcome_shares(df: pd.DataFrame, *, title: str, description: str) -> alt.Cha
         scale=alt.Scale(domain=areas, range=CATEGORICAL[: len(areas)]),
         legend=alt.Legend(orient="bottom"),
     )
-    y = alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    y = alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelOverlap=False))
     tooltip = [
         alt.Tooltip("area_name:N", title="Area"),
         alt.Tooltip("outcome:N", title="Outcome"),
@@ -556,7 +556,7 @@ def outcome_shares(df: pd.DataFrame, *, title: str, description: str) -> alt.Cha
     base = alt.Chart(data).encode(y=y, yOffset=alt.YOffset("area_name:N", sort=areas), tooltip=tooltip)
     bars = base.mark_bar().encode(x=alt.X("share:Q", title=title, axis=alt.Axis(format="%")), color=colour)
     rules = base.mark_rule(color=DARK_GREY, strokeWidth=1.5).encode(x="lower:Q", x2="upper:Q")
-    height = max(160, 14 * len(order) * max(1, len(areas)))
+    height = max(200, 18 * len(order) * max(1, len(areas)))
     return _style(alt.layer(bars, rules).properties(height=height), description)
 
 
@@ -649,3 +649,121 @@ def long_view_lines(
     rows = [alt.hconcat(*panels[i : i + 2]) for i in range(0, len(panels), 2)]
     chart = alt.vconcat(*rows).configure_title(fontSize=13, anchor="start")
     return _style(chart, description)
+
+
+# --- The area profile (issue 10, item 5): trends by crime type and a small locator map ----------------
+
+
+def type_trends(
+    df: pd.DataFrame, *, order: list[str], area: str, county: str | None, title: str, description: str, columns: int = 3
+) -> alt.FacetChart:
+    """Small multiples: one panel per police.uk category (in ``order``), the area's monthly rate against the
+    county's, each panel on its own scale.  Withheld or missing months (rate empty) are gaps.
+
+    Columns: month (YYYY-MM), measure, area_name, rate (None where withheld)."""
+    data = df[df["measure"].isin(order)].copy()
+    data["month_date"] = pd.to_datetime(data["month"] + "-01")
+    series = [area] + ([county] if county and county != area else [])
+    colour = alt.Color(
+        "area_name:N",
+        title=None,
+        scale=alt.Scale(domain=series, range=[DARK_BLUE, ORANGE][: len(series)]),
+        legend=alt.Legend(orient="top"),
+    )
+    base = alt.Chart().encode(
+        x=alt.X("month_date:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount=4, labelOverlap=True)),
+        y=alt.Y("rate:Q", title=None, scale=alt.Scale(zero=True), axis=alt.Axis(tickCount=4)),
+        color=colour,
+        strokeDash=alt.StrokeDash(
+            "area_name:N", scale=alt.Scale(domain=series, range=[[1, 0], [5, 3]][: len(series)]), legend=None
+        ),
+        tooltip=[
+            alt.Tooltip("area_name:N", title="Area"),
+            alt.Tooltip("measure:N", title="Crime type"),
+            alt.Tooltip("month_date:T", title="Month", format="%B %Y"),
+            alt.Tooltip("rate:Q", title=title, format=",.1f"),
+        ],
+    )
+    panel = alt.layer(base.mark_line(strokeWidth=1.8), base.mark_point(filled=True, size=12), data=data).properties(
+        width=180, height=66
+    )
+    chart = (
+        panel.facet(
+            facet=alt.Facet("measure:N", sort=order, title=None, header=alt.Header(labelFontSize=12, labelFontWeight="bold")),
+            columns=columns,
+        )
+        .resolve_scale(y="independent")
+        .properties(title=alt.Title(title, fontSize=12, fontWeight="normal", anchor="start"))
+    )
+    return chart.configure_axis(labelFontSize=10, titleFontSize=11).configure_legend(labelFontSize=12, labelLimit=400)
+
+
+def _simplified(geojson: str, tolerance: float) -> dict:
+    """A GeoJSON geometry simplified for a small picture (a county-wide map needs no metre-level detail)."""
+    from shapely.geometry import mapping, shape
+
+    geom = json.loads(geojson)
+    if not tolerance:
+        return geom
+    return mapping(shape(geom).simplify(tolerance, preserve_topology=True))
+
+
+def area_locator(
+    context: pd.DataFrame,
+    chosen: pd.DataFrame,
+    county: pd.DataFrame | None,
+    *,
+    places: pd.DataFrame | None = None,
+    ring: bool = False,
+    width: int = 260,
+    height: int = 260,
+    tolerance: float = 0.002,
+) -> alt.LayerChart:
+    """A small static map: the chosen area (dark blue) among other areas (``context``, grey) inside the
+    county's outline, with the largest towns named; ``ring`` circles the chosen area (a small area is a dot
+    at county scale).  Frames hold area_code and geojson (WGS84); ``chosen`` may also hold label_lon and
+    label_lat.  Drawn as Vega-Lite geoshapes, so it renders offline to SVG like any other chart."""
+    chosen_codes = set(chosen["area_code"])
+
+    def features(df: pd.DataFrame) -> list[dict]:
+        return [
+            {"type": "Feature", "geometry": _simplified(g, tolerance), "properties": {"area_code": c}}
+            for c, g in zip(df["area_code"], df["geojson"], strict=True)
+            if df is chosen or c not in chosen_codes
+        ]
+
+    layers = []
+    if context is not None and len(context):
+        layers.append(
+            alt.Chart(alt.Data(values=features(context))).mark_geoshape(fill="#DCDCDC", stroke="#FFFFFF", strokeWidth=0.7)
+        )
+    layers.append(alt.Chart(alt.Data(values=features(chosen))).mark_geoshape(fill=DARK_BLUE, stroke=DARK_BLUE, strokeWidth=1))
+    if county is not None and len(county):
+        layers.append(alt.Chart(alt.Data(values=features(county))).mark_geoshape(filled=False, stroke="#0B0C0C", strokeWidth=1.2))
+    if ring and "label_lon" in chosen and len(chosen):
+        spot = chosen[["label_lon", "label_lat"]].head(1)
+        layers.append(
+            alt.Chart(spot)
+            .mark_circle(size=500, filled=False, stroke=ORANGE, strokeWidth=2.5, opacity=1)
+            .encode(longitude="label_lon:Q", latitude="label_lat:Q")
+        )
+    if places is not None and len(places):
+        towns = _spread(places.sort_values("population", ascending=False), n=6, apart=0.12)
+        dots = alt.Chart(towns).encode(longitude="longitude:Q", latitude="latitude:Q")
+        layers.append(dots.mark_circle(color="#0B0C0C", size=14, opacity=1))
+        halo = {"align": "left", "dx": 4, "fontSize": 9, "font": "Arial"}
+        layers.append(dots.mark_text(**halo, color="white", stroke="white", strokeWidth=3).encode(text="name:N"))
+        layers.append(dots.mark_text(**halo, color="#0B0C0C").encode(text="name:N"))
+    return alt.layer(*layers).project(type="mercator").properties(width=width, height=height).configure_view(stroke=None)
+
+
+def _spread(places: pd.DataFrame, *, n: int, apart: float) -> pd.DataFrame:
+    """The first ``n`` places (largest first) at least ``apart`` degrees from every one already kept, so
+    names on a small map do not overlap."""
+    kept: list[int] = []
+    for idx, lon, lat in zip(places.index, places["longitude"], places["latitude"], strict=True):
+        if all(abs(lon - places.at[k, "longitude"]) > apart * 1.6 or abs(lat - places.at[k, "latitude"]) > apart for k in kept):
+            kept.append(idx)
+        if len(kept) >= n:
+            break
+    return places.loc[kept, ["name", "longitude", "latitude"]]

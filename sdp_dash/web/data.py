@@ -25,7 +25,7 @@ measures = cached(crime.measures)
 figure = cached(crime.figure)
 key_figures = cached(crime.key_figures)
 type_figures = cached(crime.type_figures)
-area_figures = cached(crime.area_figures)
+area_figures = cached(crime.area_figures, max_entries=64)  # up to 330 figures each
 monthly_figures = cached(crime.monthly_figures)
 force_figures = cached(crime.force_figures)
 change = cached(crime.change)
@@ -97,3 +97,9 @@ outcomes_for = cached(outcomes.outcomes)
 by_decile = cached(inequality.by_decile)
 key_ratios = cached(inequality.key_ratios)
 long_view_for = cached(long_view.long_view)
+
+
+# The area profile document (issue 10, item 5; pages/explore.py): built on request, once per view
+from sdp_dash.web import profile as _profile  # noqa: E402
+
+profile_document = cached(_profile.document, max_entries=32)
