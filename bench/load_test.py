@@ -4,7 +4,12 @@ Not a test and not run in CI: run `make load` (or the command below) and commit 
 
     .venv/bin/python bench/load_test.py --sessions 5,10,25 --seconds 60 [--driver websocket|browser]
 
-Starts the dashboard on a free port on 127.0.0.1 (against SDP_WAREHOUSE, else data/sdp.duckdb), warms
+``--url http://127.0.0.1:PORT`` drives a server that is already running (``make serve``: nginx and
+its workers) instead of starting one; each visitor then keeps the cookies of its first answer (the
+load balancer's route cookie) as a browser does.  ``--during CMD --during-at S`` runs a command S
+seconds into the load (a rebuild, killing a worker); ``--json FILE`` writes the numbers as data.
+
+Otherwise it starts the dashboard on a free port on 127.0.0.1 (against SDP_WAREHOUSE, else data/sdp.duckdb), warms
 each page of ROUTE once, then keeps N sessions busy for ``--seconds``, each going through ROUTE in
 order (session n starts at page n) with no pause between pages, and records page-ready times.  With
 several session counts (``--sessions 5,10,25``) each count gets a freshly started server.
@@ -137,9 +142,8 @@ class CpuMeter:
         if not self.rss_timeline or time.monotonic() - self.rss_timeline[-1][0] >= 10:
             self.rss_timeline.append((time.monotonic(), rss_kib(self.server_pid)))
         server = set(process_tree(self.server_pid))
-        readings = {
-            p: ("server" if p in server else "driver", cpu_seconds([p])) for p in process_tree(os.getpid()) if p != os.getpid()
-        }
+        mine = set(process_tree(os.getpid())) - {os.getpid()}
+        readings = {p: ("server" if p in server else "driver", cpu_seconds([p])) for p in mine | server}
         with self._lock:
             self._seen.update(readings)
 
@@ -241,7 +245,8 @@ async def _measured(meter: CpuMeter, seconds: float, warm_up, sessions, during: 
     killing a worker) and records when it ran and how it ended.
     """
     warm, warm_start = Tally(), time.monotonic()
-    await warm_up(warm)
+    if warm_up is not None:
+        await warm_up(warm)
     warm_seconds = time.monotonic() - warm_start
     rss_warm = rss_kib(meter.server_pid)
     tally = Tally()
@@ -256,7 +261,15 @@ async def _measured(meter: CpuMeter, seconds: float, warm_up, sessions, during: 
     if ran:
         ran["at_s"] = ran.get("started", start) - start
         ran["errors_after"] = sum(1 for t in tally.error_times if t >= ran.get("started", start))
-    return {"tally": tally, "warm": warm, "warm_seconds": warm_seconds, "wall": wall, "rss_warm_kib": rss_warm, "during": ran, "start": start}
+    return {
+        "tally": tally,
+        "warm": warm,
+        "warm_seconds": warm_seconds,
+        "wall": wall,
+        "rss_warm_kib": rss_warm,
+        "during": ran,
+        "start": start,
+    }
 
 
 def _run_during(at: float, command: str, deadline: float, out: dict) -> None:
@@ -297,7 +310,7 @@ async def drive_ws(
     return await _measured(
         meter,
         seconds,
-        warm_up,
+        None if cookies else warm_up,  # behind make serve the supervisor has warmed every worker already
         lambda deadline, tally: (
             ws_session(port, n, sessions, deadline, tally, timeout, reload, think, host, cookies) for n in range(sessions)
         ),
@@ -369,7 +382,78 @@ async def drive_browser(port: int, meter: CpuMeter, sessions: int, seconds: floa
 # --- One level: a fresh server, warm-up, N sessions ----------------------------------------------
 
 
+def served_pid(url: str, given: int | None) -> int:
+    """The process whose tree is the server behind ``--url``: --server-pid, else the supervisor of
+    scripts/serve.py for that port (its state.json), whose tree holds nginx and every worker."""
+    import json
+    import tempfile
+    from urllib.parse import urlsplit
+
+    if given:
+        return given
+    port = urlsplit(url).port
+    state = Path(os.environ.get("SDP_SERVE_DIR") or Path(tempfile.gettempdir()) / f"sdp-serve-{port}") / "state.json"
+    try:
+        return int(json.loads(state.read_text())["supervisor_pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise SystemExit(f"--url: no scripts/serve.py state at {state}; give --server-pid for memory and CPU") from None
+
+
+def run_url_level(sessions: int, args) -> dict:
+    """One level against a running server (``--url``): nothing is started or stopped here."""
+    from urllib.parse import urlsplit
+
+    u = urlsplit(args.url)
+    host, port = u.hostname or "127.0.0.1", u.port or 80
+    pid = served_pid(args.url, args.server_pid)
+    during = (args.during_at, args.during) if args.during else None
+    load_start = loadavg()
+    meter = CpuMeter(pid)
+    with RssSampler(pid, interval=0.5, on_sample=meter.sample) as mem:
+        out = asyncio.run(
+            drive_ws(port, meter, sessions, args.seconds, args.page_timeout, args.reload, args.think, host, True, during)
+        )
+    out["cpu_server"], out["cpu_driver"] = meter.server, meter.driver
+    out["rss_peak_kib"] = mem.peak
+    out["rss_end_kib"] = rss_kib(pid)
+    out["rss_timeline"] = [(t - out["start"], kib) for t, kib in meter.rss_timeline if t >= out["start"]]
+    out["load_start"], out["load_end"] = load_start, loadavg()
+    out["sessions"] = sessions
+    return out
+
+
+def summary(lv: dict) -> dict:
+    """One level's numbers as plain data (for --json)."""
+    t: Tally = lv["tally"]
+    timeline = lv.get("rss_timeline") or []
+    return {
+        "sessions": lv["sessions"],
+        "seconds": round(lv["wall"], 1),
+        "ready": len(t.ready_s),
+        "pages_per_s": round(len(t.ready_s) / max(lv["wall"], 1e-9), 2),
+        "p50_s": round(percentile(t.ready_s, 50), 3),
+        "p95_s": round(percentile(t.ready_s, 95), 3),
+        "max_s": round(max(t.ready_s), 3) if t.ready_s else None,
+        "errors": dict(t.errors),
+        "n_errors": t.n_errors,
+        "examples": dict(t.examples),
+        "recover_s": [round(x, 2) for x in sorted(t.recover_s)],
+        "warm_errors": lv["warm"].n_errors,
+        "cpu_server_s": round(lv["cpu_server"], 1),
+        "cpu_driver_s": round(lv["cpu_driver"], 1),
+        "rss_warm_mib": round(lv["rss_warm_kib"] / 1024),
+        "rss_peak_mib": round(lv["rss_peak_kib"] / 1024),
+        "rss_end_mib": round(lv["rss_end_kib"] / 1024),
+        "rss_timeline_mib": [(round(ts), round(kib / 1024)) for ts, kib in timeline],
+        "load_start": lv["load_start"],
+        "load_end": lv["load_end"],
+        "during": {k: v for k, v in (lv.get("during") or {}).items() if k != "started"},
+    }
+
+
 def run_level(warehouse: Path, sessions: int, args) -> dict:
+    if args.url:
+        return run_url_level(sessions, args)
     freeze_server_code()
     port = free_port()
     proc = start_server(warehouse, port)
@@ -477,6 +561,7 @@ def report(levels: list[dict], args, when: str, where: str, command: str) -> str
 
 
 def main() -> int:
+    global MAX_LOADS_PER_SESSION
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", default="5,10,25", help="concurrent sessions, or a list (default 5,10,25)")
     ap.add_argument("--seconds", type=float, default=60.0, help="how long to keep loading pages (default 60)")
@@ -486,6 +571,21 @@ def main() -> int:
     ap.add_argument("--page-timeout", type=float, default=30.0, help="seconds before a page load counts as an error")
     ap.add_argument("--warehouse", type=Path, default=None, help="DuckDB file (default: SDP_WAREHOUSE or data/sdp.duckdb)")
     ap.add_argument("--note", default="", help="a remark to record with the results (e.g. machine busy)")
+    ap.add_argument(
+        "--url",
+        default="",
+        help="drive a running server at this address (e.g. make serve's http://127.0.0.1:8080) instead of starting one; "
+        "each visitor keeps the cookies of its first answer, as a browser does (websocket driver only; implies --no-write)",
+    )
+    ap.add_argument(
+        "--server-pid", type=int, default=None, help="--url: the server's process (default: scripts/serve.py's supervisor)"
+    )
+    ap.add_argument("--during", default="", help="a shell command to run during the load (e.g. a rebuild, or killing a worker)")
+    ap.add_argument("--during-at", type=float, default=5.0, help="seconds after the start to run --during (default 5)")
+    ap.add_argument("--json", type=Path, default=None, help="also write each level's numbers to this file")
+    ap.add_argument(
+        "--max-loads", type=int, default=MAX_LOADS_PER_SESSION, help="pages per session at most (a bound; default 500)"
+    )
     ap.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = ap.parse_args()
     try:
@@ -496,11 +596,20 @@ def main() -> int:
         ap.error("--sessions must be 1..200 (up to 10 counts) and --seconds 1..3600")
     if not 0 <= args.think <= 60 or not 1 <= args.page_timeout <= 600:
         ap.error("--think must be 0..60 and --page-timeout 1..600")
+    if args.url:
+        if not args.url.startswith(("http://127.0.0.1:", "http://localhost:")) or args.driver != "websocket":
+            ap.error("--url must be http://127.0.0.1:PORT (load tests stay on this machine), with the websocket driver")
+        args.no_write = True
+    if not 1 <= args.max_loads <= 100_000:
+        ap.error("--max-loads must be 1..100000")
+    MAX_LOADS_PER_SESSION = args.max_loads  # read by the session loops
+    if args.during and not 0 <= args.during_at < args.seconds:
+        ap.error("--during-at must be within --seconds")
     if args.driver == "browser" and not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: run scripts/install-system-deps.sh", file=sys.stderr)
         return 2
     warehouse = (args.warehouse or Path(os.environ.get("SDP_WAREHOUSE") or ROOT / "data" / "sdp.duckdb")).resolve()
-    if not warehouse.exists():
+    if not warehouse.exists() and not args.url:
         print(f"no warehouse at {warehouse}: run `make data` first", file=sys.stderr)
         return 2
 
@@ -512,9 +621,18 @@ def main() -> int:
         t: Tally = lv["tally"]
         print(
             f"{n} sessions: {len(t.ready_s)} ready, p50 {secs(percentile(t.ready_s, 50))}, p95 {secs(percentile(t.ready_s, 95))}, "
-            f"errors {t.n_errors} {t.errors or ''}, peak RSS {lv['rss_peak_kib'] / 1024:.0f} MiB, load {lv['load_start']}",
+            f"errors {t.n_errors} {t.errors or ''}, peak RSS {lv['rss_peak_kib'] / 1024:.0f} MiB, load {lv['load_start']}"
+            + (f", {len(t.ready_s) / max(lv['wall'], 1e-9):.2f} pages/s" if args.url else "")
+            + (f", during: {summary(lv)['during']}" if lv.get("during") else "")
+            + (f", recovered after {', '.join(f'{x:.1f}' for x in sorted(t.recover_s))} s" if t.recover_s else ""),
             flush=True,
         )
+        if args.json:
+            import json
+
+            args.json.write_text(
+                json.dumps({"url": args.url, "when": when, "machine": where, "levels": [summary(x) for x in levels]}, indent=1)
+            )
     shown = [f"--sessions {','.join(map(str, counts))}", f"--seconds {args.seconds:g}"]
     if args.driver != "websocket":
         shown.append(f"--driver {args.driver}")
@@ -528,6 +646,10 @@ def main() -> int:
         shown.append(f"--warehouse {shlex.quote(str(args.warehouse))}")
     if args.note:
         shown.append(f"--note {shlex.quote(args.note)}")
+    if args.url:
+        shown.append(f"--url {args.url}")
+    if args.during:
+        shown += [f"--during {shlex.quote(args.during)}", f"--during-at {args.during_at:g}"]
     text = report(levels, args, when, where, ".venv/bin/python bench/load_test.py " + " ".join(shown))
     print(text)
     if not args.no_write:

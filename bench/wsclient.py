@@ -82,11 +82,14 @@ class RunResult:
 class Session:
     """One browser-tab-like session on a Streamlit server at 127.0.0.1:``port``."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1", use_cache: bool = True, open_timeout: float = 30.0) -> None:
+    def __init__(
+        self, port: int, host: str = "127.0.0.1", use_cache: bool = True, open_timeout: float = 30.0, cookie: str = ""
+    ) -> None:
         self.url = f"ws://{host}:{port}/_stcore/stream"
         self.http = f"http://{host}:{port}"
         self.use_cache = use_cache
         self.open_timeout = open_timeout
+        self.cookie = cookie  # a Cookie header to send (e.g. a load balancer's route cookie), as a browser would
         self.ws = None
         self.page_name = ""
         self.query_string = ""
@@ -104,6 +107,7 @@ class Session:
             open_timeout=self.open_timeout,
             ping_interval=None,  # the server pings; the library answers
             close_timeout=5,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None,
         )
         return self
 
@@ -207,6 +211,23 @@ class Session:
                 res.failure = "compile error"
             return True
         return False
+
+
+def route_cookie(port: int, host: str = "127.0.0.1", timeout: float = 10.0) -> str:
+    """The cookies a browser would hold after its first request to ``/`` (``name=value; ...``; "" if none).
+
+    Behind the load balancer of deploy/ this is the route cookie that keeps a visitor on one worker;
+    a bare Streamlit server sets none.  Blocking (urllib): call it before the event loop or in a thread.
+    """
+    import http.cookies
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never an environment proxy
+    with opener.open(f"http://{host}:{port}/", timeout=timeout) as r:
+        jar = http.cookies.SimpleCookie()
+        for header in r.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+    return "; ".join(f"{k}={m.value}" for k, m in jar.items())
 
 
 async def first_load(port: int, path: str, timeout: float = 60.0) -> tuple[float, RunResult]:

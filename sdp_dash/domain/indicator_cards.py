@@ -23,7 +23,7 @@ MIN_POINTS = 3  # a series with fewer comparable points is a value with its peri
 
 def anchor(indicator_id: str) -> str:
     """The id of an indicator's card on its page (the summary links to it)."""
-    return indicator_id.replace("_", "-")
+    return "indicator-" + indicator_id.replace("_", "-")
 
 
 # --- police.uk indicators ------------------------------------------------------------------------------

@@ -1,31 +1,128 @@
-"""The app's read-only connection to the warehouse file (one per process, cached by Streamlit).
+"""The app's read-only connection to the warehouse file: one per process, reopened when the file changes.
 
-The key is the file's path and modification time, so a rebuilt warehouse gets a new connection.
+``python -m sdp_dash build`` writes a new file beside the warehouse and swaps it in with ``os.replace``,
+so a rebuild is a new file (a new inode) at the same path.  The connection is keyed by the file's
+identity (device, inode, size and modification time) and is looked at on every :func:`cursor` call (one
+``stat``), so a running server serves the new data from the next query on, without a restart.
+
+Why not ``duckdb.connect(path, read_only=True)``: DuckDB keeps one database instance per (resolved)
+path in the process, and hands back that instance, still reading the old, deleted file, for as long
+as any connection or cursor to it is alive.  Closing the old connection is no way out either, because
+it closes the cursors that other sessions' threads are using at that moment.  So every generation
+of the file gets its own in-memory DuckDB instance with the file ATTACHed read-only: a new instance
+always opens the file that is at the path now, and the old one is simply dropped.  It is freed
+(and the replaced file's disk space released) once the last query still running on it has finished.
+
+A warehouse deleted under a running server keeps being served from the generation already open
+(its file stays readable while it is open); only a process that never opened one raises LookupError.
 """
 
 from __future__ import annotations
 
-import streamlit as st
+import threading
+from dataclasses import dataclass
 
-from sdp_dash import warehouse
+import duckdb
+
 from sdp_dash.config import settings
+
+# The attached warehouse is the catalog "wh"; every cursor starts with USE wh (SQL is never built by formatting).
+
+
+@dataclass(frozen=True)
+class _Generation:
+    key: str
+    con: duckdb.DuckDBPyConnection
+
+
+_lock = threading.Lock()
+_current: _Generation | None = None
+
+
+def _identity(path) -> str | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{path}:{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _open(path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
+        con.execute("USE wh")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _generation() -> _Generation:
+    """The connection for the warehouse file as it is now (opened on first use and after each swap)."""
+    global _current
+    path = settings.path("SDP_WAREHOUSE")
+    key = _identity(path)
+    current = _current
+    if current is not None and (key is None or key == current.key):
+        return current  # unchanged, or deleted: keep serving the open generation
+    if key is None:
+        raise LookupError(f"no warehouse at {path}: run `python -m sdp_dash build` first")
+    with _lock:
+        current = _current
+        if current is not None and current.key == key:
+            return current  # another thread opened it meanwhile
+        try:
+            con = _open(path)
+        except (duckdb.Error, OSError):
+            if current is not None:  # swapped again mid-open, or unreadable: keep the open one, retry next call
+                return current
+            raise
+        # Re-read the identity: if the file changed during the open, the next call opens it again.
+        _current = _Generation(key if _identity(path) == key else f"{key}:stale", con)
+        # The old generation is dropped, not closed: queries running on its cursors finish normally.
+        return _current
 
 
 def warehouse_key() -> str:
-    """Identifies the warehouse file as it is now (path and modification time)."""
-    path = settings.path("SDP_WAREHOUSE")
-    try:
-        return f"{path}:{path.stat().st_mtime_ns}"
-    except OSError:
-        return str(path)
+    """Identifies the warehouse generation being served (for cache keys): path, inode, size and mtime."""
+    return _generation().key
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(key: str):
-    path = key.rsplit(":", 1)[0] if key.count(":") else key
-    return warehouse.connect(path)
+class _Cursor:
+    """A cursor on the warehouse, made on first use (a call answered from Streamlit's cache needs none).
+
+    Every attribute is the DuckDB cursor's.  The generation is chosen at first use, not when this is
+    made, so a query never runs on a file older than the ``warehouse_key()`` its caller computed
+    after asking for the cursor (its result is cached under that key).
+    """
+
+    __slots__ = ("_cur",)
+
+    def __init__(self) -> None:
+        self._cur: duckdb.DuckDBPyConnection | None = None
+
+    def __getattr__(self, name: str):
+        cur = self._cur
+        if cur is None:
+            cur = _generation().con.cursor()
+            cur.execute("USE wh")
+            self._cur = cur
+        return getattr(cur, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._cur is not None:
+            self._cur.close()
 
 
-def cursor():
-    """A cursor of the cached read-only DuckDB connection (one per query: a connection is not thread-safe)."""
-    return _connection(warehouse_key()).cursor()
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A new cursor on the read-only warehouse (one per query: a connection is not thread-safe)."""
+    return _Cursor()  # type: ignore[return-value]
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The same as :func:`cursor` (the name ``ui.connection()`` had)."""
+    return cursor()

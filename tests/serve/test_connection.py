@@ -1,0 +1,84 @@
+"""The app's warehouse connection follows a rebuilt file (os.replace) without a restart (issue 13)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import duckdb
+import pytest
+
+from sdp_dash.web import connection
+
+pytestmark = pytest.mark.serve
+
+
+def _write(path, value: int) -> None:
+    tmp = path.with_name(f".{path.name}.building")
+    with duckdb.connect(str(tmp)) as con:
+        con.execute(f"CREATE TABLE meta AS SELECT {value} AS v")
+    os.replace(tmp, path)
+
+
+@pytest.fixture
+def swapped(tmp_path, monkeypatch):
+    path = tmp_path / "w.duckdb"
+    _write(path, 1)
+    monkeypatch.setenv("SDP_WAREHOUSE", str(path))
+    monkeypatch.setattr(connection, "_current", None)
+    return path
+
+
+def value() -> int:
+    return connection.cursor().execute("SELECT v FROM meta").fetchone()[0]
+
+
+def test_a_rebuilt_file_is_read_at_the_next_query_while_old_cursors_finish(swapped):
+    old = connection.cursor()
+    assert old.execute("SELECT v FROM meta").fetchone() == (1,)
+    key = connection.warehouse_key()
+    _write(swapped, 2)  # plain duckdb.connect(path, read_only=True) would hand back the old file here
+    assert value() == 2
+    assert connection.warehouse_key() != key
+    assert old.execute("SELECT v FROM meta").fetchone() == (1,)  # a query running on the old file is not cut off
+
+
+def test_a_deleted_warehouse_keeps_serving_the_open_one(swapped):
+    assert value() == 1
+    swapped.unlink()
+    assert value() == 1
+    _write(swapped, 3)
+    assert value() == 3
+
+
+def test_no_warehouse_at_all_is_a_lookup_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SDP_WAREHOUSE", str(tmp_path / "missing.duckdb"))
+    monkeypatch.setattr(connection, "_current", None)
+    with pytest.raises(LookupError):
+        connection.warehouse_key()
+
+
+def test_readers_see_no_error_while_the_file_is_replaced_again_and_again(swapped):
+    errors, seen, stop = [], set(), time.monotonic() + 2
+
+    def reader():
+        while time.monotonic() < stop:
+            try:
+                seen.add(value())
+            except Exception as exc:  # noqa: BLE001 - counted
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    n = 1
+    while time.monotonic() < stop:
+        n += 1
+        _write(swapped, n)
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert value() == n
+    assert len(seen) > 1
