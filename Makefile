@@ -26,8 +26,9 @@ data: setup
 	$(PY) -m sdp_dash build
 
 ## Install, build the data and start the dashboard on http://localhost:$(PORT)
+## (one worker, warmed: every page is visited once before visitors come, see scripts/serve.py)
 run: data
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(PY) scripts/serve.py worker --host 127.0.0.1 --port $(PORT)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
