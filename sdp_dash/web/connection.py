@@ -29,6 +29,10 @@ from sdp_dash.config import settings
 # The attached warehouse is the catalog "wh"; every cursor starts with USE wh (SQL is never built by formatting).
 
 
+class WarehouseUnavailable(LookupError):
+    """No warehouse can be opened (missing, empty, unreadable or corrupt): pages say the data is being updated."""
+
+
 @dataclass(frozen=True)
 class _Generation:
     key: str
@@ -67,17 +71,17 @@ def _generation() -> _Generation:
     if current is not None and (key is None or key == current.key):
         return current  # unchanged, or deleted: keep serving the open generation
     if key is None:
-        raise LookupError(f"no warehouse at {path}: run `python -m sdp_dash build` first")
+        raise WarehouseUnavailable(f"no warehouse at {path}: run `python -m sdp_dash build` first")
     with _lock:
         current = _current
         if current is not None and current.key == key:
             return current  # another thread opened it meanwhile
         try:
             con = _open(path)
-        except (duckdb.Error, OSError):
+        except (duckdb.Error, OSError) as exc:
             if current is not None:  # swapped again mid-open, or unreadable: keep the open one, retry next call
                 return current
-            raise
+            raise WarehouseUnavailable(f"the warehouse at {path} cannot be opened: {type(exc).__name__}") from exc
         # Re-read the identity: if the file changed during the open, the next call opens it again.
         _current = _Generation(key if _identity(path) == key else f"{key}:stale", con)
         # The old generation is dropped, not closed: queries running on its cursors finish normally.
