@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sdp_dash import charts
 from sdp_dash.config import manifest, settings
 from sdp_dash.domain import words
 from sdp_dash.web import cards, data
@@ -78,10 +79,14 @@ def render() -> None:
       listed below.
     - The **12 Local Networks** that replaced the Area Action Partnerships in April 2025 are not available yet: their
       lists of divisions were not published in a form we could use.
-    - **Boundaries** are the Office for National Statistics' generalised clipped boundaries (2021 small areas and neighbourhoods; division boundaries from their own ONS files). The **background map**
-      under them is CARTO's Positron style drawn from OpenStreetMap data (© CARTO, © OpenStreetMap contributors);
-      your browser fetches it from CARTO. If it cannot load, the areas, their colours and the tables still show.
+    - **Boundaries** are the Office for National Statistics' generalised clipped boundaries (2021 small areas and
+      neighbourhoods; division boundaries from their own ONS files).
     """
+    )
+    st.markdown(
+        f"**Background map.** {md(charts.basemap_words(settings.get('SDP_BASEMAP')))} The site's operator chooses this "
+        "(none, CARTO, or their own tile server); with none, nothing about your visit reaches another website. "
+        "Whatever the background, the areas, their colours, the place names and the tables still show."
     )
     ev = data.aap_evidence()
     with st.expander("How each electoral division was assigned to an area board", icon=":material/table:"):

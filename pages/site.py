@@ -1,6 +1,7 @@
 """The site map: every view is a function in ``pages/``, registered here as a callable ``st.Page``
-with its address.  ``app.py`` hands ``navigation()`` to ``st.navigation``; pages link to each other
-through these objects, so an address is written once.
+with its address.  ``run`` hands ``navigation()`` to ``st.navigation`` (hidden) and to the frame,
+which draws the menu from the same page objects; pages link to each other through these objects, so
+an address is written once.
 """
 
 from __future__ import annotations
@@ -63,10 +64,17 @@ def url_paths() -> list[str]:
     return [""] + [p.url_path for group in navigation().values() for p in group if p.url_path != "home"]
 
 
+# Pages drawn by the chosen measure: only they show the side panel's "Measure for charts and maps".
+MEASURE_PAGES = frozenset({"home", "overview", "explore", "compare"})
+
+
 def run(default: str = "home") -> None:
-    """The app: page config, navigation, then the frame and the page inside the one error handler."""
+    """The app: page config, navigation (run hidden: the frame draws the menu as page links), then
+    the frame and the page inside the one error handler."""
     st.set_page_config(page_title="Safe Durham dashboard", page_icon="🛡️", layout="wide")
-    current = st.navigation(navigation(default))
+    sections = navigation(default)
+    current = st.navigation(sections, position="hidden")
+    path = current.url_path or default  # the default page is served at "/" (url_path "")
     with frame.guard():
-        frame.draw()
+        frame.draw(sections, page=path, measure=path in MEASURE_PAGES)
         current.run()

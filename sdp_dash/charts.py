@@ -91,42 +91,50 @@ def trend(df: pd.DataFrame, *, value: str, series: str | None, title: str, descr
     return _style(alt.layer(chart).properties(height=300), description)
 
 
+RATE_ROW = 46  # px per row of a rates chart: the name on its own line, then the bar
+
+
 def rates(
     df: pd.DataFrame, *, label: str, title: str, description: str, highlight: str | None = None, colour: str | None = None
 ) -> alt.Chart:
     """Rates per 1,000 as bars with their 95% interval, one row per label.
+
+    Each row's name is written above its bar, from the left edge, not in an axis column beside the
+    bars: a long name ("Cleveland Police area", "All crime (excluding anti-social behaviour)") is
+    never cut off or dropped, and at phone width the bars keep the whole width.  The height is a
+    step per row (Streamlit fits the width to the card; a fixed height would be the whole chart's,
+    axis included, and squeeze the rows until Vega drops overlapping labels).
 
     ``colour`` names a column of hex colours (one per row: e.g. the chosen area, the county and the
     others each in their own colour, explained by a legend beside the chart)."""
     data = df.copy()
     data["is_highlight"] = data[label] == highlight if highlight else False
     order = list(data[label])
-    y = alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    y = alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labels=False, ticks=False, domain=False))
     tooltip = [
         alt.Tooltip(f"{label}:N", title="Area"),
         alt.Tooltip("rate:Q", title=title, format=",.1f"),
         alt.Tooltip("lower:Q", title="95% interval from", format=",.1f"),
         alt.Tooltip("upper:Q", title="95% interval to", format=",.1f"),
     ]
-    bars = (
-        alt.Chart(data)
-        .mark_bar(height={"band": 0.6})
-        .encode(
-            y=y,
-            x=alt.X("rate:Q", title=title),
-            color=(
-                alt.Color(f"{colour}:N", scale=None, legend=None)
-                if colour
-                else alt.condition("datum.is_highlight", alt.value(DARK_BLUE), alt.value("#6BACE6"))
-            ),
-            tooltip=tooltip,
-        )
+    bar_px = 18
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    bars = base.mark_bar(height=bar_px, yOffset=8).encode(
+        x=alt.X("rate:Q", title=title),
+        color=(
+            alt.Color(f"{colour}:N", scale=None, legend=None)
+            if colour
+            else alt.condition("datum.is_highlight", alt.value(DARK_BLUE), alt.value("#6BACE6"))
+        ),
     )
-    rules = alt.Chart(data).mark_rule(color=DARK_GREY, strokeWidth=2).encode(y=y, x="lower:Q", x2="upper:Q", tooltip=tooltip)
-    ticks_lo = alt.Chart(data).mark_tick(color=DARK_GREY, thickness=2, size=12).encode(y=y, x="lower:Q")
-    ticks_hi = alt.Chart(data).mark_tick(color=DARK_GREY, thickness=2, size=12).encode(y=y, x="upper:Q")
-    height = max(120, 36 * len(data))
-    return _style(alt.layer(bars, rules, ticks_lo, ticks_hi).properties(height=height), description)
+    rules = base.mark_rule(color=DARK_GREY, strokeWidth=2, yOffset=8).encode(x="lower:Q", x2="upper:Q")
+    ticks_lo = base.mark_tick(color=DARK_GREY, thickness=2, size=12, yOffset=8).encode(x="lower:Q")
+    ticks_hi = base.mark_tick(color=DARK_GREY, thickness=2, size=12, yOffset=8).encode(x="upper:Q")
+    names = base.mark_text(align="left", baseline="bottom", dy=-4, fontSize=13, color="#0B0C0C").encode(
+        x=alt.value(0), text=f"{label}:N"
+    )
+    chart = alt.layer(bars, rules, ticks_lo, ticks_hi, names).properties(height=alt.Step(RATE_ROW))
+    return _style(chart, description)
 
 
 def ranked_bars(df: pd.DataFrame, *, label: str, value: str, title: str, description: str) -> alt.Chart:

@@ -6,7 +6,7 @@ handler around each run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import streamlit as st
@@ -40,10 +40,14 @@ def guard() -> Iterator[None]:
         st.error(SORRY, icon=":material/error:")
 
 
-def draw() -> ViewState:
-    """Banner, link warnings and side-panel controls; returns this run's view."""
+def draw(menu: Mapping[str, Sequence[st.Page]] | None = None, *, page: str = "", measure: bool = True) -> ViewState:
+    """Banner, link warnings and the side panel (the menu of pages, then the controls); returns this
+    run's view.  ``page``: this page's address; ``measure``: whether it draws by the chosen measure
+    (only then is the control shown)."""
     view = state.resolve()
     styles()
+    if menu:
+        phone_menu(menu, view, page)
     months = data.present_months()
     built = data.built_at()[:10]
     st.markdown(
@@ -55,13 +59,48 @@ def draw() -> ViewState:
     for w in view.warnings:
         st.warning(w + " Choose an area and period in the side panel.", icon=":material/info:")
     with st.sidebar:
+        if menu:
+            menu_links(menu, view)
         _find_area(view)
         _period_controls(view, months)
-        _measure_control(view)
+        if measure:
+            _measure_control(view)
         with st.expander("Share this view", icon=":material/link:"):
             st.caption("Copy this link: it opens this page with the same area, period and measure.")
             st.code(state.share_url(view), language=None, wrap_lines=True)
     return view
+
+
+def menu_links(sections: Mapping[str, Sequence[st.Page]], view: ViewState, key: str = "sdp_menu") -> None:
+    """The menu of pages, by section, drawn as page links (``st.navigation`` runs hidden: its own
+    sectioned menu puts list items inside a ``<div>`` of the list, which screen readers miscount).
+    Each link keeps the area, period and measure, so it can also be opened in a new tab."""
+    with st.container(key=key, gap="small"):
+        for title, pages in sections.items():
+            shown = [p for p in pages if p.visibility != "hidden"]
+            if not shown:
+                continue
+            st.markdown(f"<p class='sdp-menu-head'>{html(title)}</p>", unsafe_allow_html=True)
+            for p in shown:
+                st.page_link(p, query_params=view.params(), width="stretch")
+        st.divider()
+
+
+_PHONE_MENU = "sdp_phone_menu_open"
+
+
+def phone_menu(sections: Mapping[str, Sequence[st.Page]], view: ViewState, page: str) -> None:
+    """The same menu at the top of the page, for a phone (shown below 768 px by the styles; the side
+    panel's copy is hidden there).  On a phone the side panel covers the page and a page link does
+    not close it; this menu is on the page, and closed again on every newly opened page."""
+    if st.session_state.get("_sdp_menu_page") != page:
+        st.session_state["_sdp_menu_page"] = page
+        st.session_state[_PHONE_MENU] = False
+    with (
+        st.container(key="sdp_phone_menu"),
+        st.expander("Menu: all pages", icon=":material/menu:", key=_PHONE_MENU, on_change="rerun"),
+    ):
+        menu_links(sections, view, key="sdp_menu_phone")
 
 
 FIND_LABEL = "Find your area: postcode, town, village or area name"
@@ -217,8 +256,16 @@ def styles() -> None:
         [data-testid="stTable"] table {max-width:100%}
         [data-testid="stMarkdownContainer"] {overflow-wrap:anywhere}
         [data-testid="stMarkdownContainer"] table {display:block;max-width:100%;overflow-x:auto}
-        [data-testid="stMetricValue"] > div {white-space:normal;overflow-wrap:anywhere}
-        [data-testid="stMetricLabel"] p {white-space:normal}
+        [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+        [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+          white-space:normal !important;overflow:visible !important;text-overflow:clip !important;max-width:100%}
+        [data-testid="stMetricLabel"] p {font-weight:600;overflow-wrap:break-word}
+        [data-testid="stMetricValue"] {font-size:1.9rem;overflow-wrap:anywhere}
+        [data-testid="stMultiSelect"] input[role="combobox"] {min-width:2.5rem}
+        @media (max-width: 767.98px) {.st-key-sdp_menu {display:none}}
+        @media (min-width: 768px) {.st-key-sdp_phone_menu {display:none}}
+        .st-key-sdp_menu_phone hr {display:none}
+        .sdp-menu-head {font-size:.85rem;font-weight:600;color:#3D3D3D;margin:.6rem 0 -.2rem;text-transform:none}
         @media (max-width: 640px) {[data-testid="stTable"] table {table-layout:fixed;width:100%}}
         [data-testid="stTable"] td, [data-testid="stTable"] th {overflow-wrap:anywhere}
         </style>""",

@@ -131,16 +131,20 @@ def test_a_link_without_parameters_keeps_the_sessions_view(latest, codes, wareho
 
 
 def test_find_your_area_by_place_name(warehouse):
+    """The on-page search (text box and Find button) on the Overview: a place name lists results that
+    say in full what they open, never a bare code; a pick opens the area (tests/app/test_find.py has
+    postcodes and the forgiving spellings)."""
     at = open_page()
-    box = at.selectbox(key="sdp_find")
-    assert not any(o.startswith("E0") for o in box.options), "codes are never the only label"
-    places = [o for o in box.options if " — in " in o]
-    if "Barnard Castle" in " ".join(box.options):  # the real mirror: settlements from the evidence are searchable
-        assert any(o.startswith("Middleton-in-Teesdale") for o in places)
-        label = next(o for o in box.options if o.startswith("Barnard Castle"))
-    else:
-        label = places[0] if places else box.options[1]
-    box.set_value(label).run()
+    at.text_input(key="sdp_q").input("Barnard Castle")
+    at.button(key="FormSubmitter:sdp_find_form-Find").click()
+    at.run()
+    assert_ok(at)
+    hits = [b for b in at.button if str(b.key or "").startswith("sdp_hit_") and b.key != "sdp_hit_close"]
+    assert hits, "nothing found for 'Barnard Castle'"
+    assert not any(b.label.startswith("E0") for b in hits), "codes are never the only label"
+    assert hits[0].label.startswith("Barnard Castle")
+    hits[0].click()
+    at.run()
     assert_ok(at)
     assert at.query_params["area"] != COUNTY
     assert at.query_params["area"].startswith(("E05", "E02", "E01", "AAP-"))

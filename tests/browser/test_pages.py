@@ -6,11 +6,14 @@ Asserts on Streamlit's test ids only (never on map pixels); screenshots go to te
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
 
-from .conftest import DESKTOP, PAGES, PHONE, open_page, page_text, screenshot
+from sdp_dash.web.frame import FIND_LABEL
+
+from .conftest import DESKTOP, PAGES, PHONE, open_page, page_text, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +78,7 @@ def _check_page(page, app_url: str, path: str, width: dict) -> None:
     screenshot(page, f"{path}-{width['width']}px")
     assert_no_error(page)
     assert_content(page, path)
+    assert "from may" not in page_text(page), f"/{path}: a month name in lower case"
     # Nothing wider than the viewport at phone width (charts and tables must reflow or scroll inside).
     if width is PHONE:
         overflow = page.evaluate(
@@ -145,40 +149,85 @@ def test_priority_page_for_an_area(app_url, shared_context, division_2025, path,
 _FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const nav = el.closest('[data-testid="stSidebarNav"]');
-  const select = el.closest('[data-testid="stSelectbox"]');
-  const label = select ? (select.querySelector('[data-testid="stWidgetLabel"]') || {}).innerText : null;
   return {
     tag: el.tagName.toLowerCase(),
     role: el.getAttribute('role'),
     aria: el.getAttribute('aria-label'),
-    text: (el.innerText || '').trim().slice(0, 60),
+    text: (el.innerText || el.value || '').trim().slice(0, 60),
     href: el.getAttribute('href'),
-    nav: !!nav,
-    select_label: label ? label.trim() : null,
+    menu: !!el.closest('.st-key-sdp_menu'),
+    result: !!el.closest('.st-key-sdp_results'),
+    label: el.labels && el.labels.length ? el.labels[0].innerText.trim() : null,
   };
 }"""
 
 
-def test_keyboard_reaches_main_controls(app_url, page):
-    open_page(page, f"{app_url}/explore?area=AAP-durham-aap&to=2025-12")
-    # Start from the top of the document with nothing focused, as after opening the link.
-    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); window.scrollTo(0, 0); }")
+def _tab_until(page, found, limit: int = 80) -> tuple[dict | None, list]:
+    """Press Tab until ``found(info)`` holds for the focused element; returns it and the trail."""
     seen = []
-    reached_search = reached_nav = False
-    for _ in range(60):
+    for _ in range(limit):
         page.keyboard.press("Tab")
         info = page.evaluate(_FOCUSED)
         seen.append(info)
-        if info is None:
-            continue
-        reached_search = reached_search or (info["select_label"] or "").startswith("Find your area")
-        reached_nav = reached_nav or (info["nav"] and info["tag"] == "a")
-        if reached_search and reached_nav:
-            break
-    trail = "\n".join(str(s) for s in seen)
-    assert reached_nav, f"Tab never reached a sidebar navigation link; focus went:\n{trail}"
-    assert reached_search, f"Tab never reached the 'Find your area' search; focus went:\n{trail}"
+        if info is not None and found(info):
+            return info, seen
+    return None, seen
+
+
+def _is_search(info: dict) -> bool:
+    return info["tag"] == "input" and FIND_LABEL in ((info["label"] or "") + (info["aria"] or ""))
+
+
+def _from_the_top(page) -> None:
+    """Nothing focused and the document at the top, as after opening a link."""
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); window.scrollTo(0, 0); }")
+
+
+def test_menu_is_the_dashboards_own_and_reached_by_keyboard(app_url, page):
+    """The menu is drawn by the frame as page links (no Streamlit list markup), in three sections,
+    each link keeping the view; Tab reaches the menu's links and then the on-page search."""
+    open_page(page, f"{app_url}/explore?area=AAP-durham-aap&to=2025-12")
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0, "Streamlit's own navigation is still drawn"
+    menu = page.locator(".st-key-sdp_menu")
+    for head in ("Dashboard", "Partnership priorities", "About"):
+        assert menu.get_by_text(head, exact=True).count() == 1, f"the menu has no {head!r} section"
+    links = menu.locator("a")
+    assert links.count() == len(PAGES), f"the menu has {links.count()} links for {len(PAGES)} pages"
+    assert all("area=AAP-durham-aap" in (h or "") for h in links.evaluate_all("ls => ls.map(l => l.getAttribute('href'))"))
+    _from_the_top(page)
+    link, trail = _tab_until(page, lambda i: i["menu"] and i["tag"] == "a")
+    assert link, "Tab never reached a menu link; focus went:\n" + "\n".join(map(str, trail))
+    search, trail = _tab_until(page, _is_search)
+    assert search, "Tab never reached the 'Find your area' search; focus went:\n" + "\n".join(map(str, trail))
+
+
+def test_measure_control_only_where_it_acts(app_url, page):
+    label = "Measure for charts and maps"
+    open_page(page, f"{app_url}/overview")
+    assert page.get_by_label(label).count() == 1, "the Overview has no measure control"
+    open_page(page, f"{app_url}/{PRIORITY_PAGES[0]}")
+    assert page.get_by_label(label).count() == 0, f"/{PRIORITY_PAGES[0]} shows a measure control that changes nothing"
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_find_your_area_by_keyboard_alone(app_url, new_context, width):
+    """Tab to the search box, type a place, Enter, Tab to a result, Enter: the area opens."""
+    page = new_context(width).new_page()
+    open_page(page, f"{app_url}/explore?to=2025-12")
+    _from_the_top(page)
+    box, trail = _tab_until(page, _is_search)
+    assert box, "Tab never reached the 'Find your area' search; focus went:\n" + "\n".join(map(str, trail))
+    page.keyboard.type("seaham harbour")
+    page.keyboard.press("Enter")
+    wait_ready(page)
+    hit, trail = _tab_until(page, lambda i: i["result"] and i["tag"] == "button" and "Seaham" in i["text"], limit=15)
+    assert hit, "Tab never reached a 'Seaham' result; focus went:\n" + "\n".join(map(str, trail))
+    page.keyboard.press("Enter")
+    wait_ready(page)
+    screenshot(page, f"find-by-keyboard-{width['width']}px")
+    assert_no_error(page)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query.get("area", [""])[0].startswith("E02"), f"the result did not open its area (a neighbourhood): {page.url}"
 
 
 def test_bad_link_parameters_show_warning_not_script(app_url, new_context):
