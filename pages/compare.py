@@ -112,7 +112,7 @@ def _measure_section(view: state.ViewState, chosen: list[str], measure, palette:
     cards.chart_card(
         f"{label} {RATE_UNIT}",
         chart(charts.rates, shown, label="area_name", title=f"Rate {RATE_UNIT}", description="Areas compared", colour="colour"),
-        crime.table(figs, drop=("Measure", "Period")),
+        crime.table(figs, drop=("Period",)),
         alt_text=(
             f"Bar chart of {label.lower()} {RATE_UNIT}, {view.period}, with 95% intervals, for "
             + "; ".join(f"{f.area_name}: {f.rate_text}" for f in figs)

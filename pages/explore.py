@@ -46,11 +46,6 @@ def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: st
     )
 
 
-def _lower_first(text: str) -> str:
-    """'Small areas (LSOA)' -> 'small areas (LSOA)': abbreviations keep their capitals."""
-    return text[:1].lower() + text[1:]
-
-
 def render() -> None:
     view = state.current()
     frame.page_header("Explore an area", view)
@@ -96,11 +91,11 @@ def area_map(view: state.ViewState) -> None:
         else ""
     )
     selection = cards.chart_card(
-        f"{label} {RATE_UNIT}: {_lower_first(LEVELS[level])}",
+        f"{label} {RATE_UNIT}: {words.lower_first(LEVELS[level])}",
         deck,
         table,
         alt_text=(
-            f"Map of County Durham's {len(figs)} {_lower_first(LEVELS[level])}, shaded by {label.lower()} {RATE_UNIT} in {view.period}; "
+            f"Map of County Durham's {len(figs)} {words.lower_first(LEVELS[level])}, shaded by {label.lower()} {RATE_UNIT} in {view.period}; "
             "darker is higher."
             + extremes
             + (f" {withheld} areas with too few to show are grey." if withheld else "")
@@ -178,7 +173,8 @@ def _against_county(view: state.ViewState) -> None:
     for r in rows:
         for fig, who in ((r.area, view.area_name), (r.county, "County Durham")):
             if fig.available:
-                pairs.append({**fig.data(), "series": f"{short[fig.measure_id]}: {who}"})
+                colour = charts.ORANGE if fig.area_code == codes.COUNTY else charts.DARK_BLUE
+                pairs.append({**fig.data(), "series": f"{short[fig.measure_id]}: {who}", "colour": colour})
     table = pd.DataFrame(
         {
             "Measure": [r.area.measure for r in rows],
@@ -191,7 +187,14 @@ def _against_county(view: state.ViewState) -> None:
     )
     cards.chart_card(
         "Key indicators against the county",
-        chart(charts.rates, pd.DataFrame(pairs), label="series", title=f"Rate {RATE_UNIT}", description="Area against county"),
+        chart(
+            charts.rates,
+            pd.DataFrame(pairs),
+            label="series",
+            title=f"Rate {RATE_UNIT}",
+            description="Area against county",
+            colour="colour",
+        ),
         table,
         alt_text=(
             f"Bar chart pairing each key indicator for {view.area_name} with County Durham, {RATE_UNIT} with 95% intervals. "
@@ -201,6 +204,7 @@ def _against_county(view: state.ViewState) -> None:
         about=cards.police_about(view, f"Key crime indicators {RATE_UNIT}, with 95% intervals, for the area and the county."),
         key="profile_vs_county",
     )
+    cards.legend([(charts.DARK_BLUE, view.area_name), (charts.ORANGE, "County Durham")], "Bars")
 
 
 def _types(view: state.ViewState) -> None:

@@ -651,11 +651,10 @@ def long_view_lines(
         line = line.encode(
             x=x, y=alt.Y("count:Q", title=title, scale=alt.Scale(zero=True), axis=alt.Axis(format="~s")), tooltip=tooltip
         )
-        return alt.layer(shade, line).properties(title=area, height=200)
+        return alt.layer(shade, line).properties(title=area, height=170, width=290)
 
-    panels = [panel(a) for a in areas]
-    rows = [alt.hconcat(*panels[i : i + 2]) for i in range(0, len(panels), 2)]
-    chart = alt.vconcat(*rows).configure_title(fontSize=13, anchor="start")
+    # One panel a row, each narrow enough for a phone (a 375 px screen leaves about 310 px for a card).
+    chart = alt.vconcat(*[panel(a) for a in areas]).configure_title(fontSize=13, anchor="start")
     return _style(chart, description)
 
 

@@ -143,6 +143,12 @@ def change_sentence(label: str, current: int, previous: int, comp: Comparable) -
     return f"{label} was {abs(pct):.0f}% {direction}{now_words} ({current:,}) than in {before_words} ({previous:,}); the difference {chance}."
 
 
+def lower_first(text: str) -> str:
+    """'Electoral divisions (from May 2025)' -> 'electoral divisions (from May 2025)': only the first letter,
+    and not at all for an abbreviation ('LSOA ...')."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def comparison_words(result: str, name: str, ref: str = "the county") -> str:
     """'higher than the county' / 'similar to the county' / 'not compared'."""
     if result == "similar":

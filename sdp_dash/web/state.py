@@ -261,7 +261,7 @@ def map_level(view: ViewState, levels: dict[str, str]) -> str:
         else:
             st.warning(
                 f"The map level “{md(str(raw), 30)}” in the link was not recognised, so the map shows "
-                f"{md(levels[default].lower())}.",
+                f"{md(words.lower_first(levels[default]))}.",
                 icon=":material/info:",
             )
     st.session_state["_sdp_level"] = level
