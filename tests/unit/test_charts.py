@@ -71,7 +71,9 @@ def test_every_chart_builder_makes_a_valid_vega_lite_spec():
 
 def test_a_map_is_serialised_once_and_compactly():
     geo = pd.DataFrame({"area_code": ["A"], "geojson": [json.dumps(SQUARE)]})
-    rates = pd.DataFrame({"area_code": ["A"], "area_name": ["Big"], "count_shown": ["1"], "rate": [1.0], "lower": [0.1], "upper": [2.0]})
+    rates = pd.DataFrame(
+        {"area_code": ["A"], "area_name": ["Big"], "count_shown": ["1"], "rate": [1.0], "lower": [0.1], "upper": [2.0]}
+    )
     deck = charts.choropleth(rates, geo, edges=[0.0, 2.0], rate_label="Rate")
     first = deck.to_json()
     assert deck.to_json() is first and "\n" not in first

@@ -26,7 +26,11 @@ def test_every_top_level_module_is_in_a_layer():
     contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
     layers = next(c for c in contracts if c["type"] == "layers")["layers"]
     named = {m.strip() for layer in layers for m in layer.split("|")}
-    tops = {f"sdp_dash.{p.stem}" for p in (ROOT / "sdp_dash").iterdir() if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and (p / "__init__.py").exists())}
+    tops = {
+        f"sdp_dash.{p.stem}"
+        for p in (ROOT / "sdp_dash").iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and (p / "__init__.py").exists())
+    }
     assert tops <= named, f"modules outside every layer: {sorted(tops - named)}"
 
 
@@ -41,7 +45,9 @@ def test_readme_layout_has_a_line_per_module():
 
 
 def test_no_private_streamlit_modules():
-    private = re.compile(r"streamlit\.(runtime|web|elements|proto|dataframe_util|delta_generator)|_page_hash|_registered_pages|PagesManager|ScriptRunContext")
+    private = re.compile(
+        r"streamlit\.(runtime|web|elements|proto|dataframe_util|delta_generator)|_page_hash|_registered_pages|PagesManager|ScriptRunContext"
+    )
     found = []
     # bench/ speaks Streamlit's websocket protocol (its protobuf messages) and profiles its internals on purpose;
     # the product and its tests use public APIs only.
