@@ -253,11 +253,15 @@ async def _measured(meter: CpuMeter, seconds: float, warm_up, sessions, during: 
     meter.start()
     start = time.monotonic()
     ran: dict = {}
+    runner = None
     if during is not None:
-        threading.Thread(target=_run_during, args=(start + during[0], during[1], start + seconds, ran), daemon=True).start()
+        runner = threading.Thread(target=_run_during, args=(start + during[0], during[1], start + seconds, ran), daemon=True)
+        runner.start()
     await asyncio.gather(*sessions(start + seconds, tally))
     wall = time.monotonic() - start
     meter.stop()
+    if runner is not None:  # the command (e.g. a rebuild) may outlast the load: wait for its result, bounded
+        await asyncio.to_thread(runner.join, seconds + 120)
     if ran:
         ran["at_s"] = ran.get("started", start) - start
         ran["errors_after"] = sum(1 for t in tally.error_times if t >= ran.get("started", start))

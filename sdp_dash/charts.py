@@ -7,6 +7,7 @@ its sequential blues.  Charts never colour a neutral measure as good or bad.
 from __future__ import annotations
 
 import json
+import textwrap
 from urllib.parse import quote, urlsplit
 
 import altair as alt
@@ -651,9 +652,11 @@ def long_view_lines(
         line = line.encode(
             x=x, y=alt.Y("count:Q", title=title, scale=alt.Scale(zero=True), axis=alt.Axis(format="~s")), tooltip=tooltip
         )
-        return alt.layer(shade, line).properties(title=area, height=170, width=290)
+        # A long name ("Durham force area (County Durham and Darlington)") would widen the chart: wrap it.
+        heading = alt.TitleParams(text=textwrap.wrap(area, 30), anchor="start")
+        return alt.layer(shade, line).properties(title=heading, height=170, width=230)
 
-    # One panel a row, each narrow enough for a phone (a 375 px screen leaves about 310 px for a card).
+    # One panel a row, each narrow enough for a phone (at 375 px the card leaves about 260 px for a chart).
     chart = alt.vconcat(*[panel(a) for a in areas]).configure_title(fontSize=13, anchor="start")
     return _style(chart, description)
 

@@ -252,6 +252,8 @@ def styles() -> None:
         .sdp-legend li {display:flex;align-items:center;gap:.4rem}
         .sdp-swatch {display:inline-block;width:1.4rem;height:1rem;border:1px solid #3D3D3D}
         [data-testid="stCaptionContainer"] a {color:#12436D}
+        /* A chart of several panels keeps its natural width; on a phone it is scaled down to the card, never wider. */
+        [data-testid="stVegaLiteChart"] svg.marks {max-width:100%;height:auto}
         [data-testid="stTable"] {max-width:100%;overflow-x:auto}
         [data-testid="stTable"] table {max-width:100%}
         [data-testid="stMarkdownContainer"] {overflow-wrap:anywhere}

@@ -26,7 +26,7 @@ METRIC = '[data-testid="stMetric"]'
 FIGURE = re.compile(r"\d[\d,]*(\.\d+)? per 1,000")
 
 # Pages that show no chart by design.
-NO_CHARTS = {"about"}
+NO_CHARTS = {"about", "prevent", "cyber-crime"}  # no series of three comparable points: values, not charts (issue 11)
 # Pages with a map.
 MAPS = {"explore"}
 

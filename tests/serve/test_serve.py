@@ -29,6 +29,17 @@ pytestmark = pytest.mark.serve
 HAVE_NGINX = bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())
 
 
+def _in_thread(coro):
+    """Run a coroutine to its end in a thread of its own (Playwright's sync API may already run a loop here)."""
+    import threading
+
+    out = []
+    t = threading.Thread(target=lambda: out.append(asyncio.run(coro)))
+    t.start()
+    t.join()
+    return out[0] if out else None
+
+
 def test_csp_allows_exactly_streamlits_inline_script():
     """The policy's script hashes are those of the inline scripts of the installed Streamlit's index.html."""
     import streamlit
@@ -104,7 +115,7 @@ def test_serve_two_workers_under_load_with_a_rebuild(warehouse, source_root, tmp
 
         inode = warehouse.stat().st_ino
         for w in state["workers"]:
-            assert asyncio.run(visit(w["port"])), f"worker {w['index']}: the About page failed after the rebuild"
+            assert _in_thread(visit(w["port"])), f"worker {w['index']}: the About page failed after the rebuild"
             assert _worker_has_open(w["pid"], inode), f"worker {w['index']} has not opened the rebuilt warehouse"
     finally:
         pids = [int(p.read_text()) for p in run_dir.glob("*.pid")] if run_dir.exists() else []

@@ -89,11 +89,19 @@ def first_visit(base_url: str, timeout: float) -> None:
     would get a "Page not found" dialog.  After one run of the app, every address routes normally.
     """
     import asyncio
+    import threading
 
     from bench.wsclient import first_load
 
     port = int(base_url.rsplit(":", 1)[1])
-    _, result = asyncio.run(first_load(port, "", max(timeout, 30.0)))
+    out: list = []
+    # In a thread of its own: a caller may already run an event loop (Playwright's sync API does).
+    worker = threading.Thread(target=lambda: out.append(asyncio.run(first_load(port, "", max(timeout, 30.0)))))
+    worker.start()
+    worker.join()
+    if not out:
+        raise RuntimeError(f"the first visit to {base_url}/ did not finish")
+    _, result = out[0]
     if not result.ok:
         raise RuntimeError(f"the first visit to {base_url}/ failed: {result.problem()}")
 
