@@ -147,20 +147,21 @@ class Figure:
         scale = self.period.annual_factor * 1000.0 / self.population
         return float(self.count * scale), float(np.asarray(lo) * scale), float(np.asarray(hi) * scale)
 
+    def _shown(self, i: int) -> float | None:
+        """Rate (0), lower (1) or upper (2) limit, or None when the figure is withheld or has no data."""
+        return self._rates[i] if self.available and self._rates else None
+
     @property
     def rate(self) -> float | None:
-        r = self._rates if self.available else None
-        return r[0] if r else None
+        return self._shown(0)
 
     @property
     def lower(self) -> float | None:
-        r = self._rates if self.available else None
-        return r[1] if r else None
+        return self._shown(1)
 
     @property
     def upper(self) -> float | None:
-        r = self._rates if self.available else None
-        return r[2] if r else None
+        return self._shown(2)
 
     @property
     def shown_count(self) -> int | None:

@@ -5,7 +5,6 @@ row at a glance linking to its card; and the audit findings of issue 9 stay fixe
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
 from sdp_dash import warehouse as wh
 from sdp_dash.config import catalogue
@@ -13,17 +12,6 @@ from sdp_dash.domain.indicator_cards import anchor
 from tests.app.conftest import assert_ok, markdown_text, open_page
 
 PRIORITIES = [(p.id, p.url_path) for p in catalogue.priorities()]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def clear_caches(warehouse):
-    # Once for this module, not per test: the pages share cached figures, and the cache keys
-    # include the warehouse file, so nothing stale is reused.
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from sdp_dash.config import catalogue, codes
 from sdp_dash.config.manifest import load as load_manifest
 from sdp_dash.pipeline.sources.indicators import slug
 from sdp_dash.pipeline.sources.police_uk import CRIME_TYPES, HEADER
+from sdp_dash.pipeline.sources.postcodes import CODEPOINT_COLUMNS
 
 _TO_OSGB = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 SIZE = 0.02  # degrees: each LSOA is a small square
@@ -675,18 +676,7 @@ def write_postcodes_and_places(root: Path) -> None:
         e, n = _TO_OSGB.transform(*point(code, dx, dy))
         lad = by_code[code].lad
         rows.append([pc, 10, round(e), round(n), "E92000001", "E19000001", "E18000001", "", lad, "E05000000"])
-    header = [
-        "Postcode",
-        "Positional_quality_indicator",
-        "Eastings",
-        "Northings",
-        "Country_code",
-        "NHS_regional_HA_code",
-        "NHS_HA_code",
-        "Admin_county_code",
-        "Admin_district_code",
-        "Admin_ward_code",
-    ]
+    header = CODEPOINT_COLUMNS
     write(paths["postcodes_codepoint"], csv_text(header, [r for r in rows if r[8] == COUNTY]))
     ons = []
     for pc, code, _ in FAKE_POSTCODES:
