@@ -4,121 +4,14 @@ settings; a shared Explore link with the small-area level and points on reopens 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
 
-from tests.support.devserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
+from .conftest import DESKTOP, PHONE, open_page, screenshot, wait_ready
 
-try:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(sync_playwright is None or not CHROMIUM.exists(), reason="needs playwright and /usr/bin/chromium"),
-]
 FIND = "Find your area: postcode, town, village or area name"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
-
-# --- This module's own server and browser (it runs with or without tests/browser/conftest.py) --------
-
-
-@pytest.fixture(scope="module")
-def warehouse(request, tmp_path_factory) -> Path:
-    """The session's warehouse when tests/conftest.py provides it, else $SDP_WAREHOUSE, else a synthetic one."""
-    try:
-        return request.getfixturevalue("warehouse")
-    except pytest.FixtureLookupError:
-        pass
-    if os.environ.get("SDP_WAREHOUSE") and Path(os.environ["SDP_WAREHOUSE"]).exists():
-        return Path(os.environ["SDP_WAREHOUSE"])
-    from sdp_dash.pipeline.build import build
-    from tests.support import fixtures
-
-    root = fixtures.write_source_tree(tmp_path_factory.mktemp("src"), months=fixtures.SESSION_MONTHS)
-    path = tmp_path_factory.mktemp("wh") / "sdp.duckdb"
-    build(root, path, progress=False)
-    return path
-
-
-@pytest.fixture(scope="module")
-def app_url(warehouse, tmp_path_factory):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = start_server(warehouse, port, log_path=tmp_path_factory.mktemp("log") / "server.log")
-    try:
-        wait_healthy(proc, base)
-        yield base
-    finally:
-        stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def new_context(browser):
-    made = []
-
-    def make(viewport: dict):
-        ctx = browser.new_context(viewport=viewport, reduced_motion="reduce")
-        ctx.set_default_timeout(30_000)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.close()
-
-
-def wait_ready(page, timeout: float = 45_000) -> None:
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    for _ in range(3):
-        page.wait_for_selector(APP_READY, timeout=timeout)
-        page.wait_for_timeout(400)
-        if page.locator(APP_READY).count():
-            break
-    try:
-        page.wait_for_function(
-            """() => !document.querySelector('[data-testid="stSkeleton"]') &&
-                 [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')].every(m => m.querySelector('canvas'))""",
-            timeout=30_000,
-        )
-    except PlaywrightTimeout:
-        pass
-    page.wait_for_timeout(400)
-
-
-def open_page(page, url: str):
-    # With a pages/ folder beside app.py, Streamlit sometimes serves a first visit to /explore from the
-    # legacy page file (a blank page) before st.navigation runs: retry until the app's frame is there.
-    for _ in range(4):
-        page.goto(url, wait_until="domcontentloaded", timeout=45_000)
-        wait_ready(page)
-        if page.get_by_text("Safe Durham Partnership").count():
-            break
-    return page
-
-
-def screenshot(page, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True, animations="disabled")
-    return path
 
 
 def _postcodes(warehouse) -> dict[str, tuple[str, str]]:
