@@ -12,7 +12,7 @@ import streamlit as st
 
 from pages import about, compare, explore, overview
 from sdp_dash.config import catalogue
-from sdp_dash.web import frame
+from sdp_dash.web import connection, frame
 
 
 def _priority_view(priority_id: str) -> Callable[[], None]:
@@ -70,11 +70,11 @@ MEASURE_PAGES = frozenset({"home", "overview", "explore", "compare"})
 
 def run(default: str = "home") -> None:
     """The app: page config, navigation (run hidden: the frame draws the menu as page links), then
-    the frame and the page inside the one error handler."""
+    the frame and the page inside the one error handler, reading one warehouse generation."""
     st.set_page_config(page_title="Safe Durham dashboard", page_icon="🛡️", layout="wide")
     sections = navigation(default)
     current = st.navigation(sections, position="hidden")
     path = current.url_path or default  # the default page is served at "/" (url_path "")
-    with frame.guard():
+    with connection.pinned(), frame.guard():  # one warehouse generation for the whole run
         frame.draw(sections, page=path, measure=path in MEASURE_PAGES)
         current.run()

@@ -1,11 +1,23 @@
 """Cached calls: a domain or warehouse function ``fn(con, *args)`` becomes ``call(*args)`` that
 runs on a cursor of the app's read-only connection and is cached by its arguments and the
-warehouse file (a rebuilt warehouse is a new key).  One mechanism for every cached call.
+warehouse generation (a rebuilt warehouse is a new key).  One mechanism for every cached call.
+
+The cache is the process's own bounded LRU of the values themselves, shared by every session:
+a hit costs a dictionary lookup, not the hashing and unpickling of ``st.cache_data`` (which made
+up a third of a warm priority-page rerun, bench/RESULTS.md).  The values are the domain's frozen
+dataclasses, frames and Vega-Lite specs, and callers treat them as read-only; with
+``SDP_CACHE_CHECK=1`` (set by the test suite) every hit checks that the value is still
+byte-for-byte what was stored, so a caller that changes a shared value fails the tests.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -19,26 +31,97 @@ from sdp_dash.web import connection
 P = ParamSpec("P")
 R = TypeVar("R")
 
+_MISSING = object()
+
+
+class MutatedCacheValue(AssertionError):
+    """A value in the cache was changed by a caller (found with SDP_CACHE_CHECK=1)."""
+
+
+class _Memo:
+    """A thread-safe LRU of at most ``max_entries`` values; optionally with a fingerprint per value."""
+
+    def __init__(self, name: str, max_entries: int) -> None:
+        self.name = name
+        self.max_entries = max_entries
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._values.get(key, _MISSING)
+            if entry is not _MISSING:
+                self._values.move_to_end(key)
+        if entry is not _MISSING and entry[1] is not None and _fingerprint(entry[0]) != entry[1]:
+            raise MutatedCacheValue(f"a caller changed the cached value of {self.name}{key[1:]}")
+        return _MISSING if entry is _MISSING else entry[0]
+
+    def put(self, key, value) -> None:
+        entry = (value, _fingerprint(value) if _checking() else None)
+        with self._lock:
+            self._values[key] = entry
+            self._values.move_to_end(key)
+            while len(self._values) > self.max_entries:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+_memos: list[_Memo] = []
+
+
+def _checking() -> bool:
+    return os.environ.get("SDP_CACHE_CHECK") == "1"
+
+
+def _fingerprint(value) -> str:
+    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+
+
+def _key(args: tuple, kwargs: dict):
+    key = (args, tuple(sorted(kwargs.items())))
+    try:
+        hash(key)
+    except TypeError:  # e.g. a list argument: key it by its contents
+        return ("pickled", _fingerprint(key))
+    return key
+
+
+def clear() -> None:
+    """Empty every cache of the app (ours and Streamlit's): for tests and after a deliberate reset."""
+    for memo in _memos:
+        memo.clear()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
 
 def cached(fn: Callable[Concatenate[object, P], R], *, max_entries: int = 300) -> Callable[P, R]:
     """``fn(con, *args, **kwargs)`` as a cached ``call(*args, **kwargs)``.
 
     ``max_entries`` bounds each function's cache (least recently used out first); the sizes are
     chosen from bench/memory.py so a server stays under its memory ceiling whatever visitors ask for.
+    Two threads asking for the same new value may both compute it (the result is the same).
     """
-
-    def run(_con, _key: str, args: tuple, kwargs: tuple):
-        return fn(_con, *args, **dict(kwargs))
-
-    # Streamlit keys a cache by the function's module, name and code: give each its own name.
-    run.__qualname__ = f"cached[{fn.__module__}.{fn.__qualname__}]"
-    run.__module__ = fn.__module__
-    cached_run = st.cache_data(show_spinner=False, max_entries=max_entries)(run)
+    memo = _Memo(f"{fn.__module__}.{fn.__qualname__}", max_entries)
+    _memos.append(memo)
 
     @functools.wraps(fn)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        return cached_run(connection.cursor(), connection.warehouse_key(), args, tuple(sorted(kwargs.items())))
+        cur = connection.cursor()
+        key = (connection.warehouse_key(), *_key(args, kwargs))
+        value = memo.get(key)
+        if value is _MISSING:
+            with cur:
+                value = fn(cur, *args, **kwargs)
+            memo.put(key, value)
+        return value
 
+    call.memo = memo  # type: ignore[attr-defined]
     return call
 
 
@@ -67,8 +150,11 @@ def _chart_spec(builder: str, df: pd.DataFrame, kwargs: tuple) -> dict:
     return vega_spec(getattr(charts, builder)(df, **dict(kwargs)))
 
 
-def chart(builder: Callable[..., object], df: pd.DataFrame, **kwargs) -> dict:
-    """``builder(df, **kwargs)`` (a function of ``sdp_dash.charts``) as a Vega-Lite spec, built once."""
+def chart(builder: Callable[..., object], df: pd.DataFrame, **kwargs) -> dict | None:
+    """``builder(df, **kwargs)`` (a function of ``sdp_dash.charts``) as a Vega-Lite spec, built once;
+    None for an empty frame (nothing may be shown: ``cards.chart_card`` says so instead)."""
     if getattr(charts, builder.__name__, None) is not builder:
         raise ValueError(f"{builder!r} is not a chart builder of sdp_dash.charts")
+    if df.empty:
+        return None
     return _chart_spec(builder.__name__, df, tuple(sorted(kwargs.items())))

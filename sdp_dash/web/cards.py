@@ -82,6 +82,12 @@ def metric(fig: Figure, label: str | None = None) -> None:
     st.caption(md("; ".join(bits)) if bits else "")
 
 
+NOTHING_TO_CHART = (
+    "No chart: none of these figures can be shown (no police.uk data for the months, or fewer than 5 of a "
+    "measure shown only as rates). The table says which."
+)
+
+
 def chart_card(
     title: str,
     chart,
@@ -95,6 +101,7 @@ def chart_card(
 ):
     """A chart with its description, its data as a table, a CSV download and an About section.
 
+    ``chart`` is None when there is nothing to draw: the card says so and keeps its table.
     Returns the map selection when ``on_select`` is set (pydeck charts only), else None.
     """
     selection = None
@@ -108,6 +115,8 @@ def chart_card(
                 )
             else:
                 st.pydeck_chart(chart, alt=alt_text, key=key, height=height)
+        elif chart is None:  # every figure withheld or missing: say so, the table shows which
+            st.markdown(NOTHING_TO_CHART)
         else:  # a Vega-Lite spec from cache.chart
             st.vega_lite_chart(chart, width="stretch", alt=alt_text, key=key)
         with st.expander("Table of this data", icon=":material/table:"):

@@ -15,11 +15,17 @@ always opens the file that is at the path now, and the old one is simply dropped
 
 A warehouse deleted under a running server keeps being served from the generation already open
 (its file stays readable while it is open); only a process that never opened one raises LookupError.
+
+A page run is :func:`pinned` to one generation: the file is looked at once when the run starts, and
+every query and cache key of that run uses the same generation, so one page never mixes two builds
+(and a warm rerun makes one ``stat``, not one per cached call).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -41,6 +47,7 @@ class _Generation:
 
 _lock = threading.Lock()
 _current: _Generation | None = None
+_run = threading.local()  # .generation: the generation this thread's page run is pinned to
 
 
 def _identity(path) -> str | None:
@@ -63,6 +70,30 @@ def _open(path) -> duckdb.DuckDBPyConnection:
 
 
 def _generation() -> _Generation:
+    """The generation this run is pinned to, else the one for the file as it is now."""
+    if not getattr(_run, "active", False):
+        return _latest()
+    if _run.generation is None:
+        _run.generation = _latest()
+    return _run.generation
+
+
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Within the block (one page run), this thread reads one generation of the warehouse.
+
+    The generation is chosen lazily, at the first query or cache key, so a missing warehouse still
+    raises :class:`WarehouseUnavailable` where the page asks for data.
+    """
+    outer = (getattr(_run, "active", False), getattr(_run, "generation", None))
+    _run.active, _run.generation = True, None
+    try:
+        yield
+    finally:
+        _run.active, _run.generation = outer
+
+
+def _latest() -> _Generation:
     """The connection for the warehouse file as it is now (opened on first use and after each swap)."""
     global _current
     path = settings.path("SDP_WAREHOUSE")

@@ -8,10 +8,10 @@ public APIs only (no private AppTest attributes); the browser suite reaches page
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from sdp_dash import warehouse as wh
+from sdp_dash.web import cache
 
 
 def _script(default: str) -> None:
@@ -38,13 +38,13 @@ def assert_ok(at: AppTest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def clear_caches(warehouse):
-    """Every test starts with empty Streamlit caches (the warehouse fixture is built once)."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def clear_caches(warehouse, monkeypatch):
+    """Every test starts with empty caches (the warehouse fixture is built once), and every cache hit
+    checks that no caller changed the shared value (``SDP_CACHE_CHECK``, see sdp_dash/web/cache.py)."""
+    monkeypatch.setenv("SDP_CACHE_CHECK", "1")
+    cache.clear()
     yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from sdp_dash import warehouse as wh
 from sdp_dash.config.catalogue import priorities
 from sdp_dash.config.months import default_start, shift_month
 from sdp_dash.domain import crime
+from sdp_dash.web.cards import NOTHING_TO_CHART
 from tests.app.conftest import assert_ok, markdown_text, open_page
 
 COUNTY = "E06000047"
@@ -160,6 +161,14 @@ def test_compare_areas_from_link(codes, warehouse):
     assert name_of(warehouse, codes["other"]) in markdown_text(at)
 
 
+def test_compare_with_nothing_to_draw_says_so(codes):
+    # June to August 2024: no police.uk data in the mirror or the fixtures, so no figure can be drawn.
+    at = open_page("compare", areas=f"{codes['board']},{codes['other']}", measure="robbery", to="2024-08", **{"from": "2024-06"})
+    assert_ok(at)
+    assert NOTHING_TO_CHART in markdown_text(at)
+    assert at.table, "the table still says which figures are missing"
+
+
 # --- Bad links -------------------------------------------------------------------------------------
 
 BAD = [
@@ -212,15 +221,19 @@ def test_overview_county_figures_equal_export(warehouse, latest):
     con = wh.connect(warehouse)
     try:
         export = crime.export(con, area=COUNTY, start=start, end=end)
+        figs = crime.key_figures(con, COUNTY, start, end)
     finally:
         con.close()
+    # The page shows one decimal of the exact rate; the CSV keeps two (so 161.649 is 161.6 and 161.65).
+    assert [f.measure for f in figs] == list(export["measure"])
+    assert [round(f.rate, 2) for f in figs] == list(export["rate"])
     metrics = {m.label: m.value for m in at.metric}
-    for r in export.itertuples():
-        assert metrics[r.measure] == f"{r.rate:,.1f}"
+    for f in figs:
+        assert metrics[f.measure] == f.rate_text
     table = at.table[0].value
     assert list(table["Measure"]) == list(export["measure"])
     assert list(table["Count"]) == list(export["count_shown"])
-    assert list(table["Rate per 1,000 residents a year"]) == [f"{v:,.1f}" for v in export["rate"]]
+    assert list(table["Rate per 1,000 residents a year"]) == [f.rate_text for f in figs]
     captions = "\n".join(c.value for c in at.caption)
     for c in export["count_shown"]:
         assert f"{c} recorded" in captions

@@ -21,6 +21,7 @@ from sdp_dash import warehouse as wh
 from sdp_dash.config.months import months_between, shift_month
 from sdp_dash.domain import crime
 from sdp_dash.domain.figure import is_suppressed
+from sdp_dash.web import cache
 from tests.app.conftest import assert_ok, open_page
 from tests.support import scan
 
@@ -116,7 +117,7 @@ def test_no_small_sensitive_count_on_any_page(places, data):
         params["from"] = shift_month(end, -(span - 1))
     if page == "compare":
         params["areas"] = ",".join(dict.fromkeys([*([] if level == "lsoa" else [area]), *places["msoa"][:2]]))
-    st.cache_data.clear()
+    cache.clear()
     assert run_and_scan(page, measure, **params) == []
 
 
