@@ -84,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # disk full, read-only or missing folder, permissions: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or type(exc).__name__}", file=sys.stderr)
+        return 2
     return 1
 
 
@@ -127,9 +131,12 @@ def _coverage(args) -> int:
     import duckdb
 
     from sdp_dash import warehouse
-    from sdp_dash.pipeline.build import report_lines
+    from sdp_dash.pipeline.build import last_refusal, report_lines
 
     path = _warehouse(args)
+    refused = last_refusal(path)
+    if refused:
+        print(f"The last build was refused, and the warehouse below is the one before it: {refused}\n")
     if not path.is_file():
         raise SourceError(path, "no warehouse here (run `python -m sdp_dash build`)")
     try:

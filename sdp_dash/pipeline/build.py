@@ -145,10 +145,47 @@ def build(
     ``fail_after`` is a test hook called after each step with the step's name.  ``lock_wait`` is how
     long to wait for another build of the same warehouse to finish before refusing.
     """
+    warehouse = Path(warehouse)
+    try:
+        report = _locked_build(root, warehouse, force_full, progress, manifest, fail_after, lock_wait)
+    except SourceError as exc:
+        _note_refusal(warehouse, str(exc))
+        raise
+    _note_refusal(warehouse, None)
+    return report
+
+
+def _refusal_file(warehouse: Path) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.refused")
+
+
+def _note_refusal(warehouse: Path, message: str | None) -> None:
+    """Keep the last refused build's one line beside the warehouse (``coverage`` prints it); a build
+    that succeeds removes it.  Best effort: a folder that cannot be written keeps nothing."""
+    path = _refusal_file(warehouse)
+    try:
+        if message is None:
+            path.unlink(missing_ok=True)
+        elif path.parent.is_dir():
+            stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            path.write_text(f"{stamp}: {message}\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
+def last_refusal(warehouse: Path) -> str | None:
+    """'<time>: <error>' of the last build that was refused since the last one that succeeded, else None."""
+    try:
+        text = _refusal_file(Path(warehouse)).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return text or None
+
+
+def _locked_build(root, warehouse: Path, force_full, progress, manifest, fail_after, lock_wait) -> BuildReport:
     manifest = manifest or load_manifest()
     measures = check_config(manifest)
     root = Path(root)
-    warehouse = Path(warehouse)
     try:
         if warehouse.exists() and not warehouse.is_file():
             raise SourceError(warehouse, "the warehouse path is not a regular file")
@@ -209,8 +246,12 @@ def _lock(warehouse: Path, wait: float) -> Iterator[None]:
 
 
 def _remove_stale(warehouse: Path) -> int:
-    """Temporary files of builds that were killed (only called while holding the lock)."""
+    """Temporary files of builds that were killed, and a write-ahead log beside the warehouse (only
+    called while holding the lock).  The app opens the warehouse read-only and the build writes a
+    new file, so a ``<warehouse>.wal`` is left by some other writer that was stopped: DuckDB would
+    replay it into the next file at this path."""
     stale = list(warehouse.parent.glob(f".{warehouse.name}.building-*"))
+    stale += [p for p in [warehouse.with_name(warehouse.name + ".wal")] if p.exists()]
     for p in stale:
         p.unlink(missing_ok=True)
     return len(stale)

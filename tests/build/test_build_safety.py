@@ -147,6 +147,36 @@ def test_leftovers_of_a_killed_build_are_removed(copy, capsys):
     assert not any(p.exists() for p in leftovers)
 
 
+def test_a_stray_write_ahead_log_beside_the_warehouse_is_removed(copy, capsys):
+    # Left by some other writer that was stopped; DuckDB would replay it into the next file at this path.
+    tree, warehouse = copy
+    wal = warehouse.with_name(warehouse.name + ".wal")
+    wal.write_bytes(b"x" * 1000)
+    code, err = run_build(tree, warehouse, capsys, "--full")
+    assert code == 0 and "Removed 1 temporary file(s)" in err[0]
+    assert not wal.exists()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM crime_events").fetchone()[0] > 0
+
+
+def test_a_refused_build_is_recorded_until_one_succeeds(copy, capsys):
+    tree, warehouse = copy
+    before = sha256(warehouse)
+    (tree / "population").rename(tree / "population-moved")
+    (tree / "population").write_text("a file where a folder should be")
+    code, err = run_build(tree, warehouse, capsys)
+    assert code == 2 and sha256(warehouse) == before
+    assert main(["coverage", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("The last build was refused") and err[0].removeprefix("error: ") in out
+    (tree / "population").unlink()
+    (tree / "population-moved").rename(tree / "population")
+    code, _ = run_build(tree, warehouse, capsys, "--full")
+    assert code == 0
+    assert main(["coverage", "--warehouse", str(warehouse)]) == 0
+    assert "refused" not in capsys.readouterr().out
+
+
 # --- Build report ------------------------------------------------------------------------------
 
 

@@ -124,3 +124,14 @@ def test_fetch_rejects_a_bad_month_argument(capsys):
     with pytest.raises(SystemExit):
         main(["fetch", "--from", "2025-13", "--to", "2025-12"])
     assert "is not a month" in capsys.readouterr().err
+
+
+def test_a_destination_that_cannot_be_written_is_one_line(redirect, tmp_path, capsys):
+    # A file where the download folder should be (as a read-only or full disk would fail): no traceback.
+    blocked = tmp_path / "downloads"
+    blocked.write_text("not a folder")
+    code = main(["fetch", "--from", "2025-01", "--to", "2025-01", "--dest", str(blocked), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and err[0].startswith("error: ") and "Traceback" not in err[0]
+    assert blocked.read_text() == "not a folder"
