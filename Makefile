@@ -36,7 +36,9 @@ lint: setup-dev
 	$(VENV)/bin/lint-imports
 
 ## Test tiers.  `make unit` is the fast tier (no build corpus, no AppTest, no browser: under a minute);
-## `make test` runs lint and every tier in one pytest run (the session warehouse is built once).
+## `make test` runs lint, then every tier on every core (pytest-xdist: a test file stays on one
+## worker, each worker builds its warehouse and starts its server once), then the serve tier on its
+## own (it loads the whole machine with two workers and nginx).
 unit: setup-dev
 	$(PY) -m pytest tests/unit
 
@@ -52,8 +54,10 @@ browser: setup-dev
 serve-test: setup-dev
 	$(PY) -m pytest tests/serve
 
+TEST_WORKERS ?= auto
 test: setup-dev lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile -m "not serve"
+	$(PY) -m pytest -m serve
 
 bench: setup-dev
 	$(PY) bench/benchmark.py

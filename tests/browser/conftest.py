@@ -4,11 +4,16 @@ The server runs once per session against the session's ``warehouse`` (see ``test
 Every browser test is marked ``browser`` and is skipped, with the reason, when ``/usr/bin/chromium``
 or the Playwright package is missing (``scripts/install-system-deps.sh`` installs chromium and axe-core).
 
-Helpers the tests import: ``open_page``, ``screenshot``, ``run_axe``, ``page_text``.
+Helpers the tests import: ``open_page``, ``screenshot``, ``run_axe``, ``page_text``, and the page
+checks ``assert_no_error`` and ``assert_content``.
+
+Under ``pytest -n`` (``make test``) each worker has its own warehouse, server and browser; a test file
+runs on one worker (``--dist loadfile``), so a module's fixtures see all of its tests.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +32,15 @@ PHONE = {"width": 375, "height": 812}
 PAGES = page_paths()
 
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+EXCEPTION = '[data-testid="stException"]'
+ERROR_ALERT = '[data-testid="stAlertContentError"]'
+WARNING_ALERT = '[data-testid="stAlertContentWarning"]'
+CHART = '[data-testid="stVegaLiteChart"]'
+MAP = '[data-testid="stDeckGlJsonChart"]'
+
+# Pages that show no chart by design: no series of three comparable points, values not charts (issue 11).
+NO_CHARTS = {"about", "prevent", "cyber-crime"}
+MAPS = {"explore"}  # pages with a map
 
 try:
     from playwright.sync_api import Page, sync_playwright
@@ -64,7 +78,8 @@ def app_url(warehouse, artifacts) -> Iterator[str]:
     """Base URL of the dashboard served by ``streamlit run app.py`` for the whole session."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(warehouse, port, log_path=artifacts / "streamlit-server.log")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    proc = start_server(warehouse, port, log_path=artifacts / f"streamlit-server{'-' + worker if worker else ''}.log")
     try:
         wait_healthy(proc, base)
         yield base
@@ -203,3 +218,21 @@ def run_axe(page: Page) -> dict:
 
 def page_text(page: Page) -> str:
     return page.locator('[data-testid="stApp"]').inner_text()
+
+
+def assert_no_error(page: Page) -> None:
+    """No traceback, and no friendly 'could not be shown' error either (frame.guard turns failures into st.error)."""
+    exc = page.locator(EXCEPTION)
+    assert exc.count() == 0, f"exception on the page: {exc.first.inner_text()[:500]}"
+    err = page.locator(ERROR_ALERT)
+    assert err.count() == 0, f"error message on the page: {err.first.inner_text()[:500]}"
+
+
+def assert_content(page: Page, path: str) -> None:
+    """The page's charts are placed and drawn, and its map is there (``path`` without its query)."""
+    if path not in NO_CHARTS:
+        assert page.locator(CHART).count() >= 1, f"/{path}: no chart (stVegaLiteChart)"
+        drawn = page.locator(f"{CHART} canvas, {CHART} svg").count()
+        assert drawn >= 1, f"/{path}: charts were placed but never drawn"
+    if path in MAPS:
+        assert page.locator(MAP).count() >= 1, f"/{path}: no map (stDeckGlJsonChart)"

@@ -1,4 +1,5 @@
-"""Every page in a real browser at desktop and phone widths, shared links, keyboard access and bad links.
+"""In a real browser: shared links, priority pages for an area, keyboard access and bad links (every
+view at both widths is loaded and checked once, with axe, in test_views.py).
 
 Asserts on Streamlit's test ids only (never on map pixels); screenshots go to tests/artifacts/screenshots/.
 """
@@ -13,39 +14,23 @@ import pytest
 
 from sdp_dash.web.frame import FIND_LABEL
 
-from .conftest import DESKTOP, PAGES, PHONE, open_page, page_text, screenshot, wait_ready
+from .conftest import (
+    DESKTOP,
+    PAGES,
+    PHONE,
+    WARNING_ALERT,
+    assert_content,
+    assert_no_error,
+    open_page,
+    page_text,
+    screenshot,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
-EXCEPTION = '[data-testid="stException"]'
-ERROR_ALERT = '[data-testid="stAlertContentError"]'
-WARNING_ALERT = '[data-testid="stAlertContentWarning"]'
-CHART = '[data-testid="stVegaLiteChart"]'
-MAP = '[data-testid="stDeckGlJsonChart"]'
-METRIC = '[data-testid="stMetric"]'
 FIGURE = re.compile(r"\d[\d,]*(\.\d+)? per 1,000")
-
-# Pages that show no chart by design.
-NO_CHARTS = {"about", "prevent", "cyber-crime"}  # no series of three comparable points: values, not charts (issue 11)
-# Pages with a map.
-MAPS = {"explore"}
-
-
-def assert_no_error(page) -> None:
-    """No traceback, and no friendly 'could not be shown' error either (ui.run_page turns failures into st.error)."""
-    exc = page.locator(EXCEPTION)
-    assert exc.count() == 0, f"exception on the page: {exc.first.inner_text()[:500]}"
-    err = page.locator(ERROR_ALERT)
-    assert err.count() == 0, f"error message on the page: {err.first.inner_text()[:500]}"
-
-
-def assert_content(page, path: str) -> None:
-    if path not in NO_CHARTS:
-        assert page.locator(CHART).count() >= 1, f"/{path}: no chart (stVegaLiteChart)"
-        drawn = page.locator(f"{CHART} canvas, {CHART} svg").count()
-        assert drawn >= 1, f"/{path}: charts were placed but never drawn"
-    if path in MAPS:
-        assert page.locator(MAP).count() >= 1, f"/{path}: no map (stDeckGlJsonChart)"
+METRIC = '[data-testid="stMetric"]'
 
 
 @pytest.fixture(scope="session")
@@ -61,31 +46,6 @@ def division_2025(warehouse) -> tuple[str, str]:
     if row is None:
         pytest.skip("the warehouse has no 2025 electoral divisions")
     return row
-
-
-@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["1280px", "375px"])
-@pytest.mark.parametrize("path", PAGES)
-def test_page_loads_with_charts(app_url, shared_context, path, width):
-    page = shared_context(width).new_page()
-    try:
-        _check_page(page, app_url, path, width)
-    finally:
-        page.close()
-
-
-def _check_page(page, app_url: str, path: str, width: dict) -> None:
-    open_page(page, f"{app_url}/{path}")
-    screenshot(page, f"{path}-{width['width']}px")
-    assert_no_error(page)
-    assert_content(page, path)
-    assert "from may" not in page_text(page), f"/{path}: a month name in lower case"
-    # Nothing wider than the viewport at phone width (charts and tables must reflow or scroll inside).
-    if width is PHONE:
-        overflow = page.evaluate(
-            """() => Math.max(...[document.documentElement, document.querySelector('[data-testid="stMain"]')]
-                .filter(Boolean).map(e => e.scrollWidth - e.clientWidth))"""
-        )
-        assert overflow <= 1, f"/{path} scrolls sideways by {overflow}px at 375px"
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,13 @@
-"""axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on every view at 1280 and 375 px, with no allow-list.
+"""Every view at 1280 and 375 px, loaded once and checked twice: it draws, and axe-core finds nothing serious.
 
-Every page of the site map and Explore for an area board, at desktop
-and phone width: a serious or critical violation anywhere in the document fails, whoever drew the
-markup (the navigation is drawn by the dashboard itself, so Streamlit's list markup is gone).  A
-machine-readable report of everything axe said (every impact) is written to
-``tests/artifacts/axe-report.json``; ``docs/accessibility.md`` summarises it.
+Every page of the site map and Explore for an area board, at desktop and phone width:
+- **it draws**: no traceback or error message, its charts placed and drawn, its map there, no month
+  name in lower case, and nothing wider than a phone's screen (charts and tables reflow or scroll inside);
+  a screenshot of each goes to tests/artifacts/screenshots/;
+- **axe-core** (WCAG 2.0/2.1/2.2 A and AA rules, no allow-list): a serious or critical violation anywhere
+  in the document fails, whoever drew the markup (the navigation is drawn by the dashboard itself, so
+  Streamlit's list markup is gone).  A machine-readable report of everything axe said (every impact) is
+  written to ``tests/artifacts/axe-report.json``; ``docs/accessibility.md`` summarises it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,19 @@ from datetime import UTC, datetime
 
 import pytest
 
-from .conftest import AXE_JS, AXE_TAGS, DESKTOP, PAGES, PHONE, open_page, run_axe
+from .conftest import (
+    AXE_JS,
+    AXE_TAGS,
+    DESKTOP,
+    PAGES,
+    PHONE,
+    assert_content,
+    assert_no_error,
+    open_page,
+    page_text,
+    run_axe,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +48,7 @@ def axe_report(app_url, shared_context, artifacts):
     if not AXE_JS.exists():
         pytest.skip(f"{AXE_JS} is missing: run scripts/install-system-deps.sh (npm ci)")
     results: dict[str, dict[str, list[dict]]] = {}
+    drawn: dict[tuple[str, str], str | None] = {}  # (view, width) -> what is wrong with the page, or None
     meta: dict[str, str] = {}
 
     def get(view: str, width: str, expand: bool = False) -> list[dict]:
@@ -45,6 +61,8 @@ def axe_report(app_url, shared_context, artifacts):
             if expand:  # tables, About blocks and the share link: wide content must wrap, not scroll unreachably
                 page.evaluate("() => document.querySelectorAll('details:not([open])').forEach(d => { d.open = true; })")
                 page.wait_for_timeout(1500)
+            else:
+                drawn[view, width] = _page_problem(page, view, width)
             result = run_axe(page)
         finally:
             page.close()
@@ -70,6 +88,7 @@ def axe_report(app_url, shared_context, artifacts):
         results.setdefault(name, {})[width] = found
         return found
 
+    get.drawn = drawn
     yield get
     report = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -84,6 +103,33 @@ def axe_report(app_url, shared_context, artifacts):
         "views": results,
     }
     (artifacts / "axe-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def _page_problem(page, view: str, width: str) -> str | None:
+    """What is wrong with a loaded view (the first failed check), or None; a screenshot is taken either way."""
+    path = view.split("?")[0]
+    screenshot(page, f"{view.replace('?', '-').replace('&', '-').replace('=', '-')}-{width}")
+    try:
+        assert_no_error(page)
+        assert_content(page, path)
+        assert "from may" not in page_text(page), f"/{view}: a month name in lower case"
+        if width == "375px":  # nothing wider than the viewport (charts and tables reflow or scroll inside)
+            overflow = page.evaluate(
+                """() => Math.max(...[document.documentElement, document.querySelector('[data-testid="stMain"]')]
+                    .filter(Boolean).map(e => e.scrollWidth - e.clientWidth))"""
+            )
+            assert overflow <= 1, f"/{view} scrolls sideways by {overflow}px at 375px"
+    except AssertionError as exc:
+        return str(exc)
+    return None
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("view", VIEWS)
+def test_view_draws_without_error(axe_report, view, width):
+    axe_report(view, width)  # loads the view once for both tests
+    problem = axe_report.drawn[view, width]
+    assert problem is None, problem
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
