@@ -13,6 +13,8 @@ its headline and, only where there are at least three comparable points, a chart
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from pages import site
@@ -21,7 +23,7 @@ from sdp_dash.config import catalogue, codes
 from sdp_dash.domain import crime, published, words
 from sdp_dash.domain.figure import MONTHLY_RATE_UNIT, RATE_UNIT
 from sdp_dash.domain.indicator_cards import PoliceCard, PublishedCard, anchor
-from sdp_dash.web import cards, data, frame, state
+from sdp_dash.web import cache, cards, data, frame, state
 from sdp_dash.web.cache import chart
 from sdp_dash.web.escape import html, link, md
 from sdp_dash.web.state import ViewState
@@ -86,10 +88,10 @@ _GLANCE_CSS = """<style>
 _GLANCE_COLUMNS = ("Indicator", "Latest", "Compared with others", "Change", "Plan", "Age")
 
 
-def glance(prio: catalogue.Priority, view: ViewState) -> None:
-    """One compact table, one line per indicator, each linking to its card (on a phone each row is a small card)."""
-    rows = data.glance(prio.id, view.area_code, view.start, view.end)
-    st.subheader("At a glance", anchor="at-a-glance")
+def _glance_html(_con, priority_id: str, code: str, start: str, end: str) -> str:
+    """The summary table's markup, built once per priority, area and period."""
+    prio = catalogue.priority(priority_id)
+    rows = data.glance(priority_id, code, start, end)
     body = []
     for r in rows:
         quality = f"<span class='sdp-tag'>{html(r.quality)}</span>" if r.quality else ""
@@ -108,12 +110,20 @@ def glance(prio: catalogue.Priority, view: ViewState) -> None:
             + "</tr>"
         )
     head = "".join(f"<th scope='col'>{html(c)}</th>" for c in _GLANCE_COLUMNS)
-    st.markdown(
+    return (
         _GLANCE_CSS
         + f"<table class='sdp-glance'><caption class='sdp-sr'>{html(prio.title)}: every indicator at a glance</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>",
-        unsafe_allow_html=True,
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
+
+
+glance_html = cache.cached(_glance_html)
+
+
+def glance(prio: catalogue.Priority, view: ViewState) -> None:
+    """One compact table, one line per indicator, each linking to its card (on a phone each row is a small card)."""
+    st.subheader("At a glance", anchor="at-a-glance")
+    st.markdown(glance_html(prio.id, view.area_code, view.start, view.end), unsafe_allow_html=True)
     st.caption(
         md(
             f"police.uk figures: {view.area_name}, {view.period}, per 1,000 residents a year, compared by 95% intervals "
@@ -139,10 +149,19 @@ def card(ind: catalogue.Indicator, view: ViewState) -> None:
             plan(ind)
 
 
-def police(ind: catalogue.Indicator, view: ViewState) -> None:
-    c: PoliceCard = data.police_card(ind.id, view.area_code, view.start, view.end)
+@dataclass(frozen=True)
+class _CardText:
+    """A card's words, worked out once per indicator, area and period (cached): a rerun only sends them."""
+
+    body: str  # markdown
+    caption: str = ""  # the chart's description (markdown)
+    metric: tuple[str, str, str] = ("", "", "")  # label, value, help
+
+
+def _police_text(_con, indicator_id: str, code: str, start: str, end: str) -> _CardText:
+    ind = catalogue.indicator(indicator_id)
+    c: PoliceCard = data.police_card(indicator_id, code, start, end)
     fig = c.figure
-    st.metric(f"{ind.title}, {fig.area_name}", c.metric_value, help=f"{fig.period.label}.")
     lines = [
         md(c.metric_caption),
         md(ind.definition),
@@ -155,19 +174,33 @@ def police(ind: catalogue.Indicator, view: ViewState) -> None:
             "**Since the plan** (County Durham):\n"
             + "\n".join(f"- **{md(s.baseline.label)}.** {md(s.words)}" for s in c.since_plan)
         )
-    st.markdown("\n\n".join(lines))
-    start = c.monthly[0].period.start
+    first = c.monthly[0].period.start
     missing = [f.period.start for f in c.monthly if f.count is None]
     hidden = [f.period.start for f in c.monthly if f.suppressed]
     alt_text = (
-        f"Line chart of {ind.title.lower()} in {fig.area_name} each month, {words.month_words(start)} to "
-        f"{words.month_words(view.end)}, as a rate per 1,000 residents a year (each month's count times 12)."
+        f"Line chart of {ind.title.lower()} in {fig.area_name} each month, {words.month_words(first)} to "
+        f"{words.month_words(end)}, as a rate per 1,000 residents a year (each month's count times 12)."
     )
     if missing:
         alt_text += f" No police.uk data for {words.months_words(missing)}: shown as a gap."
     if hidden:
         alt_text += f" Months with fewer than 5 are not plotted ({words.months_words(hidden)})."
-    st.caption(md(alt_text))
+    return _CardText(
+        body="\n\n".join(lines),
+        caption=md(alt_text),
+        metric=(f"{ind.title}, {fig.area_name}", c.metric_value, f"{fig.period.label}."),
+    )
+
+
+police_text = cache.cached(_police_text)
+
+
+def police(ind: catalogue.Indicator, view: ViewState) -> None:
+    text = police_text(ind.id, view.area_code, view.start, view.end)
+    label, value, help_text = text.metric
+    st.metric(label, value, help=help_text)
+    st.markdown(text.body)
+    st.caption(text.caption)
     st.vega_lite_chart(
         data.police_trend_spec(ind.id, view.area_code, view.start, view.end),
         width="stretch",
@@ -182,7 +215,7 @@ def police(ind: catalogue.Indicator, view: ViewState) -> None:
     detail = st.expander("Detail: comparisons, tables, downloads and sources", key=f"{ind.id}_detail", on_change="rerun")
     if detail.open:
         with detail:
-            _police_detail(ind, view, c)
+            _police_detail(ind, view, data.police_card(ind.id, view.area_code, view.start, view.end))
 
 
 def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> None:
@@ -239,21 +272,21 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
     )
 
 
-def published_indicator(ind: catalogue.Indicator, view: ViewState) -> None:
-    c: PublishedCard = data.published_card(ind.id)
+def _published_text(_con, indicator_id: str, code: str) -> _CardText:
+    ind = catalogue.indicator(indicator_id)
+    c: PublishedCard = data.published_card(indicator_id)
     h = c.head
     lines = [md(ind.definition)]
     if h is None:
         lines.append(f"**{md(ind.no_official_figure or 'No official figures for this indicator are loaded yet.')}**")
-        st.markdown("\n\n".join(lines))
-        _published_detail_expander(ind, view, c)
-        return
+        return _CardText(body="\n\n".join(lines))
+    area = data.area(code)
     where = ""
     if c.national:
         where = f"**National figure:** published for {md(h.area_name)} only; no County Durham figure is published. "
-    elif not view.is_county and view.area.get("area_type") not in ind.geographies:
+    elif code != codes.COUNTY and area.get("area_type") not in ind.geographies:
         levels = [_LEVEL_WORDS.get(lv, "other areas") for lv in dict.fromkeys(f.area_level for f in c.figures)]
-        where = f"Published only for {md(', '.join(levels))}, not for {md(view.area_name)}. "
+        where = f"Published only for {md(', '.join(levels))}, not for {md(str(area['area_name']))}. "
     context = " **Context:** older than the plan (2021), not the current position." if h.period.context else ""
     lines.append(
         f"{where}**{md(h.headline)}** — {md(h.series)}, {md(h.area_name)}, {md(h.period.label)}. "
@@ -263,6 +296,7 @@ def published_indicator(ind: catalogue.Indicator, view: ViewState) -> None:
         f"**Compared:** {md(c.comparison)}. **Change:** {md(c.direction)}."
         + (f" **Against the plan:** {md(c.since_plan)}." if ind.baseline_ids else "")
     )
+    caption = ""
     if not c.charted:
         others = [f for f in c.figures if f is not h]
         if others:
@@ -275,17 +309,26 @@ def published_indicator(ind: catalogue.Indicator, view: ViewState) -> None:
                 )
                 + ("\n- … the rest are in the detail below." if len(others) > 8 else "")
             )
-    st.markdown("\n\n".join(lines))
-    if c.charted:
-        spec, unit, drawn = data.published_chart(ind.id)
-        st.caption(
-            md(
-                f"Chart of {ind.title.lower()} ({unit}) by the end of each period. A line joins only figures of one series, "
-                "area and kind of period; other figures are separate points."
-                + (" Figures in other units, or without a stated period, are in the detail." if drawn < len(c.figures) else "")
-            )
+    else:
+        _spec, unit, drawn = data.published_chart(indicator_id)
+        caption = md(
+            f"Chart of {ind.title.lower()} ({unit}) by the end of each period. A line joins only figures of one series, "
+            "area and kind of period; other figures are separate points."
+            + (" Figures in other units, or without a stated period, are in the detail." if drawn < len(c.figures) else "")
         )
-        st.vega_lite_chart(spec, width="stretch", key=f"{ind.id}_published")
+    return _CardText(body="\n\n".join(lines), caption=caption)
+
+
+published_text = cache.cached(_published_text)
+
+
+def published_indicator(ind: catalogue.Indicator, view: ViewState) -> None:
+    text = published_text(ind.id, view.area_code)
+    st.markdown(text.body)
+    c: PublishedCard = data.published_card(ind.id)
+    if c.head is not None and c.charted:
+        st.caption(text.caption)
+        st.vega_lite_chart(data.published_chart(ind.id)[0], width="stretch", key=f"{ind.id}_published")
     _published_detail_expander(ind, view, c)
 
 
