@@ -96,11 +96,11 @@ def phone_menu(sections: Mapping[str, Sequence[st.Page]], view: ViewState, page:
     if st.session_state.get("_sdp_menu_page") != page:
         st.session_state["_sdp_menu_page"] = page
         st.session_state[_PHONE_MENU] = False
-    with (
-        st.container(key="sdp_phone_menu"),
-        st.expander("Menu: all pages", icon=":material/menu:", key=_PHONE_MENU, on_change="rerun"),
-    ):
-        menu_links(sections, view, key="sdp_menu_phone")
+    with st.container(key="sdp_phone_menu"):
+        menu = st.expander("Menu: all pages", icon=":material/menu:", key=_PHONE_MENU, on_change="rerun")
+        if menu.open:  # its links are sent only when it is opened (a rerun), not with every page
+            with menu:
+                menu_links(sections, view, key="sdp_menu_phone")
 
 
 FIND_LABEL = "Find your area: postcode, town, village or area name"

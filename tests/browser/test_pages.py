@@ -161,6 +161,22 @@ def test_menu_is_the_dashboards_own_and_reached_by_keyboard(app_url, page):
     assert search, "Tab never reached the 'Find your area' search; focus went:\n" + "\n".join(map(str, trail))
 
 
+def test_the_phone_menu_opens_on_request_and_leads_to_a_page(app_url, new_context):
+    """At 375 px the side panel's menu is hidden; the page's own "Menu: all pages" sends its links
+    only when opened, keeps the view in them, and is closed again on the page it leads to."""
+    page = new_context(PHONE).new_page()
+    open_page(page, f"{app_url}/overview?area=AAP-durham-aap&to=2025-12")
+    links = page.locator(".st-key-sdp_menu_phone a")
+    assert links.count() == 0, "the phone menu's links are sent before it is opened"
+    page.get_by_text("Menu: all pages").click()
+    wait_ready(page)
+    assert links.count() == len(PAGES)
+    links.filter(has_text="Compare areas").click()
+    wait_ready(page)
+    assert "/compare" in page.url and "area=AAP-durham-aap" in page.url
+    assert page.locator(".st-key-sdp_menu_phone a").count() == 0, "the menu stays open on the new page"
+
+
 def test_measure_control_only_where_it_acts(app_url, page):
     label = "Measure for charts and maps"
     open_page(page, f"{app_url}/overview")
