@@ -36,9 +36,10 @@ lint: setup-dev
 	$(VENV)/bin/lint-imports
 
 ## Test tiers.  `make unit` is the fast tier (no build corpus, no AppTest, no browser: under a minute);
-## `make test` runs lint, then every tier on every core (pytest-xdist: a test file stays on one
-## worker, each worker builds its warehouse and starts its server once), then the serve tier on its
-## own (it loads the whole machine with two workers and nginx).
+## `make test` runs lint, then every tier in TEST_WORKERS pytest workers (pytest-xdist: a test file
+## stays on one worker; the warehouse is built once, each worker starts its server once; 4 workers
+## keep 2 cores busy while browser tests wait), then the serve tier on its own (it loads the whole
+## machine with two workers and nginx).
 unit: setup-dev
 	$(PY) -m pytest tests/unit
 
@@ -54,9 +55,9 @@ browser: setup-dev
 serve-test: setup-dev
 	$(PY) -m pytest tests/serve
 
-TEST_WORKERS ?= auto
+TEST_WORKERS ?= 4
 test: setup-dev lint
-	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile -m "not serve"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serve"
 	$(PY) -m pytest -m serve
 
 bench: setup-dev

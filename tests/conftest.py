@@ -10,6 +10,7 @@ read the same file.
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -32,9 +33,21 @@ def source_root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory, source_root) -> Path:
-    path = tmp_path_factory.mktemp("warehouse") / "sdp.duckdb"
-    build(source_root, path, progress=False)
+def warehouse(tmp_path_factory, source_root, worker_id) -> Path:
+    """Built once per run: under ``pytest -n`` the first worker builds it and the others wait for it
+    (a lock in the run's shared temporary folder); the tests only read it."""
+    if worker_id == "master":
+        path = tmp_path_factory.mktemp("warehouse") / "sdp.duckdb"
+        build(source_root, path, progress=False)
+    else:
+        shared = tmp_path_factory.getbasetemp().parent / "session-warehouse"
+        shared.mkdir(exist_ok=True)
+        path = shared / "sdp.duckdb"
+        with open(shared / "build.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            if not (shared / "built").exists():
+                build(source_root, path, progress=False)
+                (shared / "built").touch()
     os.environ["SDP_WAREHOUSE"] = str(path)
     return path
 
