@@ -11,7 +11,7 @@ import streamlit as st
 from sdp_dash import charts
 from sdp_dash.config import codes
 from sdp_dash.config.months import shift_month
-from sdp_dash.domain import crime, words
+from sdp_dash.domain import words
 from sdp_dash.domain.figure import RATE_UNIT, compare
 from sdp_dash.web import cards, data, frame, state
 from sdp_dash.web.cache import chart
@@ -107,12 +107,12 @@ def _measure_section(view: state.ViewState, chosen: list[str], measure, palette:
     note = figs[0].period.coverage_note
     if note:
         st.caption(md(f"Every area is counted over the same months: {note}."))
-    shown = crime.frame([f for f in figs if f.available])
+    shown = data.frame([f for f in figs if f.available])
     shown = shown.assign(colour=shown["area_code"].map(palette)) if len(shown) else shown.assign(colour=pd.Series(dtype=str))
     cards.chart_card(
         f"{label} {RATE_UNIT}",
         chart(charts.rates, shown, label="area_name", title=f"Rate {RATE_UNIT}", description="Areas compared", colour="colour"),
-        crime.table(figs, drop=("Period",)),
+        data.table(figs, drop=("Period",)),
         alt_text=(
             f"Bar chart of {label.lower()} {RATE_UNIT}, {view.period}, with 95% intervals, for "
             + "; ".join(f"{f.area_name}: {f.rate_text}" for f in figs)
@@ -124,7 +124,6 @@ def _measure_section(view: state.ViewState, chosen: list[str], measure, palette:
 
 
 def _trend(view: state.ViewState, chosen: list[str], measure) -> None:
-    from pages.overview import trend_frame, trend_table
 
     label = measure.label
     trend_start = shift_month(view.start, -12)
@@ -133,9 +132,14 @@ def _trend(view: state.ViewState, chosen: list[str], measure) -> None:
     cards.chart_card(
         f"{label}: month by month",
         chart(
-            charts.trend, trend_frame(monthly), value="rate", series="area_name", title=f"Rate {RATE_UNIT}", description="Trends"
+            charts.trend,
+            data.trend_frame(monthly),
+            value="rate",
+            series="area_name",
+            title=f"Rate {RATE_UNIT}",
+            description="Trends",
         ),
-        trend_table(monthly),
+        data.trend_table(monthly),
         alt_text=(
             f"Line chart of {label.lower()} {RATE_UNIT} (each month's count times 12) from {words.month_words(trend_start)} to "
             f"{words.month_words(view.end)} for {', '.join(names)}. Months without data are gaps."

@@ -32,7 +32,7 @@ POINTS_NOTE = (
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str, basemap: str):
     """The map, built and serialised once per view (a map of the 330 small areas is 2 MiB of JSON)."""
-    by_area = crime.frame(data.area_figures(level, measure, start, end))
+    by_area = data.frame(data.area_figures(level, measure, start, end))
     return charts.choropleth(
         by_area,
         data.geometry(level),
@@ -84,7 +84,7 @@ def area_map(view: state.ViewState) -> None:
     )
     ranked = sorted((f for f in figs if f.available), key=lambda f: -f.rate)
     withheld = len(figs) - len(ranked)
-    table = crime.table(sorted(figs, key=lambda f: (f.rate is None, -(f.rate or 0))), drop=("Period",))
+    table = data.table(sorted(figs, key=lambda f: (f.rate is None, -(f.rate or 0))), drop=("Period",))
     extremes = (
         f" Highest: {ranked[0].area_name} ({ranked[0].rate_text}); lowest: {ranked[-1].area_name} ({ranked[-1].rate_text})."
         if ranked
@@ -216,12 +216,12 @@ def _types(view: state.ViewState) -> None:
             + ", ".join(f"{md(f.measure.lower())} ({md(f.rate_text)} {RATE_UNIT})" for f in top)
             + "."
         )
-    table = crime.table(figs, drop=("Area", "Period", "Residents"))
+    table = data.table(figs, drop=("Area", "Period", "Residents"))
     cards.chart_card(
         "Crime and anti-social behaviour by type",
         chart(
             charts.ranked_bars,
-            crime.frame([f for f in figs if f.available]),
+            data.frame([f for f in figs if f.available]),
             label="measure",
             value="rate",
             title=f"Rate {RATE_UNIT}",
@@ -242,16 +242,17 @@ def _types(view: state.ViewState) -> None:
 
 
 def _trend(view: state.ViewState) -> None:
-    from pages.overview import trend_frame, trend_table
 
     label = data.measures()[view.measure].label
     trend_start = shift_month(view.start, -12)
     monthly = data.monthly_figures(view.area_code, view.measure, trend_start, view.end)
     both = monthly + ([] if view.is_county else data.monthly_figures(codes.COUNTY, view.measure, trend_start, view.end))
-    table = trend_table(both)
+    table = data.trend_table(both)
     cards.chart_card(
         f"{label}: month by month" + ("" if view.is_county else ", against the county"),
-        chart(charts.trend, trend_frame(both), value="rate", series="area_name", title=f"Rate {RATE_UNIT}", description="Trend"),
+        chart(
+            charts.trend, data.trend_frame(both), value="rate", series="area_name", title=f"Rate {RATE_UNIT}", description="Trend"
+        ),
         table,
         alt_text=(
             f"Line chart of {label.lower()} {RATE_UNIT} (each month's count times 12) from {words.month_words(trend_start)} to "
@@ -323,19 +324,18 @@ def _type_trends(view: state.ViewState) -> None:
     monthly = data.monthly_figures(view.area_code, type_id, t0, view.end)
     both = monthly + ([] if view.is_county else data.monthly_figures(codes.COUNTY, type_id, t0, view.end))
     withheld = sum(f.suppressed for f in monthly)
-    from pages.overview import trend_table
 
     cards.chart_card(
         f"Trend by crime type: {label}" + ("" if view.is_county else ", against the county"),
         chart(
             charts.trend,
-            profile_data.trend_frame(both),
+            data.trend_frame(both),
             value="rate",
             series="area_name",
             title=f"Rate {RATE_UNIT}",
             description="Trend by type",
         ),
-        trend_table(both),
+        data.trend_table(both),
         alt_text=(
             f"Line chart of {label.lower()} {RATE_UNIT} (each month's count times 12) from {words.month_words(t0)} to "
             f"{words.month_words(view.end)} for {view.area_name}" + ("" if view.is_county else " and County Durham") + ". "

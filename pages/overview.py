@@ -6,7 +6,7 @@ import streamlit as st
 
 from sdp_dash import charts
 from sdp_dash.config.months import shift_month
-from sdp_dash.domain import crime, words
+from sdp_dash.domain import words
 from sdp_dash.domain.figure import RATE_UNIT
 from sdp_dash.web import cards, data, frame, state
 from sdp_dash.web.cache import chart
@@ -46,8 +46,8 @@ def key_indicators(view: state.ViewState) -> None:
     shown = [f for f in figs if f.available]
     cards.chart_card(
         f"Key indicators, {RATE_UNIT}",
-        chart(charts.rates, crime.frame(shown), label="measure", title=f"Rate {RATE_UNIT}", description="Key crime indicators"),
-        crime.table(figs, drop=("Area", "Period")),
+        chart(charts.rates, data.frame(shown), label="measure", title=f"Rate {RATE_UNIT}", description="Key crime indicators"),
+        data.table(figs, drop=("Area", "Period")),
         alt_text=(
             f"Bar chart of the key crime indicators for {view.area_name}, {view.period}, {RATE_UNIT} with 95% intervals. "
             + "; ".join(f"{f.measure}: {f.rate_text}" for f in figs)
@@ -70,13 +70,13 @@ def monthly_trend(view: state.ViewState) -> None:
         f"{label}: month by month",
         chart(
             charts.trend,
-            trend_frame(monthly),
+            data.trend_frame(monthly),
             value="rate",
             series=None,
             title=f"Rate {RATE_UNIT}",
             description=f"{label} by month",
         ),
-        trend_table(monthly),
+        data.trend_table(monthly),
         alt_text=(
             f"Line chart of {label.lower()} each month from {words.month_words(trend_start)} to {words.month_words(view.end)} "
             f"in {view.area_name}, as a rate {RATE_UNIT} (each month's count times 12)."
@@ -89,18 +89,6 @@ def monthly_trend(view: state.ViewState) -> None:
         ),
         key="overview_trend",
     )
-
-
-def trend_frame(monthly) -> object:
-    """Chart data for a monthly trend: one row a month and area, withheld values empty."""
-    df = crime.frame(monthly)
-    return df.assign(month=df["period_from"])
-
-
-def trend_table(monthly) -> object:
-    df = crime.table(monthly, drop=("Period", "Residents", "95% interval", "Note"))
-    df.insert(0, "Month", [words.month_words(f.period.start) for f in monthly])
-    return df
 
 
 def forces(view: state.ViewState) -> None:
@@ -117,13 +105,13 @@ def forces(view: state.ViewState) -> None:
         f"{label} {RATE_UNIT}, by police force area",
         chart(
             charts.rates,
-            crime.frame([f for f in figs if f.available]),
+            data.frame([f for f in figs if f.available]),
             label="area_name",
             title=f"Rate {RATE_UNIT}",
             description="Police force areas",
             highlight=durham.area_name,
         ),
-        crime.table(figs, drop=("Period",)),
+        data.table(figs, drop=("Period",)),
         alt_text=(
             f"Bar chart of {label.lower()} {RATE_UNIT} in {view.period} for three police force areas: "
             + "; ".join(f"{f.area_name}: {f.rate_text}" for f in figs)

@@ -20,7 +20,7 @@ import streamlit as st
 from pages import site
 from sdp_dash import charts
 from sdp_dash.config import catalogue, codes
-from sdp_dash.domain import crime, published, words
+from sdp_dash.domain import published, words
 from sdp_dash.domain.figure import MONTHLY_RATE_UNIT, RATE_UNIT
 from sdp_dash.domain.indicator_cards import PoliceCard, PublishedCard, anchor
 from sdp_dash.web import cache, cards, data, frame, state
@@ -231,7 +231,7 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
         st.vega_lite_chart(
             chart(
                 charts.rates,
-                crime.frame(shown),
+                data.frame(shown),
                 label="area_name",
                 title=f"Rate {RATE_UNIT}",
                 description=ind.title,
@@ -240,16 +240,16 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
             width="stretch",
             key=f"{ind.id}_compare",
         )
-    table = crime.table(figs, drop=("Measure",))
+    table = data.table(figs, drop=("Measure",)).copy()  # shared: this copy gets a column
     table.insert(1, "Which area", [published.comparator_role(f.area_code) for f in figs])
     st.table(table, hide_index=True)
-    monthly = crime.table(list(c.monthly), drop=("Measure", "Period", "Residents", "95% interval"))
+    monthly = data.table(list(c.monthly), drop=("Measure", "Period", "Residents", "95% interval")).copy()
     monthly.insert(0, "Month", [words.month_words(f.period.start) for f in c.monthly])
     monthly = monthly.rename(columns={f"Rate {RATE_UNIT}": f"Rate {RATE_UNIT} (month × 12)"})
     st.table(monthly, hide_index=True)
     st.download_button(
         "Download these figures (CSV)",
-        lambda: crime.frame(figs + list(c.monthly)).to_csv(index=False).encode("utf-8"),
+        lambda: data.frame(figs + list(c.monthly)).to_csv(index=False).encode("utf-8"),
         file_name=f"{ind.id}.csv",
         mime="text/csv",
         key=f"{ind.id}_csv",

@@ -200,6 +200,19 @@ def frame(figs: list[Figure]) -> pd.DataFrame:
     return pd.DataFrame([f.data() for f in figs])
 
 
+def trend_frame(figs: list[Figure]) -> pd.DataFrame:
+    """Monthly figures as chart data (one row a month, area and measure; withheld rates empty)."""
+    df = frame(figs)
+    return df.assign(month=df["period_from"]) if len(df) else df
+
+
+def trend_table(figs: list[Figure]) -> pd.DataFrame:
+    """Monthly figures as a table: the month in words first."""
+    df = table(figs, drop=("Period", "Residents", "95% interval", "Note"))
+    df.insert(0, "Month", [words.month_words(f.period.start) for f in figs])
+    return df
+
+
 EXPORT_BY = ("measure", "type", "month", "lsoa")
 
 

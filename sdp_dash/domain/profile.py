@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from sdp_dash import warehouse
 from sdp_dash.config import codes
 from sdp_dash.config.months import months_between, shift_month
@@ -47,12 +45,6 @@ def type_trends(con: Con, code: str, start: str, end: str) -> list[Figure]:
                 per = Period(month, month, (month,) if gone else ())
                 out.append(crime._figure(area, m, per, None if gone else got.get((month, m.crime_types[0]), 0)))
     return out
-
-
-def trend_frame(figs: list[Figure]) -> pd.DataFrame:
-    """Monthly figures as chart data (one row a month, area and measure; withheld rates empty)."""
-    df = crime.frame(figs)
-    return df.assign(month=df["period_from"]) if len(df) else df
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
@@ -145,16 +146,61 @@ def vega_spec(chart) -> dict:
     return spec
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
-def _chart_spec(builder: str, df: pd.DataFrame, kwargs: tuple) -> dict:
-    return vega_spec(getattr(charts, builder)(df, **dict(kwargs)))
+# Frames returned by ``pure`` functions, by id: (a weak reference to the frame, the call's key).  A
+# chart of such a frame is keyed by where it came from, without reading the frame (it is never changed).
+_provenance: dict[int, tuple[weakref.ref, tuple]] = {}
+
+
+def _remember(value, key: tuple) -> None:
+    if isinstance(value, pd.DataFrame):
+        ident = id(value)
+        _provenance[ident] = (weakref.ref(value, lambda _ref, i=ident: _provenance.pop(i, None)), key)
+
+
+def _frame_key(df: pd.DataFrame) -> tuple:
+    """Where a frame came from (a ``pure`` call), else a digest of its content (its pickled form:
+    0.4 ms for a chart's frame, a tenth of pandas' own row hashing)."""
+    entry = _provenance.get(id(df))
+    if entry is not None and entry[0]() is df:
+        return ("from", entry[1])
+    return ("content", _fingerprint(df))
+
+
+_charts = _Memo("sdp_dash.web.cache.chart", 1000)
+_memos.append(_charts)
 
 
 def chart(builder: Callable[..., object], df: pd.DataFrame, **kwargs) -> dict | None:
-    """``builder(df, **kwargs)`` (a function of ``sdp_dash.charts``) as a Vega-Lite spec, built once;
-    None for an empty frame (nothing may be shown: ``cards.chart_card`` says so instead)."""
+    """``builder(df, **kwargs)`` (a function of ``sdp_dash.charts``) as a Vega-Lite spec, built once
+    per frame content and arguments; None for an empty frame (nothing may be shown:
+    ``cards.chart_card`` says so instead)."""
     if getattr(charts, builder.__name__, None) is not builder:
         raise ValueError(f"{builder!r} is not a chart builder of sdp_dash.charts")
     if df.empty:
         return None
-    return _chart_spec(builder.__name__, df, tuple(sorted(kwargs.items())))
+    key = (builder.__name__, _frame_key(df), *_key((), kwargs))
+    spec = _charts.get(key)
+    if spec is _MISSING:
+        spec = vega_spec(builder(df, **kwargs))
+        _charts.put(key, spec)
+    return spec
+
+
+def pure(fn: Callable[P, R], *, max_entries: int = 1000) -> Callable[P, R]:
+    """A pure function of its arguments (no warehouse), cached by them: e.g. the table of some
+    figures.  List arguments are keyed as tuples (figures are frozen, so hashable)."""
+    memo = _Memo(f"{fn.__module__}.{fn.__qualname__}", max_entries)
+    _memos.append(memo)
+
+    @functools.wraps(fn)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        key = (memo.name, *_key(tuple(tuple(a) if isinstance(a, list) else a for a in args), kwargs))
+        value = memo.get(key)
+        if value is _MISSING:
+            value = fn(*args, **kwargs)
+            memo.put(key, value)
+            _remember(value, key)
+        return value
+
+    call.memo = memo  # type: ignore[attr-defined]
+    return call

@@ -123,7 +123,7 @@ def chart_card(
             st.table(table, hide_index=True)
         st.download_button(
             "Download this data (CSV)",
-            table.to_csv(index=False).encode("utf-8"),
+            lambda: table.to_csv(index=False).encode("utf-8"),  # written only when asked for
             file_name=f"{key}.csv",
             mime="text/csv",
             key=f"{key}_csv",

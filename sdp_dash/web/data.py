@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sdp_dash import warehouse
 from sdp_dash.domain import crime, places
-from sdp_dash.web.cache import cached
+from sdp_dash.web.cache import cached, pure
 
 # Warehouse facts
 present_months = cached(warehouse.present_months)
@@ -33,6 +33,13 @@ against_county = cached(crime.against_county)
 period = cached(crime.period)
 deprivation_summary = cached(crime.deprivation_summary)
 area_method = cached(places.area_method)
+
+# Tables and chart data of some figures: pure functions of the (frozen) figures, built once.
+# The frames are shared: a caller that needs another column makes its own copy.
+table = pure(crime.table)
+frame = pure(crime.frame)
+trend_frame = pure(crime.trend_frame)
+trend_table = pure(crime.trend_table)
 
 
 def _search_index(con):

@@ -203,7 +203,7 @@ def document(con: Con, code: str, start: str, end: str, measure_id: str, link: s
         )
 
     # The trend of the chosen measure, then the crime types.
-    trend_df = domain_profile.trend_frame(list(p.trend))
+    trend_df = crime.trend_frame(list(p.trend))
     trend_chart = charts.trend(trend_df, value="rate", series="area_name", title=rate_title, description="Trend").properties(
         width=CHART_WIDTH, height=120
     )
@@ -248,7 +248,7 @@ def document(con: Con, code: str, start: str, end: str, measure_id: str, link: s
     order = p.trend_types
     if order:
         tt = charts.type_trends(
-            domain_profile.trend_frame(list(p.type_trend)),
+            crime.trend_frame(list(p.type_trend)),
             order=order,
             area=p.area_name,
             county=None if p.is_county else "County Durham",

@@ -9,7 +9,7 @@ import pytest
 
 from sdp_dash import warehouse as wh
 from sdp_dash.config import codes
-from sdp_dash.domain import profile
+from sdp_dash.domain import crime, profile
 from sdp_dash.web import profile as document
 
 SENSITIVE = ("Violence and sexual offences", "Robbery")
@@ -81,7 +81,7 @@ def test_suppressed_months_and_areas_are_withheld_from_the_chart_data(con, perio
     seen = 0
     for code in lsoas:
         figs = profile.type_trends(con, code, *period)
-        frame = profile.trend_frame(figs)
+        frame = crime.trend_frame(figs)
         small = frame[frame["count_shown"] == "fewer than 5"]
         seen += len(small)
         assert small["rate"].isna().all() and small["count"].isna().all() and small["lower"].isna().all()
