@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
 from sdp_dash import charts
 from sdp_dash.config import manifest, settings
 from sdp_dash.domain import words
-from sdp_dash.web import cards, data
+from sdp_dash.web import cache, cards, data
 from sdp_dash.web.escape import link, md, safe_url
 
 
-def render() -> None:
-    st.title("About the data")
-    st.markdown(
-        "Where the figures come from, which months are covered, how areas are built and how the statistics are "
-        f"worked out. Warehouse built {md(data.built_at()[:16].replace('T', ' at '))} (UTC)."
-    )
+@dataclass(frozen=True)
+class _Content:
+    """The page's tables and words from the warehouse, built once per warehouse generation (cached)."""
 
-    st.header("Sources", anchor=False)
-    st.markdown("All the data is open data, published under the licences below.")
+    built: str
+    police_table: pd.DataFrame
+    attribution: str
+    references: str  # markdown list
+    coverage_text: str  # markdown
+    coverage_table: pd.DataFrame
+    evidence_table: pd.DataFrame
+    statement: str  # the accessibility statement (markdown)
+
+
+def _content(_con) -> _Content:
     police = data.police_sources_by_force()
     force_names = {f.slug: f.name for f in manifest.load().forces}
     police_table = pd.DataFrame(
@@ -32,22 +40,12 @@ def render() -> None:
             "Licence": police["licence"],
         }
     )
-    st.subheader("Police recorded crime (data.police.uk)", anchor=False)
-    st.table(police_table, hide_index=True)
-    if len(police):
-        st.caption(f"Attribution: {police['attribution'].iloc[0]}")
-    st.markdown(
-        "Source files: [data.police.uk/data](https://data.police.uk/data/). " + cards.CAVEAT_POINTS + " " + cards.CAVEAT_FORCE
-    )
-
-    st.subheader("Reference data", anchor=False)
     src = data.sources()
-    ref = src[src["kind"] != "police"]
-    for r in ref.itertuples():
-        title = link(r.title, r.page if safe_url(r.page) else r.url)
-        st.markdown(f"- **{title}** — {md(r.publisher)}. Licence: {md(r.licence)}. _{md(r.attribution)}_")
-
-    st.header("Coverage by month", anchor=False)
+    references = "\n".join(
+        f"- **{link(r.title, r.page if safe_url(r.page) else r.url)}** — {md(r.publisher)}. Licence: {md(r.licence)}. "
+        f"_{md(r.attribution)}_"
+        for r in src[src["kind"] != "police"].itertuples()
+    )
     cov = data.coverage()
     cov_wide = cov.assign(force=cov["force"].map(lambda f: force_names.get(f, f))).pivot_table(
         index="month", columns="force", values="status", aggfunc="first"
@@ -55,13 +53,63 @@ def render() -> None:
     cov_wide = cov_wide.map(lambda s: "loaded" if s == "present" else "missing")
     cov_wide.index = [words.month_words(m) for m in cov_wide.index]
     missing = sorted(set(cov[cov["status"] == "missing"]["month"]))
-    st.markdown(
+    coverage_text = (
         f"The police.uk files loaded run from {words.month_words(cov['month'].min())} to {words.month_words(cov['month'].max())}. "
         + (f"There is no data for **{words.months_words(missing)}**. " if missing else "")
         + "A change against a year earlier is only shown for months that are covered in both years, and the page says which months it compares."
     )
+    ev = data.aap_evidence()
+    evidence = pd.DataFrame(
+        {
+            "Area board": ev["aap_name"],
+            "Electoral division (2013-2025)": ev["division_name"],
+            "Confidence": ev["confidence"],
+            "Evidence": ev["evidence"],
+        }
+    )
+    statement = settings.PROJECT_ROOT / "docs" / "accessibility.md"
+    return _Content(
+        built=data.built_at()[:16].replace("T", " at "),
+        police_table=police_table,
+        attribution=str(police["attribution"].iloc[0]) if len(police) else "",
+        references=references,
+        coverage_text=coverage_text,
+        coverage_table=cov_wide.reset_index(names="Month"),
+        evidence_table=evidence,
+        statement=statement.read_text(encoding="utf-8")
+        if statement.exists()
+        else "The accessibility statement is being written.",
+    )
+
+
+content = cache.cached(_content, max_entries=2)
+
+
+def render() -> None:
+    c = content()
+    st.title("About the data")
+    st.markdown(
+        "Where the figures come from, which months are covered, how areas are built and how the statistics are "
+        f"worked out. Warehouse built {md(c.built)} (UTC)."
+    )
+
+    st.header("Sources", anchor=False)
+    st.markdown("All the data is open data, published under the licences below.")
+    st.subheader("Police recorded crime (data.police.uk)", anchor=False)
+    st.table(c.police_table, hide_index=True)
+    if c.attribution:
+        st.caption(f"Attribution: {c.attribution}")
+    st.markdown(
+        "Source files: [data.police.uk/data](https://data.police.uk/data/). " + cards.CAVEAT_POINTS + " " + cards.CAVEAT_FORCE
+    )
+
+    st.subheader("Reference data", anchor=False)
+    st.markdown(c.references)
+
+    st.header("Coverage by month", anchor=False)
+    st.markdown(c.coverage_text)
     with st.expander("Months loaded for each police force", icon=":material/table:"):
-        st.table(cov_wide.reset_index(names="Month"), hide_index=True)
+        st.table(c.coverage_table, hide_index=True)
 
     st.header("Areas", anchor=False)
     st.markdown(
@@ -88,19 +136,8 @@ def render() -> None:
         "(none, CARTO, or their own tile server); with none, nothing about your visit reaches another website. "
         "Whatever the background, the areas, their colours, the place names and the tables still show."
     )
-    ev = data.aap_evidence()
     with st.expander("How each electoral division was assigned to an area board", icon=":material/table:"):
-        st.table(
-            pd.DataFrame(
-                {
-                    "Area board": ev["aap_name"],
-                    "Electoral division (2013-2025)": ev["division_name"],
-                    "Confidence": ev["confidence"],
-                    "Evidence": ev["evidence"],
-                }
-            ),
-            hide_index=True,
-        )
+        st.table(c.evidence_table, hide_index=True)
 
     st.header("Methods", anchor=False)
     st.markdown(
@@ -124,8 +161,7 @@ def render() -> None:
     )
 
     st.header("Accessibility", anchor=False)
-    statement = settings.PROJECT_ROOT / "docs" / "accessibility.md"
-    st.markdown(statement.read_text(encoding="utf-8") if statement.exists() else "The accessibility statement is being written.")
+    st.markdown(c.statement)
 
 
 # Streamlit runs a file of pages/ on its own when a fresh server process's very first request is for that

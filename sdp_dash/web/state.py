@@ -16,7 +16,7 @@ import streamlit as st
 from sdp_dash.config import codes
 from sdp_dash.config.months import default_start, months_between, shift_month
 from sdp_dash.domain import words
-from sdp_dash.web import data
+from sdp_dash.web import cache, data
 from sdp_dash.web.escape import md
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,79}$")
@@ -193,12 +193,19 @@ def share_url(state: ViewState, extra: dict[str, str] | None = None) -> str:
 # --- Compare: the list of areas in the URL ---------------------------------------------------------
 
 
-def area_options() -> dict[str, str]:
-    """Area code -> name with its kind, for pickers (never a code alone)."""
+def _area_options(_con) -> dict[str, str]:
     idx = data.search_index()
     found = idx[idx["kind"].isin(["county", "aap", "division_2025", "division_2013", "msoa", "lsoa"])]
     found = found.sort_values("order", kind="stable").drop_duplicates("area_code")
     return dict(zip(found["area_code"], found["label"], strict=True))
+
+
+_area_options_cached = cache.cached(_area_options, max_entries=2)
+
+
+def area_options() -> dict[str, str]:
+    """Area code -> name with its kind, for pickers (never a code alone); built once per warehouse, shared."""
+    return _area_options_cached()
 
 
 def compare_codes(state: ViewState) -> list[str]:
