@@ -156,6 +156,7 @@ class _CardText:
     body: str  # markdown
     caption: str = ""  # the chart's description (markdown)
     metric: tuple[str, str, str] = ("", "", "")  # label, value, help
+    charted: bool = False  # a published card with a chart
 
 
 def _police_text(_con, indicator_id: str, code: str, start: str, end: str) -> _CardText:
@@ -316,7 +317,7 @@ def _published_text(_con, indicator_id: str, code: str) -> _CardText:
             "area and kind of period; other figures are separate points."
             + (" Figures in other units, or without a stated period, are in the detail." if drawn < len(c.figures) else "")
         )
-    return _CardText(body="\n\n".join(lines), caption=caption)
+    return _CardText(body="\n\n".join(lines), caption=caption, charted=bool(caption))
 
 
 published_text = cache.cached(_published_text)
@@ -326,7 +327,7 @@ def published_indicator(ind: catalogue.Indicator, view: ViewState) -> None:
     text = published_text(ind.id, view.area_code)
     st.markdown(text.body)
     c: PublishedCard = data.published_card(ind.id)
-    if c.head is not None and c.charted:
+    if text.charted:
         st.caption(text.caption)
         st.vega_lite_chart(data.published_chart(ind.id)[0], width="stretch", key=f"{ind.id}_published")
     _published_detail_expander(ind, view, c)

@@ -6,6 +6,7 @@ an address is written once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import streamlit as st
@@ -51,8 +52,10 @@ def navigation(default: str = "home") -> dict[str, list[st.Page]]:
     return {"Dashboard": dashboard, "Partnership priorities": priorities, "About": [_page("about", default)]}
 
 
+@functools.cache
 def page(url_path: str) -> st.Page:
-    """A page object to link to (``st.page_link``), by its address (Streamlit matches pages by address)."""
+    """A page object to link to (``st.page_link``), by its address (Streamlit matches pages by address);
+    made once per address (a link only reads it)."""
     if url_path in VIEWS:
         return _page(url_path, default="")
     prio = catalogue.priority_by_path(url_path)
