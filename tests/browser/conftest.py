@@ -75,7 +75,15 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def app_url(warehouse, artifacts) -> Iterator[str]:
-    """Base URL of the dashboard served by ``streamlit run app.py`` for the whole session."""
+    """Base URL of the dashboard served by ``streamlit run app.py`` for the whole session; with
+    ``SDP_TEST_BASE_URL`` (e.g. ``make serve``'s http://127.0.0.1:8080) the suite drives that server
+    instead, so the same tests check the proxy and its workers (build its warehouse from the same
+    mirror, as the tests read theirs for codes and postcodes)."""
+    given = os.environ.get("SDP_TEST_BASE_URL", "").rstrip("/")
+    if given:
+        wait_healthy(None, given)
+        yield given
+        return
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")

@@ -64,11 +64,11 @@ def start_server(warehouse: Path, port: int, log_path: Path | None = None) -> su
     return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def wait_healthy(proc: subprocess.Popen, base_url: str, timeout: float = 60.0) -> None:
-    """Poll ``/_stcore/health`` until the server answers 'ok'."""
+def wait_healthy(proc: subprocess.Popen | None, base_url: str, timeout: float = 60.0) -> None:
+    """Poll ``/_stcore/health`` until the server answers 'ok' (``proc`` None: a server started elsewhere)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy")
         try:
             with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:  # noqa: S310 - loopback only
