@@ -37,9 +37,9 @@ lint: setup-dev
 
 ## Test tiers.  `make unit` is the fast tier (no build corpus, no AppTest, no browser: under a minute);
 ## `make test` runs lint, then every tier in TEST_WORKERS pytest workers (pytest-xdist: a test file
-## stays on one worker; the warehouse is built once, each worker starts its server once; 4 workers
-## keep 2 cores busy while browser tests wait), then the serve tier on its own (it loads the whole
-## machine with two workers and nginx).
+## stays on one worker; the warehouse is built once, each worker starts its server once; 2 workers
+## fill 2 cores: with 4 the run was no faster and chromium starved), then the serve tier on its own
+## (it loads the whole machine with two workers and nginx).
 unit: setup-dev
 	$(PY) -m pytest tests/unit
 
@@ -55,7 +55,7 @@ browser: setup-dev
 serve-test: setup-dev
 	$(PY) -m pytest tests/serve
 
-TEST_WORKERS ?= 4
+TEST_WORKERS ?= 2
 test: setup-dev lint
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serve"
 	$(PY) -m pytest -m serve

@@ -163,7 +163,7 @@ _CHARTS_DRAWN = """() => {
 }"""
 
 
-def wait_ready(page: Page, timeout: float = 45_000, settle_ms: int = 400) -> None:
+def wait_ready(page: Page, timeout: float = 90_000, settle_ms: int = 400) -> None:
     """Wait for the script run to finish, a short settle, then for charts and maps to draw."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     # The state goes initial -> running -> notRunning; wait for a notRunning that survives the settle.
@@ -179,7 +179,7 @@ def wait_ready(page: Page, timeout: float = 45_000, settle_ms: int = 400) -> Non
     page.wait_for_timeout(settle_ms)
 
 
-def open_page(page: Page, url: str, timeout: float = 45_000) -> Page:
+def open_page(page: Page, url: str, timeout: float = 90_000) -> Page:
     """Navigate to ``url`` and wait until Streamlit has finished the run and drawn its charts."""
     page.goto(url, wait_until="domcontentloaded", timeout=timeout)
     wait_ready(page, timeout=timeout)
