@@ -101,7 +101,7 @@ def clear() -> None:
     st.cache_resource.clear()
 
 
-def cached(fn: Callable[Concatenate[object, P], R], *, max_entries: int = 300) -> Callable[P, R]:
+def cached(fn: Callable[Concatenate[object, P], R], *, max_entries: int = 100) -> Callable[P, R]:
     """``fn(con, *args, **kwargs)`` as a cached ``call(*args, **kwargs)``.
 
     ``max_entries`` bounds each function's cache (least recently used out first); the sizes are
@@ -166,7 +166,7 @@ def _frame_key(df: pd.DataFrame) -> tuple:
     return ("content", _fingerprint(df))
 
 
-_charts = _Memo("sdp_dash.web.cache.chart", 1000)
+_charts = _Memo("sdp_dash.web.cache.chart", 300)
 _memos.append(_charts)
 
 
@@ -186,7 +186,7 @@ def chart(builder: Callable[..., object], df: pd.DataFrame, **kwargs) -> dict | 
     return spec
 
 
-def pure(fn: Callable[P, R], *, max_entries: int = 1000) -> Callable[P, R]:
+def pure(fn: Callable[P, R], *, max_entries: int = 300) -> Callable[P, R]:
     """A pure function of its arguments (no warehouse), cached by them: e.g. the table of some
     figures.  List arguments are keyed as tuples (figures are frozen, so hashable)."""
     memo = _Memo(f"{fn.__module__}.{fn.__qualname__}", max_entries)

@@ -13,7 +13,7 @@ area = cached(warehouse.area)
 areas = cached(warehouse.areas)
 geometry = cached(warehouse.geometry, max_entries=20)
 deprivation_for_area = cached(warehouse.deprivation_for_area)
-incident_points = cached(warehouse.incident_points, max_entries=200)
+incident_points = cached(warehouse.incident_points, max_entries=50)
 sources = cached(warehouse.sources)
 aap_evidence = cached(warehouse.aap_evidence)
 coverage = cached(warehouse.coverage)
@@ -25,7 +25,7 @@ measures = cached(crime.measures)
 figure = cached(crime.figure)
 key_figures = cached(crime.key_figures)
 type_figures = cached(crime.type_figures)
-area_figures = cached(crime.area_figures, max_entries=64)  # up to 330 figures each
+area_figures = cached(crime.area_figures, max_entries=24)  # up to 330 figures each
 monthly_figures = cached(crime.monthly_figures)
 force_figures = cached(crime.force_figures)
 change = cached(crime.change)
@@ -55,7 +55,7 @@ from sdp_dash.domain import indicator_cards  # noqa: E402
 
 police_card = cached(indicator_cards.police_card)
 published_card = cached(indicator_cards.published_card)
-glance = cached(indicator_cards.glance, max_entries=200)
+glance = cached(indicator_cards.glance)
 
 
 # Find your area: the search itself is never cached (a postcode is personal: it is not kept anywhere)
@@ -109,4 +109,4 @@ long_view_for = cached(long_view.long_view)
 # The area profile document (issue 10, item 5; pages/explore.py): built on request, once per view
 from sdp_dash.web import profile as _profile  # noqa: E402
 
-profile_document = cached(_profile.document, max_entries=32)
+profile_document = cached(_profile.document, max_entries=8)
