@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
-import duckdb
 import pytest
 
 from sdp_dash.web import connection
+from tests.support import tiny_warehouse
+
+swapped = tiny_warehouse.swapped  # the fixture: a one-table warehouse as SDP_WAREHOUSE
+write = tiny_warehouse.write
 
 pytestmark = pytest.mark.serve
-
-
-def _write(path, value: int) -> None:
-    tmp = path.with_name(f".{path.name}.building")
-    with duckdb.connect(str(tmp)) as con:
-        con.execute(f"CREATE TABLE meta AS SELECT {value} AS v")
-    os.replace(tmp, path)
-
-
-@pytest.fixture
-def swapped(tmp_path, monkeypatch):
-    path = tmp_path / "w.duckdb"
-    _write(path, 1)
-    monkeypatch.setenv("SDP_WAREHOUSE", str(path))
-    monkeypatch.setattr(connection, "_current", None)
-    return path
 
 
 def value() -> int:
@@ -38,7 +24,7 @@ def test_a_rebuilt_file_is_read_at_the_next_query_while_old_cursors_finish(swapp
     old = connection.cursor()
     assert old.execute("SELECT v FROM meta").fetchone() == (1,)
     key = connection.warehouse_key()
-    _write(swapped, 2)  # plain duckdb.connect(path, read_only=True) would hand back the old file here
+    write(swapped, 2)  # plain duckdb.connect(path, read_only=True) would hand back the old file here
     assert value() == 2
     assert connection.warehouse_key() != key
     assert old.execute("SELECT v FROM meta").fetchone() == (1,)  # a query running on the old file is not cut off
@@ -48,7 +34,7 @@ def test_a_deleted_warehouse_keeps_serving_the_open_one(swapped):
     assert value() == 1
     swapped.unlink()
     assert value() == 1
-    _write(swapped, 3)
+    write(swapped, 3)
     assert value() == 3
 
 
@@ -75,7 +61,7 @@ def test_readers_see_no_error_while_the_file_is_replaced_again_and_again(swapped
     n = 1
     while time.monotonic() < stop:
         n += 1
-        _write(swapped, n)
+        write(swapped, n)
         time.sleep(0.05)
     for t in threads:
         t.join()
