@@ -3,10 +3,17 @@
 Every function takes the connection first (a test passes an in-memory or fixture warehouse;
 the app passes a cursor of its cached read-only connection).  User input only ever reaches
 SQL as a bound parameter.
+
+The small lookups that computing figures asks for again and again (an area, its forces, the months
+on file, the measures, an area's counts) are :func:`lookup` functions: on the app's cursor they are
+answered once per warehouse generation (``con.lookups``, see ``sdp_dash.web.connection``); on any
+other connection they simply run.  A cold priority page made about 1,000 such queries before.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 
 import duckdb
@@ -15,6 +22,23 @@ import pandas as pd
 from sdp_dash.config.months import month_date, months_between
 
 Con = duckdb.DuckDBPyConnection
+
+
+def lookup(fn):
+    """``fn(con, ...)`` answered from ``con.lookups`` (a :class:`sdp_dash.memo.Memo`) when the
+    connection has one; callers get their own copy of the answer (frames, dicts and lists)."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def call(con, *args, **kwargs):
+        memo = getattr(con, "lookups", None)
+        if memo is None:
+            return fn(con, *args, **kwargs)
+        key = (name, args, tuple(sorted(kwargs.items())))
+        value = memo.get_or_compute(key, lambda: fn(con, *args, **kwargs))
+        return value.copy() if isinstance(value, pd.DataFrame) else copy.copy(value)
+
+    return call
 
 
 def connect(path: str | Path) -> Con:
@@ -27,6 +51,7 @@ def connect(path: str | Path) -> Con:
 # --- Areas ---------------------------------------------------------------------------------
 
 
+@lookup
 def area(con: Con, code: str) -> dict:
     """One area as a dict (code, name, type, parent, population, approximate), or LookupError."""
     df = con.execute(
@@ -39,6 +64,7 @@ def area(con: Con, code: str) -> dict:
     return df.iloc[0].to_dict()
 
 
+@lookup
 def areas(con: Con, area_type: str | None = None) -> pd.DataFrame:
     sql = """SELECT a.area_code, a.area_name, a.area_type, a.parent_code, a.population, a.approximate,
                     a.official_name, t.label AS type_label, t.sort_order
@@ -48,6 +74,7 @@ def areas(con: Con, area_type: str | None = None) -> pd.DataFrame:
     return con.execute(sql, [area_type, area_type]).fetchdf()
 
 
+@lookup
 def area_forces(con: Con, code: str) -> list[str]:
     rows = con.execute(
         """SELECT DISTINCT f.force FROM area_lsoa m JOIN lsoa_force f USING (lsoa21_code)
@@ -103,6 +130,7 @@ def _month_ranges(months: list[str]) -> str:
     return ", ".join(runs)
 
 
+@lookup
 def missing_months(con: Con, code: str, start: str, end: str) -> list[str]:
     """Months in [start, end] with no police.uk file for a force covering the area."""
     wanted = months_between(start, end)
@@ -116,6 +144,7 @@ def missing_months(con: Con, code: str, start: str, end: str) -> list[str]:
     return [m for m in wanted if m not in full]
 
 
+@lookup
 def latest_month(con: Con) -> str:
     return con.execute("SELECT strftime(max(month), '%Y-%m') FROM coverage WHERE status = 'present'").fetchone()[0]
 
@@ -123,6 +152,7 @@ def latest_month(con: Con) -> str:
 # --- Measures and counts -------------------------------------------------------------------------
 
 
+@lookup
 def measures(con: Con) -> pd.DataFrame:
     return con.execute(
         """SELECT measure_id, any_value(label) AS label, any_value(short_label) AS short_label,
@@ -132,6 +162,7 @@ def measures(con: Con) -> pd.DataFrame:
     ).fetchdf()
 
 
+@lookup
 def _measure_types(con: Con, measure: str) -> list[str]:
     rows = con.execute("SELECT crime_type FROM measures WHERE measure_id = ?", [measure]).fetchall()
     if not rows:
@@ -139,6 +170,7 @@ def _measure_types(con: Con, measure: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+@lookup
 def counts_by_measure(con: Con, code: str, start: str, end: str, kind: str = "key") -> pd.DataFrame:
     """Count per measure for an area and months (kind 'key': the key measures, 'type': the single
     categories, 'all': both)."""
@@ -156,6 +188,7 @@ def counts_by_measure(con: Con, code: str, start: str, end: str, kind: str = "ke
     ).fetchdf()
 
 
+@lookup
 def counts_by_type(con: Con, code: str, start: str, end: str) -> pd.DataFrame:
     """Count per police.uk category (all 14, zeros included)."""
     return con.execute(
@@ -170,6 +203,7 @@ def counts_by_type(con: Con, code: str, start: str, end: str) -> pd.DataFrame:
     ).fetchdf()
 
 
+@lookup
 def monthly_counts(con: Con, code: str, measure: str, start: str, end: str) -> pd.DataFrame:
     """Count per month for one measure; months without a file are present with count NULL."""
     types = _measure_types(con, measure)
@@ -362,11 +396,13 @@ def source_ids(con: Con) -> set[str]:
     return {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()}
 
 
+@lookup
 def measure_sensitivity(con: Con) -> dict[str, bool]:
     """Each measure id and whether it is sensitive (small counts withheld)."""
     return {r[0]: bool(r[1]) for r in con.execute("SELECT measure_id, bool_or(sensitive) FROM measures GROUP BY 1").fetchall()}
 
 
+@lookup
 def indicator_qualities(con: Con) -> dict[str, str]:
     """Each published indicator id and its rows' qualities ('official', 'press', 'secondary'), comma-joined."""
     return {
@@ -378,6 +414,7 @@ def indicator_qualities(con: Con) -> dict[str, str]:
 # --- Find your area: postcodes and places ------------------------------------------------------------
 
 
+@lookup
 def has_table(con: Con, name: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
 

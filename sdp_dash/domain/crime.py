@@ -37,6 +37,7 @@ class Measure:
         return len(self.crime_types) == 1
 
 
+@warehouse.lookup
 def measures(con: Con) -> dict[str, Measure]:
     """Every measure of the warehouse by id, key measures first."""
     m = warehouse.measures(con)

@@ -8,17 +8,14 @@ up a third of a warm priority-page rerun, bench/RESULTS.md).  The values are the
 dataclasses, frames and Vega-Lite specs, and callers treat them as read-only; with
 ``SDP_CACHE_CHECK=1`` (set by the test suite) every hit checks that the value is still
 byte-for-byte what was stored, so a caller that changes a shared value fails the tests.
+A missing value is computed once however many sessions ask for it at the same moment
+(``sdp_dash.memo``): the others wait for it.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import pickle
-import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -27,61 +24,13 @@ import pyarrow as pa
 import streamlit as st
 
 from sdp_dash import charts
+from sdp_dash.memo import Memo, MutatedCacheValue, fingerprint  # noqa: F401 (MutatedCacheValue: for callers)
 from sdp_dash.web import connection
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_MISSING = object()
-
-
-class MutatedCacheValue(AssertionError):
-    """A value in the cache was changed by a caller (found with SDP_CACHE_CHECK=1)."""
-
-
-class _Memo:
-    """A thread-safe LRU of at most ``max_entries`` values; optionally with a fingerprint per value."""
-
-    def __init__(self, name: str, max_entries: int) -> None:
-        self.name = name
-        self.max_entries = max_entries
-        self._values: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            entry = self._values.get(key, _MISSING)
-            if entry is not _MISSING:
-                self._values.move_to_end(key)
-        if entry is not _MISSING and entry[1] is not None and _fingerprint(entry[0]) != entry[1]:
-            raise MutatedCacheValue(f"a caller changed the cached value of {self.name}{key[1:]}")
-        return _MISSING if entry is _MISSING else entry[0]
-
-    def put(self, key, value) -> None:
-        entry = (value, _fingerprint(value) if _checking() else None)
-        with self._lock:
-            self._values[key] = entry
-            self._values.move_to_end(key)
-            while len(self._values) > self.max_entries:
-                self._values.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-
-_memos: list[_Memo] = []
-
-
-def _checking() -> bool:
-    return os.environ.get("SDP_CACHE_CHECK") == "1"
-
-
-def _fingerprint(value) -> str:
-    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+_memos: list[Memo] = []
 
 
 def _key(args: tuple, kwargs: dict):
@@ -89,7 +38,7 @@ def _key(args: tuple, kwargs: dict):
     try:
         hash(key)
     except TypeError:  # e.g. a list argument: key it by its contents
-        return ("pickled", _fingerprint(key))
+        return ("pickled", fingerprint(key))
     return key
 
 
@@ -108,19 +57,18 @@ def cached(fn: Callable[Concatenate[object, P], R], *, max_entries: int = 100) -
     chosen from bench/memory.py so a server stays under its memory ceiling whatever visitors ask for.
     Two threads asking for the same new value may both compute it (the result is the same).
     """
-    memo = _Memo(f"{fn.__module__}.{fn.__qualname__}", max_entries)
+    memo = Memo(f"{fn.__module__}.{fn.__qualname__}", max_entries)
     _memos.append(memo)
+
+    def compute(cur, args, kwargs):
+        with cur:
+            return fn(cur, *args, **kwargs)
 
     @functools.wraps(fn)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
         cur = connection.cursor()
         key = (connection.warehouse_key(), *_key(args, kwargs))
-        value = memo.get(key)
-        if value is _MISSING:
-            with cur:
-                value = fn(cur, *args, **kwargs)
-            memo.put(key, value)
-        return value
+        return memo.get_or_compute(key, lambda: compute(cur, args, kwargs))
 
     call.memo = memo  # type: ignore[attr-defined]
     return call
@@ -163,10 +111,10 @@ def _frame_key(df: pd.DataFrame) -> tuple:
     entry = _provenance.get(id(df))
     if entry is not None and entry[0]() is df:
         return ("from", entry[1])
-    return ("content", _fingerprint(df))
+    return ("content", fingerprint(df))
 
 
-_charts = _Memo("sdp_dash.web.cache.chart", 300)
+_charts = Memo("sdp_dash.web.cache.chart", 300)
 _memos.append(_charts)
 
 
@@ -179,28 +127,24 @@ def chart(builder: Callable[..., object], df: pd.DataFrame, **kwargs) -> dict | 
     if df.empty:
         return None
     key = (builder.__name__, _frame_key(df), *_key((), kwargs))
-    spec = _charts.get(key)
-    if spec is _MISSING:
-        spec = vega_spec(builder(df, **kwargs))
-        _charts.put(key, spec)
-    return spec
+    return _charts.get_or_compute(key, lambda: vega_spec(builder(df, **kwargs)))
 
 
 def pure(fn: Callable[P, R], *, max_entries: int = 300) -> Callable[P, R]:
     """A pure function of its arguments (no warehouse), cached by them: e.g. the table of some
     figures.  List arguments are keyed as tuples (figures are frozen, so hashable)."""
-    memo = _Memo(f"{fn.__module__}.{fn.__qualname__}", max_entries)
+    memo = Memo(f"{fn.__module__}.{fn.__qualname__}", max_entries)
     _memos.append(memo)
+
+    def compute(key, args, kwargs):
+        value = fn(*args, **kwargs)
+        _remember(value, key)
+        return value
 
     @functools.wraps(fn)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
         key = (memo.name, *_key(tuple(tuple(a) if isinstance(a, list) else a for a in args), kwargs))
-        value = memo.get(key)
-        if value is _MISSING:
-            value = fn(*args, **kwargs)
-            memo.put(key, value)
-            _remember(value, key)
-        return value
+        return memo.get_or_compute(key, lambda: compute(key, args, kwargs))
 
     call.memo = memo  # type: ignore[attr-defined]
     return call

@@ -31,6 +31,11 @@ from dataclasses import dataclass
 import duckdb
 
 from sdp_dash.config import settings
+from sdp_dash.memo import Memo
+
+# Each generation's lookups (areas, measures, months on file: small answers asked for again and again
+# while figures are computed, see ``warehouse.lookup``); bounded, and dropped with the generation.
+LOOKUPS_PER_GENERATION = 5000
 
 # The attached warehouse is the catalog "wh"; every cursor starts with USE wh (SQL is never built by formatting).
 
@@ -43,6 +48,7 @@ class WarehouseUnavailable(LookupError):
 class _Generation:
     key: str
     con: duckdb.DuckDBPyConnection
+    lookups: Memo
 
 
 _lock = threading.Lock()
@@ -114,7 +120,8 @@ def _latest() -> _Generation:
                 return current
             raise WarehouseUnavailable(f"the warehouse at {path} cannot be opened: {type(exc).__name__}") from exc
         # Re-read the identity: if the file changed during the open, the next call opens it again.
-        _current = _Generation(key if _identity(path) == key else f"{key}:stale", con)
+        key = key if _identity(path) == key else f"{key}:stale"
+        _current = _Generation(key, con, Memo(f"lookups {key}", LOOKUPS_PER_GENERATION))
         # The old generation is dropped, not closed: queries running on its cursors finish normally.
         return _current
 
@@ -125,22 +132,33 @@ def warehouse_key() -> str:
 
 
 class _Cursor:
-    """A cursor on the warehouse, made on first use (a call answered from Streamlit's cache needs none).
+    """A cursor on the warehouse, made on first use (a call answered from the cache needs none).
 
-    Every attribute is the DuckDB cursor's.  The generation is chosen at first use, not when this is
-    made, so a query never runs on a file older than the ``warehouse_key()`` its caller computed
-    after asking for the cursor (its result is cached under that key).
+    Every attribute is the DuckDB cursor's, plus ``lookups``: its generation's memo of lookups.  The
+    generation is chosen at first use, not when this is made, so a query never runs on a file older
+    than the ``warehouse_key()`` its caller computed after asking for the cursor (its result is
+    cached under that key).
     """
 
-    __slots__ = ("_cur",)
+    __slots__ = ("_cur", "_gen")
 
     def __init__(self) -> None:
         self._cur: duckdb.DuckDBPyConnection | None = None
+        self._gen: _Generation | None = None
+
+    def _chosen(self) -> _Generation:
+        if self._gen is None:
+            self._gen = _generation()
+        return self._gen
+
+    @property
+    def lookups(self) -> Memo:
+        return self._chosen().lookups
 
     def __getattr__(self, name: str):
         cur = self._cur
         if cur is None:
-            cur = _generation().con.cursor()
+            cur = self._chosen().con.cursor()
             cur.execute("USE wh")
             self._cur = cur
         return getattr(cur, name)
