@@ -15,8 +15,12 @@ of the current tree against its floor (bench/floor.py: the same elements replaye
    warm rerun on the old server, the new one and the floor (their order rotating from round to
    round), each in its own session kept open; then the warm first loads (a new session's first run,
    connect to ``script_finished``), interleaved the same way.
+5. Cold after a refresh (``--cold-rounds``, default 1): for each view and tree, the warehouse file's
+   modification time is moved on (to the server, a rebuilt warehouse: a new generation, every cache
+   cold), then one new session opens the view; moved on again, then three new sessions open it at
+   the same moment (visitors arriving after a data refresh).
 
-Writes the "Pages: before and after" and "Floor" sections of bench/RESULTS.md (bench/common.py's
+Writes the "Pages: before and after", "Floor" and "Cold after a refresh" sections of bench/RESULTS.md (bench/common.py's
 ``write_section``).  Bounded: loopback only, a time limit on every run and an overall one
 (``--max-minutes``), every server stopped (process group) when done, also on SIGTERM.
 """
@@ -47,6 +51,8 @@ from tests.support.devserver import free_port, stop_server, wait_healthy  # noqa
 
 TITLE_PAGES = "Pages: before and after"
 TITLE_FLOOR = "Floor"
+TITLE_COLD = "Cold after a refresh"
+COLD_TOGETHER = 3
 BEFORE_REV = "b82f1a0"
 PRIORITY = ["being-safe", "victims", "prevent", "reoffending", "alcohol-and-drugs", "cyber-crime"]
 VIEWS = ["", "explore", "compare", "about", *PRIORITY]
@@ -157,6 +163,8 @@ class Cell:
 
     rerun_s: list[float] = field(default_factory=list)
     first_s: list[float] = field(default_factory=list)
+    cold_one_s: list[float] = field(default_factory=list)  # one visitor, first after a refresh
+    cold_together_s: list[float] = field(default_factory=list)  # the slowest of COLD_TOGETHER visitors at once
     deltas: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -224,6 +232,37 @@ async def measure(
     return cells, info
 
 
+def refresh(warehouse: Path) -> None:
+    """What a rebuild looks like to a running server: the file's identity (its modification time) changes."""
+    st = warehouse.stat()
+    os.utime(warehouse, ns=(st.st_atime_ns, max(time.time_ns(), st.st_mtime_ns + 1_000_000)))
+
+
+async def measure_cold(
+    ports: dict[str, int], paths: dict[str, list[str]], warehouses: dict[str, Path], cells: dict, rounds: int, deadline: float
+) -> int:
+    """For each view and tree: refresh, one visitor; refresh, COLD_TOGETHER visitors at once.  Rounds done."""
+    real = [t for t in ("before", "after") if t in ports]
+    done = 0
+    for k in range(rounds):
+        for i in range(len(paths[real[0]])):
+            if time.monotonic() > deadline:
+                return done
+            for t in real[k % 2 :] + real[: k % 2]:
+                cell = cells[(t, i)]
+                refresh(warehouses[t])
+                seconds, res = await first_load(ports[t], paths[t][i], RUN_TIMEOUT_S)
+                cell.cold_one_s.append(seconds)
+                cell.note("cold first load", res)
+                refresh(warehouses[t])
+                together = await asyncio.gather(*(first_load(ports[t], paths[t][i], RUN_TIMEOUT_S) for _ in range(COLD_TOGETHER)))
+                cell.cold_together_s.append(max(sec for sec, _ in together))
+                for _, res in together:
+                    cell.note("cold first load, together", res)
+        done = k + 1
+    return done
+
+
 def run_compare(args: argparse.Namespace) -> tuple[list[str], dict[tuple[str, int], Cell], dict]:
     work: Path = args.workdir
     work.mkdir(parents=True, exist_ok=True)
@@ -257,6 +296,10 @@ def run_compare(args: argparse.Namespace) -> tuple[list[str], dict[tuple[str, in
         print(f"measuring {len(views)} views x {len(ports)} servers ...", file=sys.stderr, flush=True)
         cells, run_info = asyncio.run(measure(ports, paths, args.reruns, args.first_loads, deadline))
         info.update(run_info)
+        if args.cold_rounds:
+            print(f"cold after a refresh: {len(views)} views x 2 servers ...", file=sys.stderr, flush=True)
+            warehouses = {name: wh for name, (_, _, wh) in trees.items()}
+            info["cold_rounds"] = asyncio.run(measure_cold(ports, paths, warehouses, cells, args.cold_rounds, deadline))
     info["load_end"] = loadavg()
     return views, cells, info
 
@@ -381,6 +424,35 @@ def report_floor(views: list[str], cells: dict, info: dict, command: str) -> str
     return "\n".join(lines)
 
 
+def report_cold(views: list[str], cells: dict, info: dict, command: str) -> str:
+    if not info.get("cold_rounds"):
+        return f"## {TITLE_COLD}\n\nNot measured (`--cold-rounds 0`, or the time limit came first)."
+    rows = []
+    for i, v in enumerate(views):
+        b, a = cells[("before", i)], cells[("after", i)]
+        one_b, one_a = statistics.median(b.cold_one_s), statistics.median(a.cold_one_s)
+        tog_b, tog_a = statistics.median(b.cold_together_s), statistics.median(a.cold_together_s)
+        rows.append(
+            f"| {label(v)} | {ms(one_b)} | {ms(one_a)} | {one_a / one_b:.2f} | {ms(tog_b)} | {ms(tog_a)} | {tog_a / tog_b:.2f} |"
+        )
+    lines = [
+        f"## {TITLE_COLD}",
+        "",
+        f'Same run as "{TITLE_PAGES}" ({info["when"]}; {info["machine"]}; load average {info["load_end"]} at the end).',
+        f"Command: `{command}`.",
+        "What the first visitors pay after a data refresh (a rebuilt warehouse is a new generation: every cache is cold).",
+        "For each view and tree the warehouse file's modification time is moved on, which each server takes for a rebuilt",
+        f"file, then one new session opens the view (connect to `script_finished`); moved on again, then {COLD_TOGETHER} new sessions",
+        f"open it at the same moment (the slowest of the {COLD_TOGETHER} is shown).  Other views' values are cold too, so a view's",
+        f"time includes everything it asks for.  {info['cold_rounds']} round(s), the trees' order alternating; median shown.",
+        "",
+        f"| view | one visitor before | one visitor after | after / before | {COLD_TOGETHER} at once before (slowest) | {COLD_TOGETHER} at once after | after / before |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+    ]
+    return "\n".join(lines)
+
+
 def run(**overrides) -> dict[str, str]:
     """The hook bench/benchmark.py calls: {section title: section text without its heading}."""
     args = parser().parse_args([])
@@ -392,6 +464,7 @@ def run(**overrides) -> dict[str, str]:
     for title, text in (
         (TITLE_PAGES, report_pages(views, cells, info, command, args)),
         (TITLE_FLOOR, report_floor(views, cells, info, command)),
+        (TITLE_COLD, report_cold(views, cells, info, command)),
     ):
         out[title] = text.split("\n", 2)[2]
     return out
@@ -406,6 +479,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--reruns", type=int, default=10, help="interleaved rounds of warm reruns (default 10)")
     ap.add_argument("--first-loads", type=int, default=3, help="interleaved rounds of warm first loads (default 3)")
     ap.add_argument("--max-minutes", type=float, default=45, help="stop measuring after this long (default 45)")
+    ap.add_argument("--cold-rounds", type=int, default=1, help="rounds of cold first loads after a refresh (default 1; 0: none)")
     ap.add_argument("--keep", action="store_true", help="reuse the exported trees and warehouses of an earlier run")
     ap.add_argument("--no-floor", action="store_true", help="before and after only")
     ap.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
@@ -431,10 +505,12 @@ def main() -> int:
     command = command_line()
     pages_text = report_pages(views, cells, info, command, args)
     floor_text = report_floor(views, cells, info, command)
-    print(pages_text + "\n\n" + floor_text)
+    cold_text = report_cold(views, cells, info, command)
+    print(pages_text + "\n\n" + floor_text + "\n\n" + cold_text)
     if not args.no_write:
         write_section(TITLE_PAGES, pages_text)
         write_section(TITLE_FLOOR, floor_text)
+        write_section(TITLE_COLD, cold_text)
     return 0
 
 
