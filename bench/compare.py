@@ -401,7 +401,7 @@ def report_floor(views: list[str], cells: dict, info: dict, command: str) -> str
         "bench/floor_app.py, served from the current tree's folder (same .streamlit/config.toml), replays a recording with the",
         "same `st.*` calls: `set_page_config`, `st.navigation` with the same pages and sections, then per delta the same",
         "element or block at the same place (markdown/caption, title/header/subheader, code, alerts, metric, `vega_lite_chart`",
-        "with the recorded spec and its datasets as the same Arrow bytes, `table` from a DataFrame, `download_button` with the",
+        "with the recorded spec and its datasets as the same Arrow bytes, `table` and `dataframe` from a DataFrame, `download_button` with the",
         "same bytes, `pydeck_chart` with a Deck whose JSON is the recorded text, selectbox, multiselect, checkbox/toggle,",
         'text_input, button, form and its submit button, page_link, expanders (keyed ones with `on_change="rerun"`),',
         "containers, columns).  Arguments are prepared once per server (`st.cache_resource`), so a floor rerun does no data",

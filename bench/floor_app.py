@@ -178,6 +178,8 @@ def element_call(el, media: dict[str, tuple[bytes, str, str]]) -> tuple[str, tup
         border = {Table.BorderMode.HORIZONTAL: "horizontal", Table.BorderMode.NONE: False}.get(x.border_mode, True)
         kw = {"hide_index": x.hide_index or None, "hide_header": x.hide_header or None, "border": border, "alt": x.alt or None}
         return "table", (_table_frame(bytes(x.arrow_data.data)),), kw
+    if kind == "dataframe":  # st.dataframe (not a selectable one): the same frame, index hidden as the app does
+        return "dataframe", (_table_frame(bytes(x.arrow_data.data)),), {"hide_index": True, **w}
     if kind == "download_button":
         body, name, mime = media.get(x.url, (b"", "download", "application/octet-stream"))
         data: bytes | Callable[[], bytes] = body

@@ -6,6 +6,9 @@ affected (rates by deprivation decile) and the long view (ONS recorded crime by 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
 import streamlit as st
 
 from sdp_dash import charts
@@ -13,7 +16,7 @@ from sdp_dash.config import codes
 from sdp_dash.domain import inequality, long_view, outcomes, words
 from sdp_dash.domain.figure import RATE_UNIT
 from sdp_dash.web import cards, data
-from sdp_dash.web.cache import chart
+from sdp_dash.web.cache import cached, chart
 from sdp_dash.web.escape import md
 from sdp_dash.web.state import ViewState
 
@@ -34,18 +37,41 @@ def sections(priority_id: str, view: ViewState) -> None:
         draw[name](view)
 
 
+@dataclass(frozen=True)
+class _Card:
+    """A chart card's parts (``cards.chart_card``'s arguments), built once per view."""
+
+    title: str
+    spec: dict | None
+    table: pd.DataFrame
+    alt_text: str
+    about: cards.About
+    key: str
+
+    def draw(self) -> None:
+        cards.chart_card(self.title, self.spec, self.table, alt_text=self.alt_text, about=self.about, key=self.key)
+
+
 # --- What happened next -----------------------------------------------------------------------------------
 
 
-def what_happened_next(view: ViewState) -> None:
-    st.header("What happened next", anchor="what-happened-next", divider="gray")
-    o = data.outcomes_for(view.area_code, view.measure, view.start, view.end)
-    st.markdown(md(o.sentence))
+@dataclass(frozen=True)
+class _Next:
+    sentence: str
+    no_outcomes: bool
+    sensitive: bool = False
+    shares: _Card | None = None
+    completeness: str = ""
+    months_note: str = ""
+    months: _Card | None = None
+
+
+def _next(_con, code: str, measure: str, start: str, end: str) -> _Next:
+    """Everything the section shows for one view (a cached call: a rerun only draws it)."""
+    o = data.outcomes_for(code, measure, start, end)
     if o.no_outcomes:
-        st.caption("Choose a crime measure (for example all crime) to see what happened to the crimes recorded.")
-        return
-    if o.sensitive:
-        st.caption(md(SENSITIVE_NOTE))
+        return _Next(o.sentence, True)
+    period = words.period_words(start, end)
     names = [p.area_name for p in o.profiles]
     shares = outcomes.frame(o)[["outcome", "area_name", "share", "lower", "upper"]]
     hidden = [f"{r.outcome} ({r.area_name})" for r in shares.itertuples() if r.share is None or r.share != r.share]
@@ -59,62 +85,86 @@ def what_happened_next(view: ViewState) -> None:
         "The share of the crimes recorded in the area and period by their latest outcome on police.uk, grouped: "
         + "; ".join(f"{r.label}: {r.description}" for r in o.groups.itertuples())
     )
-    about = cards.police_about(
-        view,
-        definition,
-        caveats=(outcomes.SETTLED_NOTE, "Intervals are 95% Wilson intervals for a proportion.", *cards.CAVEATS),
-    )
-    cards.chart_card(
+    shares_card = _Card(
         "What happened to the crimes recorded",
         chart(charts.outcome_shares, shares, title="Share of crimes recorded", description=o.measure),
         outcomes.table(o),
-        alt_text=alt_text,
-        about=about,
-        key="outcomes_shares",
+        alt_text,
+        cards.police_about(
+            None,
+            definition,
+            caveats=(outcomes.SETTLED_NOTE, "Intervals are 95% Wilson intervals for a proportion.", *cards.CAVEATS),
+            period=period,
+        ),
+        "outcomes_shares",
     )
-    st.markdown(md(o.completeness))
-    if o.months_note:
-        st.caption(md(o.months_note))
-    months = outcomes.months_frame(o)
-    alt_text = (
+    months_alt = (
         f"Bar chart of the share of each month's {o.measure.lower()} in {o.months_area} whose case was still open "
         "(under investigation, awaiting court or without an update) when the data were published, with 95% intervals."
     )
     if o.area.period.missing:
-        alt_text += f" No police.uk data for {words.months_words(list(o.area.period.missing))}."
-    cards.chart_card(
+        months_alt += f" No police.uk data for {words.months_words(list(o.area.period.missing))}."
+    months_card = _Card(
         "How complete each month's outcomes are",
-        chart(charts.still_open_by_month, months, title="Share still open", description=o.measure),
+        chart(charts.still_open_by_month, outcomes.months_frame(o), title="Share still open", description=o.measure),
         outcomes.months_table(o),
-        alt_text=alt_text,
-        about=cards.police_about(
-            view, "The share of each month's recorded crimes whose case was still open.", caveats=(outcomes.SETTLED_NOTE,)
+        months_alt,
+        cards.police_about(
+            None, "The share of each month's recorded crimes whose case was still open.", (outcomes.SETTLED_NOTE,), period
         ),
-        key="outcomes_months",
+        "outcomes_months",
     )
+    return _Next(o.sentence, False, o.sensitive, shares_card, o.completeness, o.months_note, months_card)
+
+
+_next_parts = cached(_next, max_entries=50)
+
+
+def what_happened_next(view: ViewState) -> None:
+    st.header("What happened next", anchor="what-happened-next", divider="gray")
+    n = _next_parts(view.area_code, view.measure, view.start, view.end)
+    st.markdown(md(n.sentence))
+    if n.no_outcomes:
+        st.caption("Choose a crime measure (for example all crime) to see what happened to the crimes recorded.")
+        return
+    if n.sensitive:
+        st.caption(md(SENSITIVE_NOTE))
+    n.shares.draw()
+    st.markdown(md(n.completeness))
+    if n.months_note:
+        st.caption(md(n.months_note))
+    n.months.draw()
 
 
 # --- Who is most affected ---------------------------------------------------------------------------------
 
 
-def who_is_most_affected(view: ViewState) -> None:
-    st.header("Who is most affected", anchor="who-is-most-affected", divider="gray")
-    own = view.area.get("area_type") in INEQUALITY_TYPES
-    code = view.area_code if own else codes.COUNTY
-    if not own:
-        st.caption(
-            md(
-                f"{view.area_name} has too few small areas to compare deprivation deciles within it: shown for County Durham "
-                "(choose the county or an area board)."
-            )
-        )
-    q = data.by_decile(code, view.measure, view.start, view.end)
-    figures = [q] if code == codes.COUNTY else [q, data.by_decile(codes.COUNTY, view.measure, view.start, view.end)]
-    st.markdown("\n\n".join(md(x.sentence) for x in figures))
-    if q.sensitive:
-        st.caption(md(SENSITIVE_NOTE))
-    frame = _concat([inequality.frame(x) for x in figures])
-    table = _concat([inequality.table(x) for x in figures])
+@dataclass(frozen=True)
+class _Affected:
+    note: str  # why the county is shown instead of the chosen area ("" when the area itself is shown)
+    sentences: str
+    sensitive: bool
+    card: _Card
+    ratios: pd.DataFrame
+    small_areas_title: str
+    small_areas: pd.DataFrame
+
+
+def _affected(_con, code: str, measure: str, start: str, end: str) -> _Affected:
+    """Everything the section shows for one view (a cached call: a rerun only draws it)."""
+    area = data.area(code)
+    own = area.get("area_type") in INEQUALITY_TYPES
+    note = (
+        ""
+        if own
+        else f"{area['area_name']} has too few small areas to compare deprivation deciles within it: shown for County Durham "
+        "(choose the county or an area board)."
+    )
+    code = code if own else codes.COUNTY
+    q = data.by_decile(code, measure, start, end)
+    figures = [q] if code == codes.COUNTY else [q, data.by_decile(codes.COUNTY, measure, start, end)]
+    frame = pd.concat([inequality.frame(x) for x in figures], ignore_index=True)
+    table = pd.concat([inequality.table(x) for x in figures], ignore_index=True)
     withheld = [f"decile {d} ({x.area_name})" for x in figures for d, _, f in x.deciles if not f.available]
     alt_text = (
         f"Bar chart of {q.measure.lower()} per 1,000 residents a year in each national deprivation decile of small areas "
@@ -123,7 +173,7 @@ def who_is_most_affected(view: ViewState) -> None:
     if withheld:
         alt_text += f" Not shown (fewer than 5): {', '.join(withheld)}."
     about = cards.police_about(
-        view,
+        None,
         "Crimes (or anti-social behaviour incidents) per 1,000 residents a year in the small areas (LSOAs) of each national "
         "decile of the Index of Multiple Deprivation 2019, and the ratio of the rates in the most and least deprived tenth "
         "(95% interval from the log rate ratio).",
@@ -135,8 +185,9 @@ def who_is_most_affected(view: ViewState) -> None:
             "they happen, and reporting differs between places.",
             *cards.CAVEATS,
         ),
+        period=words.period_words(start, end),
     )
-    cards.chart_card(
+    card = _Card(
         "Rates by deprivation decile",
         chart(
             charts.decile_rates,
@@ -145,23 +196,76 @@ def who_is_most_affected(view: ViewState) -> None:
             description=q.measure,
         ),
         table,
-        alt_text=alt_text,
-        about=about,
-        key="deprivation_deciles",
+        alt_text,
+        about,
+        "deprivation_deciles",
     )
+    return _Affected(
+        note,
+        "\n\n".join(md(x.sentence) for x in figures),
+        q.sensitive,
+        card,
+        inequality.ratios_table(data.key_ratios(code, start, end)),
+        f"Small areas of {q.area_name} by deprivation decile",
+        inequality.small_areas_table(q),
+    )
+
+
+_affected_parts = cached(_affected, max_entries=50)
+
+
+def who_is_most_affected(view: ViewState) -> None:
+    st.header("Who is most affected", anchor="who-is-most-affected", divider="gray")
+    a = _affected_parts(view.area_code, view.measure, view.start, view.end)
+    if a.note:
+        st.caption(md(a.note))
+    st.markdown(a.sentences)
+    if a.sensitive:
+        st.caption(md(SENSITIVE_NOTE))
+    a.card.draw()
     with st.expander("The gap for each key measure", icon=":material/table:"):
-        st.table(inequality.ratios_table(data.key_ratios(code, view.start, view.end)), hide_index=True)
-    with st.expander(f"Small areas of {q.area_name} by deprivation decile", icon=":material/table:"):
-        st.dataframe(inequality.small_areas_table(q), hide_index=True, width="stretch")
-
-
-def _concat(frames):
-    import pandas as pd
-
-    return pd.concat(frames, ignore_index=True)
+        st.table(a.ratios, hide_index=True)
+    with st.expander(a.small_areas_title, icon=":material/table:"):
+        st.dataframe(a.small_areas, hide_index=True, width="stretch")
 
 
 # --- The long view ----------------------------------------------------------------------------------------
+
+
+def _long_card(_con, measure: str) -> _Card | None:
+    """The long view's chart card for a measure (None when the table is not loaded)."""
+    v = data.long_view_for(measure)
+    if not v.loaded:
+        return None
+    counts = ", ".join(f"{n} for {a}" for a, n in v.periods.items())
+    alt_text = (
+        f"Line charts of {v.series.lower()} recorded by the police in each rolling 12 months, year to March 2003 to year to "
+        f"December 2018, one panel for each area with its own scale ({counts} figures). The plan's baseline years, "
+        "2018/19 and 2019/20, are shaded."
+    )
+    return _Card(
+        f"{v.series}: force areas and England and Wales",
+        chart(
+            charts.long_view_lines,
+            v.frame[["period_end", "area_label", "count", "period"]],
+            title="Crimes recorded in 12 months",
+            description=v.series,
+            baseline=long_view.BASELINE,
+            baseline_label=long_view.BASELINE_LABEL,
+        ),
+        long_view.table(v),
+        alt_text,
+        cards.source_about(
+            long_view.SOURCE_ID,
+            definition=f"{v.series}: police recorded crime in each rolling 12 months (ONS offence groups).",
+            period="12 months to March 2003 to 12 months to December 2018",
+            caveats=long_view.CAVEATS,
+        ),
+        "long_view",
+    )
+
+
+_long_parts = cached(_long_card, max_entries=20)
 
 
 def the_long_view(view: ViewState) -> None:
@@ -178,29 +282,4 @@ def the_long_view(view: ViewState) -> None:
     if v.note:
         st.caption(md(v.note))
     st.caption(md(long_view.POPULATION_NOTE))
-    counts = ", ".join(f"{n} for {a}" for a, n in v.periods.items())
-    alt_text = (
-        f"Line charts of {v.series.lower()} recorded by the police in each rolling 12 months, year to March 2003 to year to "
-        f"December 2018, one panel for each area with its own scale ({counts} figures). The plan's baseline years, "
-        "2018/19 and 2019/20, are shaded."
-    )
-    cards.chart_card(
-        f"{v.series}: force areas and England and Wales",
-        chart(
-            charts.long_view_lines,
-            v.frame[["period_end", "area_label", "count", "period"]],
-            title="Crimes recorded in 12 months",
-            description=v.series,
-            baseline=long_view.BASELINE,
-            baseline_label=long_view.BASELINE_LABEL,
-        ),
-        long_view.table(v),
-        alt_text=alt_text,
-        about=cards.source_about(
-            long_view.SOURCE_ID,
-            definition=f"{v.series}: police recorded crime in each rolling 12 months (ONS offence groups).",
-            period="12 months to March 2003 to 12 months to December 2018",
-            caveats=long_view.CAVEATS,
-        ),
-        key="long_view",
-    )
+    _long_parts(view.measure).draw()

@@ -43,7 +43,8 @@ class About:
     caveats: tuple[str, ...] = ()
 
 
-def police_about(view: ViewState, definition: str, caveats: tuple[str, ...] = CAVEATS, period: str | None = None) -> About:
+def police_about(view: ViewState | None, definition: str, caveats: tuple[str, ...] = CAVEATS, period: str | None = None) -> About:
+    """An About block for police.uk figures; the period is ``period`` if given, else the view's."""
     df = data.police_sources_by_force()
     loaded = str(df["loaded_at"].max())[:10] if len(df) else ""
     return About(
