@@ -88,7 +88,9 @@ async def drive(port: int, views: list[str], sessions: int, pid: int, marks: lis
                 done += 1
                 if done % step == 0:
                     marks.append((done, rss_kib(pid)))
-                    print(f"{done:,} views: RSS {marks[-1][1] / 1024:.0f} MiB, {len(failures)} failed", file=sys.stderr, flush=True)
+                    print(
+                        f"{done:,} views: RSS {marks[-1][1] / 1024:.0f} MiB, {len(failures)} failed", file=sys.stderr, flush=True
+                    )
 
     await asyncio.gather(*(worker() for _ in range(sessions)))
     return failures

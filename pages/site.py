@@ -13,7 +13,9 @@ import streamlit as st
 
 from pages import about, compare, explore, overview
 from sdp_dash.config import catalogue
-from sdp_dash.web import connection, frame
+from sdp_dash.web import connection, frame, process
+
+process.configure()  # once per server process: see sdp_dash/web/process.py
 
 
 def _priority_view(priority_id: str) -> Callable[[], None]:
@@ -78,6 +80,9 @@ def run(default: str = "home") -> None:
     sections = navigation(default)
     current = st.navigation(sections, position="hidden")
     path = current.url_path or default  # the default page is served at "/" (url_path "")
-    with connection.pinned(), frame.guard():  # one warehouse generation for the whole run
-        frame.draw(sections, page=path, measure=path in MEASURE_PAGES)
-        current.run()
+    try:
+        with connection.pinned(), frame.guard():  # one warehouse generation for the whole run
+            frame.draw(sections, page=path, measure=path in MEASURE_PAGES)
+            current.run()
+    finally:
+        process.trim_now_and_then()  # at most every 30 s: freed memory back to the system

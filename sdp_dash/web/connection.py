@@ -35,7 +35,10 @@ from sdp_dash.memo import Memo
 
 # Each generation's lookups (areas, measures, months on file: small answers asked for again and again
 # while figures are computed, see ``warehouse.lookup``); bounded, and dropped with the generation.
-LOOKUPS_PER_GENERATION = 5000
+LOOKUPS_PER_GENERATION = 2000
+# DuckDB's own memory for one generation (its cache of the file's blocks and query work): the
+# warehouse is about 30 MB, and the default (80% of the machine's memory) let a server grow unbounded.
+DUCKDB_MEMORY_LIMIT = "256MB"
 
 # The attached warehouse is the catalog "wh"; every cursor starts with USE wh (SQL is never built by formatting).
 
@@ -65,7 +68,7 @@ def _identity(path) -> str | None:
 
 
 def _open(path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     try:
         con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
         con.execute("USE wh")
