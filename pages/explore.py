@@ -33,7 +33,7 @@ POINTS_NOTE = (
 def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str, basemap: str):
     """The map, built and serialised once per view (a map of the 330 small areas is 2 MiB of JSON)."""
     by_area = data.frame(data.area_figures(level, measure, start, end))
-    return charts.choropleth(
+    deck = charts.choropleth(
         by_area,
         data.geometry(level),
         edges=charts.class_breaks(by_area["rate"]),
@@ -44,6 +44,8 @@ def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: st
         county=data.geometry("county"),
         basemap_setting=basemap,
     )
+    deck.to_json()  # written now, before the cache shares it (and its shapes let go: charts.CompactDeck)
+    return deck
 
 
 def render() -> None:
