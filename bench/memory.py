@@ -123,6 +123,8 @@ def main() -> int:
     peak = mem.peak / 1024
     verdict = "held" if peak <= args.ceiling_mib else "NOT held"
     lines = [
+        f"## {TITLE}",
+        "",
         f"Run {now()} on: {machine()}; load average {loadavg()} at the end.",
         f"Command: `{command_line()}`.",
         f"{len(views):,} distinct views (pages {', '.join('/' + p for p in PAGES)} x County Durham areas of every level x "
