@@ -29,7 +29,7 @@ POINTS_NOTE = (
 )
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)  # a map of small areas holds 2 MiB of JSON and its parsed shapes
+@st.cache_resource(show_spinner=False, max_entries=6)  # a map of the 330 small areas is 2 MiB of JSON
 def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str, basemap: str):
     """The map, built and serialised once per view (a map of the 330 small areas is 2 MiB of JSON)."""
     by_area = data.frame(data.area_figures(level, measure, start, end))

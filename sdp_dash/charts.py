@@ -61,11 +61,12 @@ class CompactDeck(pdk.Deck):
     _compact: str | None = None
 
     def to_json(self) -> str:
-        with _COMPACTING:  # a cached deck is shared: written once, by one thread
-            if self._compact is None:
-                self._compact = json.dumps(json.loads(super().to_json()), separators=(",", ":"))
-                for layer in self.layers:
-                    layer.data = None  # in the JSON now; Streamlit reads only the JSON and the tooltip
+        if self._compact is None:  # every later call (each rerun) returns the JSON without the lock
+            with _COMPACTING:  # a cached deck is shared: written once, by one thread
+                if self._compact is None:
+                    self._compact = json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+                    for layer in self.layers:
+                        layer.data = None  # in the JSON now; Streamlit reads only the JSON and the tooltip
         return self._compact
 
 

@@ -7,7 +7,7 @@ No Streamlit here.
 **Computed once.**  When several threads (several visitors' page runs) ask for the same missing
 value at once, e.g. every visitor after a rebuild swapped in a new warehouse, one computes it and
 the others wait for its result instead of repeating the work: three visitors opening a cold
-priority page took three times as long each as one did (bench/RESULTS.md, "Cold after a rebuild").
+priority page took three times as long each as one did (bench/RESULTS.md, "Cold after a refresh").
 If the computing thread fails (or its page run is stopped), one waiting thread computes instead.
 Values depend on one another as a call graph (a figure asks for an area, never the other way),
 so a thread holding one key while it waits for another cannot close a cycle.
@@ -73,11 +73,11 @@ class Memo:
 
     def get_or_compute(self, key, compute: Callable[[], R], wait_seconds: float = 300.0) -> R:
         """The value under ``key``; if missing, ``compute()`` it once while other threads wait."""
+        me = threading.get_ident()
         while True:
             value = self.get(key)
             if value is not MISSING:
                 return value
-            me = threading.get_ident()
             with self._lock:
                 running = self._computing.get(key)
                 if running is None:

@@ -25,7 +25,7 @@ def poisson_interval(count, level: float = 0.95) -> tuple[np.ndarray, np.ndarray
     alpha = 1 - level
     z = _sp.ndtri(1 - alpha / 2)
     # Exact limits: chi2.ppf(q, 2k) / 2, which is the inverse regularised gamma function gammaincinv(k, q)
-    # (what scipy.stats computes inside, without its per-call argument checks: 100 times faster).
+    # (what scipy.stats computes inside, without its per-call argument checks: this function 7.6 times faster, same values).
     with np.errstate(divide="ignore", invalid="ignore"):
         byar_lo = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
         byar_hi = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
