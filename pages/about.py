@@ -155,6 +155,16 @@ def render() -> None:
       total of both, follows a binomial distribution with probability one half if nothing changed), at the 5% level.
     - **Small numbers**: for violence and sexual offences and robbery, counts of 1 to 4 in an area are shown as
       "fewer than 5" and their rates are not shown; these categories are never shown as points on a map.
+    - **Figures withheld so small numbers cannot be worked out.** Figures add up: the crime types make all crime,
+      small areas make their neighbourhood, months make the period, deciles make the whole. So when one figure is
+      withheld, at least one other figure in each such sum is withheld too ("withheld"), so that no small number can
+      be found by addition or subtraction from what is shown, on any page, download or data export for the same
+      period. The rule picks the figure to withhold the same way every time: another of the two sensitive types
+      before any other type, a type before a total, a month before a whole period, a small area before a larger
+      one, then the smallest number. Headline totals are kept wherever a type can be withheld instead.
+    - **What this does not do.** Periods can be chosen freely, so the figures of two overlapping periods can still be
+      subtracted from each other; and police.uk itself publishes every crime at street level, month by month. The rule
+      keeps small numbers of these crimes off this site's pages; it does not make them secret.
     - **Recorded crime** reflects how often people report crime and how the police record it, as well as how much
       crime there is.
     """

@@ -73,7 +73,7 @@ def _next(_con, code: str, measure: str, start: str, end: str) -> _Next:
         return _Next(o.sentence, True)
     period = words.period_words(start, end)
     names = [p.area_name for p in o.profiles]
-    shares = outcomes.frame(o)[["outcome", "area_name", "share", "lower", "upper"]]
+    shares = outcomes.frame(o)[["outcome", "area_code", "area_name", "share", "lower", "upper"]]
     hidden = [f"{r.outcome} ({r.area_name})" for r in shares.itertuples() if r.share is None or r.share != r.share]
     alt_text = (
         f"Bar chart of the share of {o.measure.lower()} recorded in {', '.join(names)}, {o.area.period.label}, by what "

@@ -5,33 +5,22 @@ from __future__ import annotations
 
 import itertools
 
-import pandas as pd
 import streamlit as st
 
 from sdp_dash import charts
 from sdp_dash.config import codes
 from sdp_dash.config.months import shift_month
-from sdp_dash.domain import words
-from sdp_dash.domain.figure import RATE_UNIT, compare
+from sdp_dash.domain import crime, words
+from sdp_dash.domain.figure import RATE_UNIT
 from sdp_dash.web import cards, data, frame, state
 from sdp_dash.web.cache import chart
 from sdp_dash.web.escape import md
 
-# The chosen area, the county and the others: each its own colour (the legend says which is which).
-CHOSEN, COUNTY, OTHERS = charts.DARK_BLUE, charts.ORANGE, (charts.TURQUOISE, charts.DARK_PINK, charts.LIGHT_PURPLE)
 
-
-def colours(chosen: list[str], view: state.ViewState) -> dict[str, str]:
-    """Area code -> colour: the view's area dark blue, the county orange, the others in turn."""
-    out, others = {}, iter(OTHERS)
-    for code in chosen:
-        if code == codes.COUNTY:
-            out[code] = COUNTY
-        elif code == view.area_code:
-            out[code] = CHOSEN
-        else:
-            out[code] = next(others, charts.DARK_GREY)
-    return out
+def colours(chosen: list[str], view: state.ViewState) -> charts.AreaColours:
+    """The page's one colour per area (``charts.area_colours``): the view's area dark blue, the county
+    orange, the others in the order chosen; the key, the bars and the trend all use it."""
+    return charts.area_colours([(c, str(data.area(c)["area_name"])) for c in chosen], chosen=view.area_code)
 
 
 def render() -> None:
@@ -66,40 +55,39 @@ def render() -> None:
     if not chosen:
         return
     palette = colours(chosen, view)
-    names = {c: options.get(c, c).split(" — ")[0] for c in chosen}
-    cards.legend(
-        [(palette[c], names[c] + (" (the chosen area)" if c == view.area_code and not view.is_county else "")) for c in chosen],
-        "Colours in the charts below",
-    )
+    notes = {} if view.is_county or view.area_code not in chosen else {view.area_name: " (the chosen area)"}
+    cards.area_key(palette, "Colours in the charts below", notes=notes)
     for measure_id in picked:
         _measure_section(view, chosen, measures[measure_id], palette)
-    _trend(view, chosen, measures[picked[0]])
+    _trend(view, chosen, measures[picked[0]], palette)
     from pages import site
 
     frame.page_links(view, {site.page("home"): "Overview", site.page("explore"): "Explore an area"})
 
 
 def _sentences(figs) -> list[str]:
-    """Each area against the county first (when the county is compared), then the others pairwise."""
+    """Each area against the rest of the county (when the county is compared), then the others pairwise;
+    an area is never compared with an area that holds it."""
     county = [f for f in figs if f.area_code == codes.COUNTY]
     pairs = [(f, county[0]) for f in figs if county and f is not county[0]]
     pairs += [(a, b) for a, b in itertools.combinations([f for f in figs if f.area_code != codes.COUNTY], 2)]
     out = []
     for a, b in pairs:
-        result = compare(a, b)
+        result = data.beside(a, b)
+        other = crime.REST_WORDS if b.area_code == codes.COUNTY else b.area_name
         if result.result == "not compared":
-            out.append(f"{a.area_name} and {b.area_name} are not compared: {result.reason}.")
+            out.append(f"{a.area_name} and {other} are not compared: {result.reason}.")
             continue
         tail = (
             "their 95% intervals do not overlap."
             if result.result in ("higher", "lower")
             else "their 95% intervals overlap, so the difference could be chance."
         )
-        out.append(f"{a.area_name}'s rate ({a.rate_text} {RATE_UNIT}) is {result.words(b.area_name)} ({b.rate_text}): {tail}")
+        out.append(f"{a.area_name}'s rate ({a.rate_text} {RATE_UNIT}) is {result.words(other)}: {tail}")
     return out
 
 
-def _measure_section(view: state.ViewState, chosen: list[str], measure, palette: dict[str, str]) -> None:
+def _measure_section(view: state.ViewState, chosen: list[str], measure, palette: charts.AreaColours) -> None:
     figs = [data.figure(c, measure.measure_id, view.start, view.end) for c in chosen]
     label = measure.label
     st.subheader(label, anchor=False)
@@ -108,10 +96,9 @@ def _measure_section(view: state.ViewState, chosen: list[str], measure, palette:
     if note:
         st.caption(md(f"Every area is counted over the same months: {note}."))
     shown = data.frame([f for f in figs if f.available])
-    shown = shown.assign(colour=shown["area_code"].map(palette)) if len(shown) else shown.assign(colour=pd.Series(dtype=str))
     cards.chart_card(
         f"{label} {RATE_UNIT}",
-        chart(charts.rates, shown, label="area_name", title=f"Rate {RATE_UNIT}", description="Areas compared", colour="colour"),
+        chart(charts.rates, shown, label="area_name", title=f"Rate {RATE_UNIT}", description="Areas compared", colours=palette),
         data.table(figs, drop=("Period",)),
         alt_text=(
             f"Bar chart of {label.lower()} {RATE_UNIT}, {view.period}, with 95% intervals, for "
@@ -123,11 +110,11 @@ def _measure_section(view: state.ViewState, chosen: list[str], measure, palette:
     )
 
 
-def _trend(view: state.ViewState, chosen: list[str], measure) -> None:
+def _trend(view: state.ViewState, chosen: list[str], measure, palette: charts.AreaColours) -> None:
 
     label = measure.label
     trend_start = shift_month(view.start, -12)
-    monthly = [f for c in chosen for f in data.monthly_figures(c, measure.measure_id, trend_start, view.end)]
+    monthly = [f for c in chosen for f in data.trend_figures(c, measure.measure_id, view.start, view.end)]
     names = list(dict.fromkeys(f.area_name for f in monthly))
     cards.chart_card(
         f"{label}: month by month",
@@ -138,6 +125,7 @@ def _trend(view: state.ViewState, chosen: list[str], measure) -> None:
             series="area_name",
             title=f"Rate {RATE_UNIT}",
             description="Trends",
+            colours=palette,
         ),
         data.trend_table(monthly),
         alt_text=(

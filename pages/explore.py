@@ -102,7 +102,12 @@ def area_map(view: state.ViewState) -> None:
             + extremes
             + (f" {withheld} areas with too few to show are grey." if withheld else "")
             + " The table below lists every area."
-            + (f" {view.area_name} is outlined in orange." if any(f.area_code == view.area_code for f in figs) else "")
+            + (
+                f" {view.area_name} is outlined in {charts.COLOUR_WORDS[charts.CHOSEN_COLOUR]}."
+                if any(f.area_code == view.area_code for f in figs)
+                else ""
+            )
+            + f" The county's boundary is {charts.COLOUR_WORDS[charts.COUNTY_COLOUR]}."
         ),
         about=cards.police_about(
             view,
@@ -115,6 +120,13 @@ def area_map(view: state.ViewState) -> None:
     edges = charts.class_breaks(pd.Series([f.rate for f in ranked], dtype=float))
     items = charts.legend_items(edges) + ([(charts.NOT_SHOWN, "too few to show")] if withheld else [])
     cards.legend(items, f"{label} {RATE_UNIT} (classes hold about equal numbers of areas)")
+    outlined = [(view.area_code, view.area_name)] if any(f.area_code == view.area_code for f in figs) else []
+    cards.area_key(
+        charts.area_colours([*outlined, (codes.COUNTY, codes.COUNTY_NAME)], chosen=view.area_code),
+        "Outlines",
+        notes={codes.COUNTY_NAME: " (the county's boundary)"},
+        outline=True,
+    )
     if show_points:
         n_points = len(data.incident_points(view.area_code, view.measure, view.start, view.end))
         st.caption(f"{n_points:,} anonymous map points shown in purple (larger = more incidents). {POINTS_NOTE}")
@@ -160,31 +172,43 @@ def profile(view: state.ViewState) -> None:
     _deprivation(view)
 
 
+def _colours(view: state.ViewState) -> charts.AreaColours:
+    """The profile's one colour per area (``charts.area_colours``): the area dark blue, the county orange."""
+    return charts.area_colours(
+        dict.fromkeys([(view.area_code, view.area_name), (codes.COUNTY, codes.COUNTY_NAME)]), view.area_code
+    )
+
+
 def _against_county(view: state.ViewState) -> None:
     rows = data.against_county(view.area_code, view.start, view.end)
+    rest = crime.REST_WORDS
     st.markdown(
         "\n".join(
-            f"- **{md(r.area.measure)}**: {md(r.area.headline)} — {md(r.comparison.words('the county'))}"
-            + (f" ({md(r.county.rate_text)})." if r.comparison.result != "not compared" else ".")
+            f"- **{md(r.area.measure)}**: {md(r.area.headline)} — {md(r.comparison.words(rest))}"
+            + (f" ({md(r.rest.rate_text)})." if r.rest is not None and r.comparison.result != "not compared" else ".")
             for r in rows
         )
     )
-    st.caption("Higher or lower means the 95% intervals of the area and the county do not overlap; otherwise similar.")
+    st.caption(
+        "The area is compared with the rest of the county (the county without it), never with the county that holds it: "
+        "higher or lower means the two 95% intervals do not overlap; otherwise similar. The county's own rate is shown for context."
+    )
     short = {m.measure_id: m.short_label for m in data.measures().values()}
+    palette = _colours(view)
     pairs = []
     for r in rows:
-        for fig, who in ((r.area, view.area_name), (r.county, "County Durham")):
+        for fig, who in ((r.area, view.area_name), (r.county, codes.COUNTY_NAME)):
             if fig.available:
-                colour = charts.ORANGE if fig.area_code == codes.COUNTY else charts.DARK_BLUE
-                pairs.append({**fig.data(), "series": f"{short[fig.measure_id]}: {who}", "colour": colour})
+                pairs.append({**fig.data(), "series": f"{short[fig.measure_id]}: {who}"})
     table = pd.DataFrame(
         {
             "Measure": [r.area.measure for r in rows],
             "Count": [r.area.count_text for r in rows],
             f"Rate {RATE_UNIT}": [r.area.rate_text for r in rows],
             "95% interval": [r.area.interval_text for r in rows],
-            "County rate": [r.county.rate_text for r in rows],
-            "Compared with the county": [r.comparison.words("the county") for r in rows],
+            "County rate (context)": [r.county.rate_text for r in rows],
+            "Rest of the county rate": [r.rest.rate_text if r.rest is not None else "" for r in rows],
+            "Compared with the rest of the county": [r.comparison.words(rest) for r in rows],
         }
     )
     cards.chart_card(
@@ -195,18 +219,18 @@ def _against_county(view: state.ViewState) -> None:
             label="series",
             title=f"Rate {RATE_UNIT}",
             description="Area against county",
-            colour="colour",
+            colours=palette,
         ),
         table,
         alt_text=(
             f"Bar chart pairing each key indicator for {view.area_name} with County Durham, {RATE_UNIT} with 95% intervals. "
-            + "; ".join(f"{r.area.measure}: {r.comparison.words('the county')}" for r in rows)
+            + "; ".join(f"{r.area.measure}: {r.comparison.words(rest)}" for r in rows)
             + "."
         ),
         about=cards.police_about(view, f"Key crime indicators {RATE_UNIT}, with 95% intervals, for the area and the county."),
         key="profile_vs_county",
     )
-    cards.legend([(charts.DARK_BLUE, view.area_name), (charts.ORANGE, "County Durham")], "Bars")
+    cards.area_key(palette, "Bars")
 
 
 def _types(view: state.ViewState) -> None:
@@ -228,6 +252,7 @@ def _types(view: state.ViewState) -> None:
             value="rate",
             title=f"Rate {RATE_UNIT}",
             description="By type",
+            colours=_colours(view),
         ),
         table,
         alt_text=(
@@ -247,13 +272,19 @@ def _trend(view: state.ViewState) -> None:
 
     label = data.measures()[view.measure].label
     trend_start = shift_month(view.start, -12)
-    monthly = data.monthly_figures(view.area_code, view.measure, trend_start, view.end)
-    both = monthly + ([] if view.is_county else data.monthly_figures(codes.COUNTY, view.measure, trend_start, view.end))
+    monthly = data.trend_figures(view.area_code, view.measure, view.start, view.end)
+    both = monthly + ([] if view.is_county else data.trend_figures(codes.COUNTY, view.measure, view.start, view.end))
     table = data.trend_table(both)
     cards.chart_card(
         f"{label}: month by month" + ("" if view.is_county else ", against the county"),
         chart(
-            charts.trend, data.trend_frame(both), value="rate", series="area_name", title=f"Rate {RATE_UNIT}", description="Trend"
+            charts.trend,
+            data.trend_frame(both),
+            value="rate",
+            series="area_name",
+            title=f"Rate {RATE_UNIT}",
+            description="Trend",
+            colours=_colours(view),
         ),
         table,
         alt_text=(
@@ -323,8 +354,8 @@ def _type_trends(view: state.ViewState) -> None:
     )
     label = names[type_id]
     t0 = profile_data.trend_start(view.start)
-    monthly = data.monthly_figures(view.area_code, type_id, t0, view.end)
-    both = monthly + ([] if view.is_county else data.monthly_figures(codes.COUNTY, type_id, t0, view.end))
+    monthly = data.trend_figures(view.area_code, type_id, view.start, view.end)
+    both = monthly + ([] if view.is_county else data.trend_figures(codes.COUNTY, type_id, view.start, view.end))
     withheld = sum(f.suppressed for f in monthly)
 
     cards.chart_card(
@@ -336,6 +367,7 @@ def _type_trends(view: state.ViewState) -> None:
             series="area_name",
             title=f"Rate {RATE_UNIT}",
             description="Trend by type",
+            colours=_colours(view),
         ),
         data.trend_table(both),
         alt_text=(

@@ -28,6 +28,11 @@ def render() -> None:
     frame.page_links(view, {site.page("explore"): "Explore this area on a map", site.page("compare"): "Compare areas"})
 
 
+def _colours(view: state.ViewState) -> charts.AreaColours:
+    """The area's colour on every chart of the page (``charts.area_colours``): dark blue, or orange for the county."""
+    return charts.area_colours([(view.area_code, view.area_name)], chosen=view.area_code)
+
+
 def key_indicators(view: state.ViewState) -> None:
     figs = data.key_figures(view.area_code, view.start, view.end)
     st.header("Key crime indicators", anchor=False)
@@ -46,7 +51,14 @@ def key_indicators(view: state.ViewState) -> None:
     shown = [f for f in figs if f.available]
     cards.chart_card(
         f"Key indicators, {RATE_UNIT}",
-        chart(charts.rates, data.frame(shown), label="measure", title=f"Rate {RATE_UNIT}", description="Key crime indicators"),
+        chart(
+            charts.rates,
+            data.frame(shown),
+            label="measure",
+            title=f"Rate {RATE_UNIT}",
+            description="Key crime indicators",
+            colours=_colours(view),
+        ),
         data.table(figs, drop=("Area", "Period")),
         alt_text=(
             f"Bar chart of the key crime indicators for {view.area_name}, {view.period}, {RATE_UNIT} with 95% intervals. "
@@ -64,7 +76,7 @@ def monthly_trend(view: state.ViewState) -> None:
     st.header("Monthly trend", anchor=False)
     label = data.measures()[view.measure].label
     trend_start = shift_month(view.start, -12)
-    monthly = data.monthly_figures(view.area_code, view.measure, trend_start, view.end)
+    monthly = data.trend_figures(view.area_code, view.measure, view.start, view.end)
     missing = [f.period.start for f in monthly if f.count is None]
     cards.chart_card(
         f"{label}: month by month",
@@ -75,6 +87,7 @@ def monthly_trend(view: state.ViewState) -> None:
             series=None,
             title=f"Rate {RATE_UNIT}",
             description=f"{label} by month",
+            colours=_colours(view),
         ),
         data.trend_table(monthly),
         alt_text=(
@@ -109,7 +122,7 @@ def forces(view: state.ViewState) -> None:
             label="area_name",
             title=f"Rate {RATE_UNIT}",
             description="Police force areas",
-            highlight=durham.area_name,
+            colours=charts.area_colours([(f.area_code, f.area_name) for f in figs], chosen=view.area_code),
         ),
         data.table(figs, drop=("Period",)),
         alt_text=(

@@ -20,7 +20,7 @@ import streamlit as st
 from pages import site
 from sdp_dash import charts
 from sdp_dash.config import catalogue, codes
-from sdp_dash.domain import published, words
+from sdp_dash.domain import indicator_cards, published, words
 from sdp_dash.domain.figure import MONTHLY_RATE_UNIT, RATE_UNIT
 from sdp_dash.domain.indicator_cards import PoliceCard, PublishedCard, anchor
 from sdp_dash.web import cache, cards, data, frame, state
@@ -78,11 +78,15 @@ _GLANCE_CSS = """<style>
 .sdp-glance th {background:#F3F2F1;font-weight:600}
 .sdp-glance .sdp-tag {display:inline-block;background:#F3F2F1;border:1px solid #B1B4B6;border-radius:.2rem;padding:0 .25rem;font-size:.78rem;margin-left:.2rem}
 .sdp-glance .sdp-context {background:#FFF3CD;border-color:#B1B4B6}
+.sdp-glance .sdp-group th {background:#E8E8E8;font-weight:700}
+.sdp-glance .sdp-months {display:block;font-size:.78rem;color:#505A5F}
 @media (max-width: 640px) {
   .sdp-glance thead {display:none}
   .sdp-glance tr {display:block;border:1px solid #B1B4B6;border-radius:.3rem;margin-bottom:.4rem;padding:.2rem}
   .sdp-glance td {display:block;border:none;padding:.1rem .3rem}
   .sdp-glance td::before {content:attr(data-label) ": ";font-weight:600}
+  .sdp-glance .sdp-group {border:none;padding:.2rem 0}
+  .sdp-glance .sdp-group th {display:block}
 }
 </style>"""
 _GLANCE_COLUMNS = ("Indicator", "Latest", "Compared with others", "Change", "Plan", "Age")
@@ -92,28 +96,33 @@ def _glance_html(_con, priority_id: str, code: str, start: str, end: str) -> str
     """The summary table's markup, built once per priority, area and period."""
     prio = catalogue.priority(priority_id)
     rows = data.glance(priority_id, code, start, end)
-    body = []
-    for r in rows:
-        quality = f"<span class='sdp-tag'>{html(r.quality)}</span>" if r.quality else ""
-        context = "<span class='sdp-tag sdp-context'>context</span>" if r.context else ""
-        cells = (
-            f"<a href='#{html(r.anchor)}'>{html(r.title)}</a>",
-            f"<strong>{html(r.value)}</strong>{quality}",
-            html(r.comparison),
-            html(r.change),
-            html(r.plan),
-            html(r.age) + context,
-        )
-        body.append(
-            "<tr>"
-            + "".join(f"<td data-label='{html(c)}'>{v}</td>" for c, v in zip(_GLANCE_COLUMNS, cells, strict=True))
-            + "</tr>"
-        )
+    groups = indicator_cards.glance_groups(rows, str(data.area(code)["area_name"]))
+    bodies = []
+    for heading, group in groups:  # one group per area the figures are for: the chosen area's own first
+        body = [f"<tr class='sdp-group'><th scope='rowgroup' colspan='{len(_GLANCE_COLUMNS)}'>{html(heading)}</th></tr>"]
+        for r in group:
+            quality = f"<span class='sdp-tag'>{html(r.quality)}</span>" if r.quality else ""
+            context = "<span class='sdp-tag sdp-context'>context</span>" if r.context else ""
+            months = f"<span class='sdp-months'>{html(r.months)}</span>" if r.months else ""
+            cells = (
+                f"<a href='#{html(r.anchor)}'>{html(r.title)}</a>",
+                f"<strong>{html(r.value)}</strong>{quality}",
+                html(r.comparison),
+                html(r.change) + months,
+                html(r.plan),
+                html(r.age) + context,
+            )
+            body.append(
+                "<tr>"
+                + "".join(f"<td data-label='{html(c)}'>{v}</td>" for c, v in zip(_GLANCE_COLUMNS, cells, strict=True))
+                + "</tr>"
+            )
+        bodies.append(f"<tbody>{''.join(body)}</tbody>")
     head = "".join(f"<th scope='col'>{html(c)}</th>" for c in _GLANCE_COLUMNS)
     return (
         _GLANCE_CSS
         + f"<table class='sdp-glance'><caption class='sdp-sr'>{html(prio.title)}: every indicator at a glance</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"<thead><tr>{head}</tr></thead>{''.join(bodies)}</table>"
     )
 
 
@@ -127,10 +136,13 @@ def glance(prio: catalogue.Priority, view: ViewState) -> None:
     st.caption(
         md(
             f"police.uk figures: {view.area_name}, {view.period}, per 1,000 residents a year, compared by 95% intervals "
-            "with County Durham, Darlington and the three police force areas (for the county) or with the county (for an "
-            "area in it); change against the same months a year before (* bigger than chance would explain). Published "
-            "figures are for the area and year they were published for; 'context' marks figures from before the plan "
-            "(2021). Each indicator's card below has the detail and sources."
+            "with Darlington and the Cleveland and Northumbria force areas (for the county; the Durham force area "
+            "includes the county, so it is context, not a comparison) or with the rest of the county (for an area in "
+            "it); the change sets the months named under it against the same months a year before (* bigger than "
+            "chance would explain). Each group of rows is the area its figures are for: a figure published only for "
+            "a wider area is under that area's name. Published figures are for the year they were published for; "
+            "'context' marks figures from before the plan (2021). Each indicator's card below has the detail and "
+            "sources."
         )
     )
 
@@ -220,12 +232,12 @@ def police(ind: catalogue.Indicator, view: ViewState) -> None:
 
 
 def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> None:
-    figs = [f for f, _ in c.comparators]
-    if c.figure.area_code != codes.COUNTY:
-        figs = [c.figure, *figs]
+    figs = c.figures
     st.markdown(
         f"**Compared with other areas, {md(view.period)}** (Darlington is in the same police force but a different "
-        "partnership; the Durham Constabulary area is County Durham and Darlington together)."
+        "partnership; the Durham force area is County Durham and Darlington together, so it includes the county and "
+        "is shown as context, not compared; an area of the county is compared with the rest of the county, and the "
+        "county is its context)."
     )
     shown = [f for f in figs if f.available]
     if shown:
@@ -241,9 +253,23 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
             width="stretch",
             key=f"{ind.id}_compare",
         )
-    table = data.table(figs, drop=("Measure",)).copy()  # shared: this copy gets a column
-    table.insert(1, "Which area", [published.comparator_role(f.area_code) for f in figs])
+    rows = indicator_cards.comparison_table(c)
+    table = data.table(figs, drop=("Measure",)).copy()  # shared: this copy gets columns
+    table.insert(1, "Which area", [role for _f, role, _how in rows])
+    table.insert(2, "How it stands beside the chosen area", [how for _f, _role, how in rows])
     st.table(table, hide_index=True)
+    st.markdown(f"**Change on a year earlier:** {md(c.change_text)}.")
+    change = indicator_cards.change_table(c)
+    st.table(change, hide_index=True)
+    st.download_button(
+        "Download the change (CSV)",
+        lambda: change.to_csv(index=False).encode("utf-8"),
+        file_name=f"{ind.id}_change.csv",
+        mime="text/csv",
+        key=f"{ind.id}_change_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     monthly = data.table(list(c.monthly), drop=("Measure", "Period", "Residents", "95% interval")).copy()
     monthly.insert(0, "Month", [words.month_words(f.period.start) for f in c.monthly])
     monthly = monthly.rename(columns={f"Rate {RATE_UNIT}": f"Rate {RATE_UNIT} (month × 12)"})
@@ -290,7 +316,7 @@ def _published_text(_con, indicator_id: str, code: str) -> _CardText:
         where = f"Published only for {md(', '.join(levels))}, not for {md(str(area['area_name']))}. "
     context = " **Context:** older than the plan (2021), not the current position." if h.period.context else ""
     lines.append(
-        f"{where}**{md(h.headline)}** — {md(h.series)}, {md(h.area_name)}, {md(h.period.label)}. "
+        f"{where}**{md(h.headline)}** — {md(h.series)}, {md(h.place_name)}, {md(h.period.label)}. "
         f"*Quality: {md(h.quality)}.* Age: {md(h.age)}.{context}"
     )
     lines.append(
@@ -304,7 +330,7 @@ def _published_text(_con, indicator_id: str, code: str) -> _CardText:
             lines.append(
                 "Other published figures (fewer than three comparable points, so no chart):\n"
                 + "\n".join(
-                    f"- {md(f.series)}, {md(f.area_name)}, {md(f.period.label)}: **{md(f.text)}** {md(published.unit_words(f.unit))} "
+                    f"- {md(f.series)}, {md(f.place_name)}, {md(f.period.label)}: **{md(f.text)}** {md(published.unit_words(f.unit))} "
                     f"(*{md(f.quality)}*)"
                     for f in others[:8]
                 )
@@ -362,7 +388,7 @@ def _published_detail_expander(ind: catalogue.Indicator, view: ViewState, c: Pub
             st.markdown(
                 "**Also reported (not official figures):** leads to the primary publication only.\n\n"
                 + "\n".join(
-                    f"- {link(p.source_title, p.source_url)}: {md(p.series)}, {md(p.area_name)}, {md(p.period.label)}: "
+                    f"- {link(p.source_title, p.source_url)}: {md(p.series)}, {md(p.place_name)}, {md(p.period.label)}: "
                     f"{md(p.text)} {md(published.unit_words(p.unit))} — *{md(p.quality)}*"
                     for p in c.pointers
                 )

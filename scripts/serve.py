@@ -7,6 +7,7 @@
     scripts/serve.py check [--port 8080]                 render the nginx configuration and run `nginx -t` on it
     scripts/serve.py worker --host 0.0.0.0 --port 8501   one warmed worker in the foreground (the container image)
     scripts/serve.py healthcheck --port 8501             exit 0 once that worker is warm and healthy
+    scripts/serve.py ready --port 8501                   healthcheck, and the warehouse answers a query (read-only)
 
 `make serve` / `make serve-stop` call `start` / `stop`.  What the supervisor does:
 
@@ -14,7 +15,7 @@
   group; file watcher off; one cookie secret shared by all, so a signed cookie from one is valid
   at another);
 * active health checks: a worker joins nginx's pool only once ``/_stcore/health`` answers and
-  every page has been visited once over its websocket (bench/wsclient.py), so no visitor pays the
+  every page has been visited once over its websocket (scripts/wsclient.py), so no visitor pays the
   cold caches; a worker is checked every 2 s and one that fails 3 checks in a row is restarted;
 * renders deploy/nginx/sdp.conf.template (the same file the compose file uses) with the workers
   that are ready (the others ``down``), runs nginx in the foreground under it and reloads it
@@ -50,8 +51,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "nginx" / "sdp.conf.template"
-TEMPLATE_VARS = ("SDP_LISTEN", "SDP_UPSTREAMS", "SDP_FRAME_ANCESTORS")
-DEFAULT_FRAME_ANCESTORS = "'self' https://*.durham.gov.uk"
+PUBLIC = ROOT / "deploy" / "nginx" / "public"
+# The settings (sdp_dash/config/edge.py checks them), then where things are.
+TEMPLATE_VARS = (
+    "SDP_SERVER_NAMES",
+    "SDP_FRAME_ANCESTORS",
+    "SDP_CSP_SOURCES",
+    "SDP_LISTEN",
+    "SDP_UPSTREAMS",
+    "SDP_PUBLIC",
+    "SDP_ACCESS_LOG",
+)
+LOG_DAYS = 7  # nginx's logs are rotated daily and kept this many days (deploy/README.md, "Logs")
+ROTATED_LOGS = ("nginx-access.log", "nginx-error.log")
 HEALTH_EVERY = 2.0
 HEALTH_FAILURES = 3
 WARM_TIMEOUT = 120.0
@@ -80,6 +92,45 @@ def render_template(values: dict[str, str], template: Path = TEMPLATE) -> str:
     return text
 
 
+def template_values(listen: str, upstreams: str, run_dir: Path) -> dict[str, str]:
+    """Every template variable: the edge settings, checked (a bad one raises EdgeSettingError), and the paths."""
+    from sdp_dash.config import edge
+
+    return edge.template_values() | {
+        "SDP_LISTEN": listen,
+        "SDP_UPSTREAMS": upstreams,
+        "SDP_PUBLIC": str(PUBLIC),
+        "SDP_ACCESS_LOG": str(run_dir / "nginx-access.log"),
+    }
+
+
+def _rotated(run_dir: Path, name: str) -> list[tuple[int, Path]]:
+    return sorted(((int(p.suffix[1:]), p) for p in run_dir.glob(f"{name}.*") if p.suffix[1:].isdigit()), reverse=True)
+
+
+def rotate_logs(run_dir: Path, days: int = LOG_DAYS, now: float | None = None) -> None:
+    """nginx's logs: log -> log.1 -> log.2 ..., and every rotated log last written more than ``days``
+    days ago deleted.  The caller then tells nginx to reopen its logs (SIGUSR1)."""
+    cutoff = (time.time() if now is None else now) - days * 86400
+    for name in ROTATED_LOGS:
+        for k, p in _rotated(run_dir, name):
+            os.replace(p, run_dir / f"{name}.{k + 1}")
+        base = run_dir / name
+        if base.exists() and base.stat().st_size:
+            os.replace(base, run_dir / f"{name}.1")
+        for _, p in _rotated(run_dir, name):
+            if p.stat().st_mtime < cutoff:
+                p.unlink(missing_ok=True)
+
+
+def log_day(run_dir: Path) -> str | None:
+    """The local day the access log was last written, or None."""
+    try:
+        return time.strftime("%Y-%m-%d", time.localtime((run_dir / ROTATED_LOGS[0]).stat().st_mtime))
+    except OSError:
+        return None
+
+
 def main_conf(run_dir: Path, site_conf: Path) -> str:
     """The local nginx.conf around the site configuration: foreground, every path in the run folder."""
     mime = Path("/etc/nginx/mime.types")
@@ -95,7 +146,7 @@ def main_conf(run_dir: Path, site_conf: Path) -> str:
             "    default_type application/octet-stream;",
             "    sendfile on;",
             "    keepalive_timeout 65s;",
-            f"    access_log {run_dir / 'nginx-access.log'} combined buffer=64k flush=5s;",
+            "    access_log off;  # the site's servers log in their own format (no query strings, short addresses)",
             *(f"    {kind}_temp_path {run_dir / 'tmp' / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
             f"    include {site_conf};",
             "}",
@@ -150,16 +201,11 @@ def health(port: int, timeout: float = 3.0) -> bool:
 
 
 def warm_paths() -> list[str]:
-    """Every page's address ("" is the default page): the browser tests' list, else as app.py builds the menu."""
-    try:
-        from tests.support.devserver import page_paths
+    """Every page's address in menu order ("" is the default page), the priority pages from the catalogue
+    as pages/site.py registers them (tests/serve/test_serve.py checks it against the browser tests' list)."""
+    from sdp_dash.config import catalogue
 
-        paths = page_paths()
-    except ImportError:  # no tests in the image, or the list moved: derive it from the catalogue as app.py does
-        from sdp_dash.config import catalogue
-
-        paths = ["explore", "compare", *(p.url_path for p in catalogue.priorities()), "about"]
-    return ["", *(p for p in paths if p not in ("", "overview", "home"))]
+    return ["", "explore", "compare", *(p.url_path for p in catalogue.priorities()), "about"]
 
 
 def warm(port: int, paths: list[str], timeout: float = WARM_TIMEOUT) -> tuple[list[str], bool]:
@@ -168,7 +214,7 @@ def warm(port: int, paths: list[str], timeout: float = WARM_TIMEOUT) -> tuple[li
     A page that shows an error is the app's problem, not the worker's: it is reported and the worker
     still joins the pool.  A timeout or a lost connection fails the warm-up.
     """
-    from bench.wsclient import Session
+    from scripts.wsclient import Session
 
     async def visit() -> tuple[list[str], bool]:
         problems = []
@@ -223,6 +269,7 @@ class Supervisor:
         self.pool: set[int] | None = None
         self.warehouse = self._warehouse_id()
         self.rewarming: dict[int, threading.Thread] = {}
+        self.log_day = time.strftime("%Y-%m-%d")
 
     @staticmethod
     def _warehouse_id() -> tuple | None:
@@ -369,11 +416,9 @@ class Supervisor:
     # - nginx -
 
     def render(self, ready: set[int]) -> None:
-        values = {
-            "SDP_LISTEN": f"{self.args.host}:{self.args.port}",
-            "SDP_UPSTREAMS": upstream_lines([w.port for w in self.workers], ready),
-            "SDP_FRAME_ANCESTORS": self.args.frame_ancestors,
-        }
+        values = template_values(
+            f"{self.args.host}:{self.args.port}", upstream_lines([w.port for w in self.workers], ready), self.run_dir
+        )
         site = self.run_dir / "sdp.conf"
         tmp = site.with_suffix(".tmp")
         tmp.write_text(render_template(values), encoding="utf-8")
@@ -410,6 +455,17 @@ class Supervisor:
             log(self.run_dir, f"nginx reloaded: pool {sorted(ready)} (was {sorted(self.pool or ())})")
             self.pool = ready
 
+    def rotate_daily(self) -> None:
+        """A new day: rotate nginx's logs (kept LOG_DAYS days) and have nginx reopen them."""
+        today = time.strftime("%Y-%m-%d")
+        if today == self.log_day:
+            return
+        self.log_day = today
+        rotate_logs(self.run_dir)
+        if self.nginx is not None and self.nginx.poll() is None:
+            self.nginx.send_signal(signal.SIGUSR1)
+        log(self.run_dir, f"nginx logs rotated (kept {LOG_DAYS} days)")
+
     def write_state(self) -> None:
         state = {
             "supervisor_pid": os.getpid(),
@@ -439,6 +495,8 @@ class Supervisor:
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self._on_signal)
         log(self.run_dir, f"supervisor started: pid {os.getpid()}, {len(self.workers)} workers, port {self.args.port}")
+        if log_day(self.run_dir) not in (None, self.log_day):  # logs of an earlier day: start a new one
+            rotate_logs(self.run_dir)
         try:
             while not self.stopping:
                 now = time.monotonic()
@@ -447,6 +505,7 @@ class Supervisor:
                         self.tick_worker(w, now)
                     self.sync_nginx(now)
                     self.rewarm_on_refresh()
+                    self.rotate_daily()
                     self.write_state()
                 time.sleep(0.25)
         finally:
@@ -504,6 +563,34 @@ def cmd_healthcheck(args) -> int:
     return 0 if WARM_FLAG.exists() and health(args.port) else 1
 
 
+def warehouse_answers() -> str | None:
+    """None when the warehouse (SDP_WAREHOUSE) opens read-only and answers a query, else what went wrong."""
+    import duckdb
+
+    from sdp_dash.config import settings
+
+    path = settings.path("SDP_WAREHOUSE")
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            (months,) = con.execute("SELECT count(*) FROM coverage WHERE status = 'present'").fetchone()
+    except (duckdb.Error, OSError) as exc:
+        return f"{path}: {(str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]}"
+    return None if months else f"{path}: no month of police.uk data"
+
+
+def cmd_ready(args) -> int:
+    """Exit 0 when this container's worker is warm and healthy and the data path works: the warehouse
+    opens read-only and answers a query (a Kubernetes readiness probe: deploy/k8s/worker.yaml)."""
+    if cmd_healthcheck(args) != 0:
+        print("not ready: the worker is not warm and healthy yet", file=sys.stderr)
+        return 1
+    problem = warehouse_answers()
+    if problem:
+        print(f"not ready: {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
 # --- Commands -------------------------------------------------------------------------------------
 
 
@@ -559,7 +646,6 @@ def forwarded(args) -> list[str]:
         f"--port={args.port}",
         f"--host={args.host}",
         f"--run-dir={args.run_dir}",
-        f"--frame-ancestors={args.frame_ancestors}",
     ]
 
 
@@ -611,13 +697,7 @@ def cmd_check(args) -> int:
             (run_dir / "tmp" / kind).mkdir(parents=True)
         site = run_dir / "sdp.conf"
         site.write_text(
-            render_template(
-                {
-                    "SDP_LISTEN": f"{args.host}:{args.port}",
-                    "SDP_UPSTREAMS": upstream_lines([8601, 8602], {8601}),
-                    "SDP_FRAME_ANCESTORS": args.frame_ancestors,
-                }
-            )
+            render_template(template_values(f"{args.host}:{args.port}", upstream_lines([8601, 8602], {8601}), run_dir))
         )
         (run_dir / "nginx.conf").write_text(main_conf(run_dir, site))
         r = subprocess.run(
@@ -629,22 +709,29 @@ def cmd_check(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("command", choices=["start", "stop", "status", "run", "check", "worker", "healthcheck"])
+    ap.add_argument("command", choices=["start", "stop", "status", "run", "check", "worker", "healthcheck", "ready"])
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--port", type=int, default=8080)
     ap.add_argument("--host", default="127.0.0.1", help="the address nginx listens on (0.0.0.0 for everyone)")
     ap.add_argument("--run-dir", type=Path, default=None)
-    ap.add_argument("--frame-ancestors", default=os.environ.get("SDP_FRAME_ANCESTORS") or DEFAULT_FRAME_ANCESTORS)
     ap.add_argument("--wait", type=float, default=300.0, help="start: seconds to wait for every worker to be warm")
     args = ap.parse_args(argv)
     if not 1 <= args.workers <= 64 or not 1 <= args.port <= 65535:
         ap.error("--workers must be 1..64 and --port 1..65535")
     args.run_dir = (args.run_dir or default_run_dir(args.port)).resolve()
     sys.path.insert(0, str(ROOT))
+    if args.command in ("start", "run", "check"):
+        from sdp_dash.config import edge
+
+        try:
+            edge.template_values()
+        except edge.EdgeSettingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     if args.command == "run":
         return Supervisor(args).run()
     commands = {"start": cmd_start, "stop": cmd_stop, "status": cmd_status, "check": cmd_check}
-    commands |= {"worker": cmd_worker, "healthcheck": cmd_healthcheck}
+    commands |= {"worker": cmd_worker, "healthcheck": cmd_healthcheck, "ready": cmd_ready}
     return commands[args.command](args)
 
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 import textwrap
 import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+
+from sdp_dash.config import codes
 
 DARK_BLUE = "#12436D"
 TURQUOISE = "#28A197"
@@ -28,6 +32,121 @@ NOT_SHOWN = "#B1B4B6"  # areas whose rate is withheld (too few to show)
 SEQUENTIAL = ["#DEEBF7", "#9ECAE1", "#6BACE6", "#2073BC", "#12436D"]
 
 _FONT = "Source Sans Pro, sans-serif"
+
+
+# --- One colour per area ------------------------------------------------------------------------------
+# Every chart, key, map highlight and the printable profile takes an area's colour from ``area_colours``,
+# so an area is drawn in one colour on a page (and, by these rules, on every page):
+CHOSEN_COLOUR = DARK_BLUE  # the area the visitor chose (the view's area)
+COUNTY_COLOUR = ORANGE  # County Durham, always (also when it is the chosen area)
+# Further areas, in the order they were chosen (Compare) or listed.  Dark grey last: it is the intervals' colour.
+COMPARED_COLOURS = (TURQUOISE, DARK_PINK, LIGHT_PURPLE, DARK_GREY)
+# The standing comparators (priority pages, Overview, published figures) keep one colour each, in that order.
+COMPARATOR_COLOURS = {
+    codes.DARLINGTON: TURQUOISE,
+    codes.DURHAM_FORCE: DARK_PINK,
+    codes.CLEVELAND_FORCE: LIGHT_PURPLE,
+    codes.NORTHUMBRIA_FORCE: DARK_GREY,
+}
+NATIONAL_COLOUR = "#0B0C0C"  # England, England and Wales or Great Britain: the national benchmark (black, as in Fingertips)
+NATIONAL = (codes.ENGLAND, codes.ENGLAND_AND_WALES, codes.GREAT_BRITAIN)
+CONTEXT_COLOUR = "#8E8E8E"  # any other area (the region, other councils of a published chart): grey context
+COLOUR_WORDS = {
+    DARK_BLUE: "dark blue",
+    TURQUOISE: "turquoise",
+    DARK_PINK: "dark pink",
+    ORANGE: "orange",
+    DARK_GREY: "dark grey",
+    LIGHT_PURPLE: "light purple",
+    NATIONAL_COLOUR: "black",
+    CONTEXT_COLOUR: "grey",
+}
+
+
+@dataclass(frozen=True)
+class AreaColours:
+    """One page's colours: (area name, hex colour) pairs in the order the page lists its areas.
+
+    Frozen and hashable, so a cached chart is keyed by it.  An area the assignment does not hold is
+    grey (``CONTEXT_COLOUR``)."""
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    def __getitem__(self, name: str) -> str:
+        return dict(self.pairs).get(name, CONTEXT_COLOUR)
+
+    def __contains__(self, name: object) -> bool:
+        return any(n == name for n, _ in self.pairs)
+
+    @property
+    def names(self) -> list[str]:
+        return [n for n, _ in self.pairs]
+
+    def words(self, name: str) -> str:
+        """The area's colour in words ('dark blue'), for alt text and captions."""
+        return COLOUR_WORDS.get(self[name], "grey")
+
+    def key(self, names: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """(colour, name) for a key beside a chart, in the page's order."""
+        return [(self[n], n) for n in (self.names if names is None else dict.fromkeys(names))]
+
+    def scale(self, names: Iterable[str] | None = None) -> alt.Scale:
+        """An explicit Vega-Lite colour scale: each of ``names`` (default: all) to its colour."""
+        domain = self.names if names is None else [str(n) for n in dict.fromkeys(names)]
+        return alt.Scale(domain=domain, range=[self[n] for n in domain])
+
+
+def _role_colour(code: str | None, name: str, chosen: str | None) -> str | None:
+    if code == codes.COUNTY or name == codes.COUNTY_NAME:
+        return COUNTY_COLOUR
+    if chosen is not None and chosen in (code, name):
+        return CHOSEN_COLOUR
+    if code in COMPARATOR_COLOURS:
+        return COMPARATOR_COLOURS[code]
+    if code in NATIONAL:
+        return NATIONAL_COLOUR
+    return None
+
+
+def area_colours(
+    areas: Iterable[str | tuple[str | None, str]], chosen: str | None = None, *, compared: bool = True
+) -> AreaColours:
+    """The colour of each area on a page, by one rule.
+
+    ``areas`` are names or (code, name) pairs, in the page's order; ``chosen`` is the chosen area's
+    code or name.  County Durham is orange, always; the chosen area dark blue; Darlington and the
+    Durham, Cleveland and Northumbria force areas turquoise, dark pink, light purple and dark grey
+    wherever they appear; the national benchmark black.  Any other area takes, in order, the next
+    of turquoise, dark pink, light purple and dark grey that no area of the page holds (the areas a
+    visitor compares: ``compared``), else grey, as context (the other areas of a published chart).
+    """
+    items = [a if isinstance(a, tuple) else (None, a) for a in areas]
+    roles = {name: c for code, name in items if (c := _role_colour(code, name, chosen))}
+    spare = iter(c for c in COMPARED_COLOURS if c not in roles.values())
+    pairs: dict[str, str] = {}
+    for _code, name in items:
+        if name not in pairs:
+            pairs[name] = roles.get(name) or (next(spare, CONTEXT_COLOUR) if compared else CONTEXT_COLOUR)
+    return AreaColours(tuple(pairs.items()))
+
+
+def frame_areas(df: pd.DataFrame, name: str = "area_name") -> list[tuple[str | None, str]]:
+    """The (code, name) of each area of a chart's frame, in order (the code where the frame has it)."""
+    if df is None or name not in df:
+        return []
+    names = df[name].astype(str)
+    codes_ = df["area_code"] if name == "area_name" and "area_code" in df else [None] * len(df)
+    return list(dict.fromkeys((None if pd.isna(c) else str(c), n) for c, n in zip(codes_, names, strict=True)))
+
+
+def _colours_of(df: pd.DataFrame, colours: AreaColours | None, chosen: str | None = None, name: str = "area_name") -> AreaColours:
+    """The page's colours if given, else the rule applied to the frame's areas (the first the chosen one)."""
+    if colours is not None:
+        return colours
+    areas = frame_areas(df, name)
+    if chosen is None and areas:
+        chosen = areas[0][0] or areas[0][1]
+    return area_colours(areas, chosen)
 
 
 def vega_lite(chart: alt.TopLevelMixin) -> dict:
@@ -77,15 +196,26 @@ def _style(chart: alt.Chart, description: str) -> alt.Chart:
     )
 
 
-def trend(df: pd.DataFrame, *, value: str, series: str | None, title: str, description: str) -> alt.Chart:
-    """Monthly line chart; months without data (value NaN) show as gaps, not zeros."""
+DASHES = [[1, 0], [5, 3], [2, 2], [8, 3, 2, 3], [1, 4], [12, 4]]  # solid first
+
+
+def trend(
+    df: pd.DataFrame, *, value: str, series: str | None, title: str, description: str, colours: AreaColours | None = None
+) -> alt.Chart:
+    """Monthly line chart; months without data (value NaN) show as gaps, not zeros.
+
+    Each area in its colour (``colours``: the page's; without it the rule, the frame's first area the
+    chosen one); one area alone (``series`` None) has no legend."""
     data = df.copy()
     data["month_date"] = pd.to_datetime(data["month"] + "-01")
-    enc_colour = (
-        alt.Color(f"{series}:N", title=None, scale=alt.Scale(range=CATEGORICAL), legend=alt.Legend(orient="bottom"))
-        if series
-        else alt.value(DARK_BLUE)
-    )
+    field = series or ("area_name" if "area_name" in data else None)
+    palette = _colours_of(data, colours, name=field) if field else None
+    if series:
+        enc_colour = alt.Color(f"{series}:N", title=None, scale=palette.scale(data[series]), legend=alt.Legend(orient="bottom"))
+    elif field:
+        enc_colour = alt.Color(f"{field}:N", title=None, scale=palette.scale(data[field]), legend=None)
+    else:
+        enc_colour = alt.value(CHOSEN_COLOUR)
     tooltip = [alt.Tooltip("month_date:T", title="Month", format="%B %Y"), alt.Tooltip(f"{value}:Q", title=title, format=",.2f")]
     if series:
         tooltip.insert(0, alt.Tooltip(f"{series}:N", title="Area"))
@@ -95,8 +225,13 @@ def trend(df: pd.DataFrame, *, value: str, series: str | None, title: str, descr
         color=enc_colour,
         tooltip=tooltip,
     )
-    if series:
-        base = base.encode(strokeDash=alt.StrokeDash(f"{series}:N", legend=None))
+    if series:  # the chosen area solid, then the county, then the others, dashed in turn (as in ``type_trends``)
+        present = set(data[series].astype(str))
+        role = {CHOSEN_COLOUR: 0, COUNTY_COLOUR: 1}
+        order = sorted((n for n in palette.names if n in present), key=lambda n: role.get(palette[n], 2))
+        order = order or list(dict.fromkeys(data[series]))
+        dashes = alt.Scale(domain=order, range=[DASHES[i % len(DASHES)] for i in range(len(order))])
+        base = base.encode(strokeDash=alt.StrokeDash(f"{series}:N", scale=dashes, legend=None))
     chart = base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=50)
     return _style(alt.layer(chart).properties(height=300), description)
 
@@ -105,7 +240,13 @@ RATE_ROW = 46  # px per row of a rates chart: the name on its own line, then the
 
 
 def rates(
-    df: pd.DataFrame, *, label: str, title: str, description: str, highlight: str | None = None, colour: str | None = None
+    df: pd.DataFrame,
+    *,
+    label: str,
+    title: str,
+    description: str,
+    highlight: str | None = None,
+    colours: AreaColours | None = None,
 ) -> alt.Chart:
     """Rates per 1,000 as bars with their 95% interval, one row per label.
 
@@ -115,10 +256,11 @@ def rates(
     step per row (Streamlit fits the width to the card; a fixed height would be the whole chart's,
     axis included, and squeeze the rows until Vega drops overlapping labels).
 
-    ``colour`` names a column of hex colours (one per row: e.g. the chosen area, the county and the
-    others each in their own colour, explained by a legend beside the chart)."""
+    Each bar is in its area's colour (the frame's ``area_name``): ``colours`` is the page's assignment;
+    without it the rule is applied to the frame's areas, ``highlight`` (a name or code) or else the
+    first area being the chosen one.  A key beside the chart says which colour is which area where
+    the rows are not areas."""
     data = df.copy()
-    data["is_highlight"] = data[label] == highlight if highlight else False
     order = list(data[label])
     y = alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labels=False, ticks=False, domain=False))
     tooltip = [
@@ -132,9 +274,9 @@ def rates(
     bars = base.mark_bar(height=bar_px, yOffset=8).encode(
         x=alt.X("rate:Q", title=title),
         color=(
-            alt.Color(f"{colour}:N", scale=None, legend=None)
-            if colour
-            else alt.condition("datum.is_highlight", alt.value(DARK_BLUE), alt.value("#6BACE6"))
+            alt.Color("area_name:N", scale=_colours_of(data, colours, highlight).scale(data["area_name"]), legend=None)
+            if "area_name" in data
+            else alt.value(CHOSEN_COLOUR)
         ),
     )
     rules = base.mark_rule(color=DARK_GREY, strokeWidth=2, yOffset=8).encode(x="lower:Q", x2="upper:Q")
@@ -147,12 +289,21 @@ def rates(
     return _style(chart, description)
 
 
-def ranked_bars(df: pd.DataFrame, *, label: str, value: str, title: str, description: str) -> alt.Chart:
+def ranked_bars(
+    df: pd.DataFrame, *, label: str, value: str, title: str, description: str, colours: AreaColours | None = None
+) -> alt.Chart:
+    """Bars ranked by ``value`` (one area's crime types): in the area's colour (``colours``, else the rule)."""
     data = df.copy()
+    colour = (
+        alt.Color("area_name:N", scale=_colours_of(data, colours).scale(data["area_name"]), legend=None)
+        if "area_name" in data
+        else alt.value(CHOSEN_COLOUR)
+    )
     chart = (
         alt.Chart(data)
-        .mark_bar(color=DARK_BLUE)
+        .mark_bar()
         .encode(
+            color=colour,
             y=alt.Y(f"{label}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
             x=alt.X(f"{value}:Q", title=title),
             tooltip=[alt.Tooltip(f"{label}:N", title="Crime type"), alt.Tooltip(f"{value}:Q", title=title, format=",.2f")],
@@ -242,10 +393,7 @@ def _areas_layer(features: list[dict], layer_id: str, **style) -> pdk.Layer:
         "GeoJsonLayer",
         data={"type": "FeatureCollection", "features": features},
         id=layer_id,
-        stroked=True,
-        filled=True,
-        line_width_units=PIXELS,
-        **style,
+        **{"stroked": True, "filled": True, "line_width_units": PIXELS, **style},
     )
 
 
@@ -356,7 +504,7 @@ def labels_layer(
 
 
 def outline_layer(geo: pd.DataFrame, layer_id: str = "county-outline") -> pdk.Layer | None:
-    """The county's outline (from the boundaries the build holds), drawn over the areas."""
+    """The county's outline (from the boundaries the build holds), drawn over the areas in the county's colour."""
     if geo is None or geo.empty:
         return None
     features = [{"type": "Feature", "geometry": json.loads(g), "properties": {}} for g in geo["geojson"]]
@@ -366,7 +514,7 @@ def outline_layer(geo: pd.DataFrame, layer_id: str = "county-outline") -> pdk.La
         id=layer_id,
         stroked=True,
         filled=False,
-        get_line_color=[11, 12, 12, 255],
+        get_line_color=_hex_rgb(COUNTY_COLOUR) + [255],
         get_line_width=2.5,
         line_width_units=PIXELS,
         pickable=False,
@@ -389,7 +537,9 @@ def choropleth(
 
     ``rates`` is figure data (``crime.frame``): area_code, area_name, count_shown (text: a withheld
     count reads "fewer than 5"), rate, lower, upper (empty where withheld).  An area whose rate is
-    withheld is drawn in a neutral grey and its tooltip says "not shown".
+    withheld is drawn in a neutral grey and its tooltip says "not shown".  The ``selected`` area is
+    outlined in the chosen area's colour (dark blue, edged in white so it shows on the darkest class),
+    the county in its own (orange), as in every chart and key.
     """
     data = rates.merge(geo, on="area_code", how="inner")
     colours = _palette(len(edges) - 1)
@@ -409,7 +559,7 @@ def choropleth(
                     "rate": f"{row['rate']:,.1f}" if shown else "not shown",
                     "interval": f"{row['lower']:,.1f} to {row['upper']:,.1f}" if shown else "not shown",
                     "fill": fill,
-                    "line": _hex_rgb(ORANGE) + [255] if row["area_code"] == selected else [61, 61, 61, 200],
+                    "line": _hex_rgb(CHOSEN_COLOUR) + [255] if row["area_code"] == selected else [61, 61, 61, 200],
                     "width": _WIDE if row["area_code"] == selected else _THIN,
                 },
             }
@@ -423,12 +573,21 @@ def choropleth(
             get_line_color="properties.line",
             get_line_width="properties.width",
             auto_highlight=True,
-            highlight_color=[244, 106, 37, 160],
+            highlight_color=[11, 12, 12, 70],  # the area under the pointer darkened (no area's colour)
         )
     ]
     edge = outline_layer(county)
     if edge is not None:
         layers.append(edge)
+    chosen = [f for f in features if f["properties"]["area_code"] == selected]
+    if chosen:  # the chosen area's outline on top: white edging, then its colour
+        for layer_id, colour, width in (
+            ("chosen-edge", [255, 255, 255, 255], _WIDE + 4),
+            ("chosen", _hex_rgb(CHOSEN_COLOUR) + [255], _WIDE),
+        ):
+            layers.append(
+                _areas_layer(chosen, layer_id, filled=False, get_line_color=colour, get_line_width=width, pickable=False)
+            )
     if points is not None and len(points):
         layers.append(points_layer(points))
     focus = [f["geometry"] for f in features if f["properties"]["area_code"] == selected]
@@ -502,35 +661,31 @@ def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Cha
     """Published figures over time: a line only joins points of one series, area and kind of period
     (``joined``); every other point is a separate mark.  Periods are placed at their last month.
 
-    Columns: line (legend label), period_end (first day of the last month), period (as published),
-    value, value_text, joined, county (County Durham's lines drawn on top, dark blue).
+    Each area in its colour by the one rule (``area_colours``: County Durham orange, Darlington and the
+    force areas their own, the national figure black, other areas grey); where an area has several
+    lines (series or kinds of period) they differ by dash and point shape, with their own key.
+
+    Columns: line (its label), area_code, area_name, period_end (first day of the last month), period
+    (as published), value, value_text, joined.
     """
     data = df.copy()
     data["period_end"] = pd.to_datetime(data["period_end"])
-    labels = list(dict.fromkeys(sorted(data["line"], key=lambda x: (not str(x).startswith("County Durham"), str(x)))))
-    palette = (
-        CATEGORICAL
-        if len(labels) <= len(CATEGORICAL)
-        else CATEGORICAL
-        + [
-            "#6BACE6",
-            "#F2A7C3",
-            "#A1D99B",
-            "#FDB863",
-            "#8C8C8C",
-            "#B15928",
-            "#6A3D9A",
-            "#1F78B4",
-            "#33A02C",
-            "#E31A1C",
-        ]
-    )
-    colour = alt.Color(
-        "line:N",
-        title=None,
-        scale=alt.Scale(domain=labels, range=palette[: len(labels)] if len(labels) <= len(palette) else palette),
-        legend=alt.Legend(orient="bottom", columns=1 if max(len(str(x)) for x in labels) > 28 else 3, labelLimit=600),
-    )
+    if "area_name" not in data:  # a frame of lines alone: each line its own area
+        data["area_name"] = data["line"]
+    data["area_name"] = data["area_name"].astype(str)
+    first = data.assign(_county=data["area_name"] != codes.COUNTY_NAME).sort_values(["_county", "area_name"], kind="stable")
+    colours = area_colours(frame_areas(first), compared=False)
+    areas = colours.names
+    data["what"] = _what(data)
+    several = data.groupby("area_name")["line"].nunique().max() > 1
+    # Grey context first, so the coloured areas (the county last of all) are drawn on top of it.
+    rank = {name: (colours[name] != CONTEXT_COLOUR) + (name == codes.COUNTY_NAME) for name in areas}
+    data = data.assign(_rank=data["area_name"].map(rank)).sort_values("_rank", kind="stable").drop(columns="_rank")
+
+    def legend(labels) -> alt.Legend:
+        return alt.Legend(orient="bottom", columns=1 if max(len(str(x)) for x in labels) > 28 else 3, labelLimit=600)
+
+    colour = alt.Color("area_name:N", title=None, scale=colours.scale(areas), legend=legend(areas))
     tooltip = [
         alt.Tooltip("line:N", title="Figure"),
         alt.Tooltip("period:N", title="Period"),
@@ -544,23 +699,51 @@ def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Cha
     )
     joined = base.transform_filter("datum.joined").mark_line(strokeWidth=2.5).encode(detail="line:N")
     points = base.mark_point(filled=True, size=60)
+    if several:
+        whats = list(dict.fromkeys(data["what"]))
+        joined = joined.encode(
+            strokeDash=alt.StrokeDash(
+                "what:N",
+                title=None,
+                scale=alt.Scale(domain=whats, range=[DASHES[i % len(DASHES)] for i in range(len(whats))]),
+                legend=legend(whats),
+            )
+        )
+        points = points.encode(shape=alt.Shape("what:N", title=None, scale=alt.Scale(domain=whats), legend=legend(whats)))
     return _style(alt.layer(joined, points).properties(height=320), description)
+
+
+def _what(data: pd.DataFrame) -> list[str]:
+    """Each point's line without its area, for the dash key: its series where the chart has several, its
+    kind of period where its area and series have several ('Recorded hate crimes (financial year)')."""
+    if "series" not in data:
+        return [str(x) for x in data["line"]]
+    several_series = data["series"].nunique() > 1
+    kinds = data.groupby(["area_name", "series"])["period_kind"].transform("nunique") if "period_kind" in data else None
+    out = []
+    for i, (series, line) in enumerate(zip(data["series"], data["line"], strict=True)):
+        kind = str(data["period_kind"].iloc[i]) if kinds is not None and kinds.iloc[i] > 1 else ""
+        what = str(series) if several_series else ""
+        what = f"{what} ({kind})" if what and kind else (what or kind or str(line))
+        out.append(what)
+    return out
 
 
 # --- What happened next, who is most affected, the long view (issue 12) ---------------------------------
 
 
-def outcome_shares(df: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
+def outcome_shares(df: pd.DataFrame, *, title: str, description: str, colours: AreaColours | None = None) -> alt.Chart:
     """Share of crimes by outcome group, one bar per area within each group, with 95% intervals.
 
-    Columns: outcome, area_name, share, lower, upper (0-1; None where withheld: no bar is drawn)."""
+    Columns: outcome, area_name, share, lower, upper (0-1; None where withheld: no bar is drawn).
+    Each area in its colour (``colours``, else the rule with the first area the chosen one)."""
     data = df.dropna(subset=["share"]).copy()
     areas = list(dict.fromkeys(df["area_name"]))
     order = list(dict.fromkeys(df["outcome"]))
     colour = alt.Color(
         "area_name:N",
         title=None,
-        scale=alt.Scale(domain=areas, range=CATEGORICAL[: len(areas)]),
+        scale=_colours_of(df, colours).scale(areas),
         legend=alt.Legend(orient="bottom"),
     )
     y = alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelOverlap=False))
@@ -578,8 +761,9 @@ def outcome_shares(df: pd.DataFrame, *, title: str, description: str) -> alt.Cha
     return _style(alt.layer(bars, rules).properties(height=height), description)
 
 
-def still_open_by_month(df: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
-    """Share of each month's crimes whose case was still open, with its 95% interval (columns: month, still_open_share, lower, upper)."""
+def still_open_by_month(df: pd.DataFrame, *, title: str, description: str, colours: AreaColours | None = None) -> alt.Chart:
+    """Share of each month's crimes whose case was still open, with its 95% interval (columns: month,
+    still_open_share, lower, upper, and area_name: the bars in the area's colour, ``colours`` or the rule)."""
     data = df.dropna(subset=["still_open_share"]).copy()
     data["month_date"] = pd.to_datetime(data["month"] + "-01")
     tooltip = [
@@ -590,23 +774,29 @@ def still_open_by_month(df: pd.DataFrame, *, title: str, description: str) -> al
     ]
     x = alt.X("month_date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap=True))
     base = alt.Chart(data).encode(x=x, tooltip=tooltip)
-    bars = base.mark_bar(color=DARK_BLUE, width={"band": 0.7}).encode(
-        y=alt.Y("still_open_share:Q", title=title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=True))
+    colour = (
+        alt.Color("area_name:N", scale=_colours_of(data, colours).scale(data["area_name"]), legend=None)
+        if "area_name" in data
+        else alt.value(CHOSEN_COLOUR)
+    )
+    bars = base.mark_bar(width={"band": 0.7}).encode(
+        y=alt.Y("still_open_share:Q", title=title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=True)), color=colour
     )
     rules = base.mark_rule(color=DARK_GREY, strokeWidth=1.5).encode(y="lower:Q", y2="upper:Q")
     return _style(alt.layer(bars, rules).properties(height=260), description)
 
 
-def decile_rates(df: pd.DataFrame, *, title: str, description: str) -> alt.Chart:
+def decile_rates(df: pd.DataFrame, *, title: str, description: str, colours: AreaColours | None = None) -> alt.Chart:
     """Rates by IMD decile (1 = most deprived) with 95% intervals; one bar per area within a decile.
 
-    Columns: imd_decile, area_name, rate, lower, upper (None where withheld)."""
+    Columns: imd_decile, area_name, rate, lower, upper (None where withheld).  Each area in its colour
+    (``colours``, else the rule with the first area the chosen one)."""
     data = df.dropna(subset=["rate"]).copy()
     areas = list(dict.fromkeys(df["area_name"]))
     colour = alt.Color(
         "area_name:N",
         title=None,
-        scale=alt.Scale(domain=areas, range=CATEGORICAL[: len(areas)]),
+        scale=_colours_of(df, colours).scale(areas),
         legend=alt.Legend(orient="bottom"),
     )
     x = alt.X(
@@ -628,10 +818,20 @@ def decile_rates(df: pd.DataFrame, *, title: str, description: str) -> alt.Chart
     return _style(alt.layer(bars, rules).properties(height=300), description)
 
 
+# The long view's areas (ONS names: "Durham force area (...)", "England and Wales (...)") by their first word.
+_LONG_VIEW_AREAS = {
+    "Durham": codes.DURHAM_FORCE,
+    "Cleveland": codes.CLEVELAND_FORCE,
+    "Northumbria": codes.NORTHUMBRIA_FORCE,
+    "England": codes.ENGLAND_AND_WALES,
+}
+
+
 def long_view_lines(
     df: pd.DataFrame, *, title: str, description: str, baseline: tuple[str, str], baseline_label: str
 ) -> alt.Chart:
-    """Rolling 12-month counts over time, one panel per area (each its own scale), the baseline years shaded.
+    """Rolling 12-month counts over time, one panel per area (each its own scale, its line in the area's
+    colour: the force areas as on every page, England and Wales black), the baseline years shaded.
 
     Columns: period_end (YYYY-MM-DD), area_label, count, period."""
     data = df.dropna(subset=["count"]).copy()
@@ -654,10 +854,11 @@ def long_view_lines(
         rows = data[data["area_label"] == area]
         shade = (
             alt.Chart(band[band["area_label"] == area])
-            .mark_rect(color=ORANGE, opacity=0.18)
+            .mark_rect(color=NOT_SHOWN, opacity=0.3)  # grey: no area's colour
             .encode(x=alt.X("start:T"), x2="end:T", tooltip=[alt.Tooltip("what:N", title="Shaded")])
         )
-        line = alt.Chart(rows).mark_line(color=DARK_BLUE, strokeWidth=2.5, point=alt.OverlayMarkDef(filled=True, size=25))
+        colour = area_colours([(_LONG_VIEW_AREAS.get(area.split()[0]), area)])[area]
+        line = alt.Chart(rows).mark_line(color=colour, strokeWidth=2.5, point=alt.OverlayMarkDef(filled=True, size=25))
         line = line.encode(
             x=x, y=alt.Y("count:Q", title=title, scale=alt.Scale(zero=True), axis=alt.Axis(format="~s")), tooltip=tooltip
         )
@@ -674,28 +875,31 @@ def long_view_lines(
 
 
 def type_trends(
-    df: pd.DataFrame, *, order: list[str], area: str, county: str | None, title: str, description: str, columns: int = 3
+    df: pd.DataFrame,
+    *,
+    order: list[str],
+    area: str,
+    county: str | None,
+    title: str,
+    description: str,
+    columns: int = 3,
+    colours: AreaColours | None = None,
 ) -> alt.FacetChart:
     """Small multiples: one panel per police.uk category (in ``order``), the area's monthly rate against the
-    county's, each panel on its own scale.  Withheld or missing months (rate empty) are gaps.
+    county's, each panel on its own scale.  Withheld or missing months (rate empty) are gaps.  Each area
+    in its colour (``colours``, else the rule: the area the chosen one).
 
     Columns: month (YYYY-MM), measure, area_name, rate (None where withheld)."""
     data = df[df["measure"].isin(order)].copy()
     data["month_date"] = pd.to_datetime(data["month"] + "-01")
     series = [area] + ([county] if county and county != area else [])
-    colour = alt.Color(
-        "area_name:N",
-        title=None,
-        scale=alt.Scale(domain=series, range=[DARK_BLUE, ORANGE][: len(series)]),
-        legend=alt.Legend(orient="top"),
-    )
+    palette = colours or area_colours(series, chosen=area)
+    colour = alt.Color("area_name:N", title=None, scale=palette.scale(series), legend=alt.Legend(orient="top"))
     base = alt.Chart().encode(
         x=alt.X("month_date:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount=4, labelOverlap=True)),
         y=alt.Y("rate:Q", title=None, scale=alt.Scale(zero=True), axis=alt.Axis(tickCount=4)),
         color=colour,
-        strokeDash=alt.StrokeDash(
-            "area_name:N", scale=alt.Scale(domain=series, range=[[1, 0], [5, 3]][: len(series)]), legend=None
-        ),
+        strokeDash=alt.StrokeDash("area_name:N", scale=alt.Scale(domain=series, range=DASHES[: len(series)]), legend=None),
         tooltip=[
             alt.Tooltip("area_name:N", title="Area"),
             alt.Tooltip("measure:N", title="Crime type"),
@@ -737,9 +941,11 @@ def area_locator(
     width: int = 260,
     height: int = 260,
     tolerance: float = 0.002,
+    colour: str = CHOSEN_COLOUR,
 ) -> alt.LayerChart:
-    """A small static map: the chosen area (dark blue) among other areas (``context``, grey) inside the
-    county's outline, with the largest towns named; ``ring`` circles the chosen area (a small area is a dot
+    """A small static map: the chosen area (in ``colour``, its colour on the page: dark blue, or orange
+    for the county itself) among other areas (``context``, grey) inside the county's outline (orange),
+    with the largest towns named; ``ring`` circles the chosen area in its colour (a small area is a dot
     at county scale).  Frames hold area_code and geojson (WGS84); ``chosen`` may also hold label_lon and
     label_lat.  Drawn as Vega-Lite geoshapes, so it renders offline to SVG like any other chart."""
     chosen_codes = set(chosen["area_code"])
@@ -756,14 +962,16 @@ def area_locator(
         layers.append(
             alt.Chart(alt.Data(values=features(context))).mark_geoshape(fill="#DCDCDC", stroke="#FFFFFF", strokeWidth=0.7)
         )
-    layers.append(alt.Chart(alt.Data(values=features(chosen))).mark_geoshape(fill=DARK_BLUE, stroke=DARK_BLUE, strokeWidth=1))
+    layers.append(alt.Chart(alt.Data(values=features(chosen))).mark_geoshape(fill=colour, stroke=colour, strokeWidth=1))
     if county is not None and len(county):
-        layers.append(alt.Chart(alt.Data(values=features(county))).mark_geoshape(filled=False, stroke="#0B0C0C", strokeWidth=1.2))
+        layers.append(
+            alt.Chart(alt.Data(values=features(county))).mark_geoshape(filled=False, stroke=COUNTY_COLOUR, strokeWidth=1.5)
+        )
     if ring and "label_lon" in chosen and len(chosen):
         spot = chosen[["label_lon", "label_lat"]].head(1)
         layers.append(
             alt.Chart(spot)
-            .mark_circle(size=500, filled=False, stroke=ORANGE, strokeWidth=2.5, opacity=1)
+            .mark_circle(size=500, filled=False, stroke=colour, strokeWidth=2.5, opacity=1)
             .encode(longitude="label_lon:Q", latitude="label_lat:Q")
         )
     if places is not None and len(places):

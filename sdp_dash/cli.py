@@ -1,6 +1,8 @@
-"""Command line: ``python -m sdp_dash {build,fetch,coverage,export}``.
+"""Command line: ``python -m sdp_dash {build,fetch,refresh,coverage,export}``.
 
-Bad input ends with one line on stderr (``error: <file>: <problem>``) and exit status 2.
+Bad input ends with one line on stderr (``error: <file>: <problem>``) and exit status 2.  ``refresh``
+prints exactly one line on stdout, for monitoring (``refresh: ok, ...`` or ``refresh: failed, ...``),
+and exits 0, or 2 when it failed.
 """
 
 from __future__ import annotations
@@ -46,6 +48,21 @@ def main(argv: list[str] | None = None) -> int:
     p_fetch.add_argument("--dest", type=Path, help="download folder (default: SDP_DOWNLOADS)")
     p_fetch.add_argument("--quiet", action="store_true")
 
+    p_ref = sub.add_parser(
+        "refresh",
+        help="fetch the police.uk months published since the last download (none with SDP_MIRROR), then build",
+    )
+    p_ref.add_argument("--warehouse", type=Path, help="warehouse file (default: SDP_WAREHOUSE)")
+    p_ref.add_argument(
+        "--from",
+        dest="start",
+        type=_month,
+        help="first month when nothing is downloaded yet (default: the 12 months to the latest published)",
+    )
+    p_ref.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for a build or refresh to finish"
+    )
+
     p_cov = sub.add_parser("coverage", help="months present per force, the gaps, and the last build's report")
     p_cov.add_argument("--warehouse", type=Path)
 
@@ -69,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     p_exp.add_argument("--warehouse", type=Path)
 
     args = parser.parse_args(argv)
+    if args.command == "refresh":
+        return _refresh(args)
     try:
         if args.command == "build":
             return _build(args)
@@ -108,6 +127,33 @@ def _build(args) -> int:
         f"{report.mode}: {report.warehouse} ({report.files_read} files read, {report.police_rows:,} police.uk rows, {took:.1f} s)",
         file=sys.stderr,
     )
+    return 0
+
+
+def _refresh(args) -> int:
+    """One line whatever happens: monitoring reads it (and the exit status)."""
+    from sdp_dash.pipeline.refresh import refresh
+
+    t0 = time.perf_counter()
+    try:
+        result = refresh(
+            _warehouse(args),
+            mirror=settings.mirror(),
+            downloads=settings.path("SDP_DOWNLOADS"),
+            first=args.start,
+            lock_wait=max(args.wait, 0.0),
+        )
+    except Exception as exc:  # noqa: BLE001 - every failure is the one line and a non-zero exit
+        if isinstance(exc, OSError):
+            why = f"{exc.filename}: {exc.strerror}" if exc.filename else (exc.strerror or type(exc).__name__)
+        elif isinstance(exc, (SourceError, ValueError, LookupError)):
+            why = str(exc)
+        else:
+            why = f"unexpected {type(exc).__name__}: {exc}"
+        why = " ".join(why.split())[:400]
+        print(f"refresh: failed, {why}, {time.perf_counter() - t0:.1f} s", flush=True)
+        return 2
+    print(result.line(), flush=True)
     return 0
 
 

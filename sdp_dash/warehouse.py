@@ -41,6 +41,20 @@ def lookup(fn):
     return call
 
 
+class Remembering:
+    """A connection whose lookups are answered once, as on the app's cursor: for the command line's
+    repeated exports and for tests (the disclosure pattern of a period takes about a second)."""
+
+    def __init__(self, con: Con, entries: int = 500):
+        from sdp_dash.memo import Memo
+
+        self._con = con
+        self.lookups = Memo("lookups (remembering connection)", entries)
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+
 def connect(path: str | Path) -> Con:
     path = Path(path)
     if not path.exists():
@@ -232,6 +246,35 @@ def counts_by_lsoa(con: Con, code: str, measure: str, start: str, end: str) -> p
             WHERE m.area_code = ?
             GROUP BY ALL ORDER BY m.lsoa21_code""",
         [month_date(start), month_date(end), types, code],
+    ).fetchdf()
+
+
+# --- Disclosure control: the whole cube a period's views draw from ----------------------------------
+
+
+def lsoa_type_month_counts(con: Con, start: str, end: str) -> pd.DataFrame:
+    """Count per small area, police.uk category and month from ``start`` to ``end`` (non-zero rows only)."""
+    return con.execute(
+        """SELECT lsoa21_code, strftime(month, '%Y-%m') AS month, crime_type, sum(n)::BIGINT AS n
+           FROM crime_counts WHERE month BETWEEN ?::DATE AND ?::DATE GROUP BY ALL""",
+        [month_date(start), month_date(end)],
+    ).fetchdf()
+
+
+@lookup
+def area_lsoas(con: Con, code: str) -> frozenset[str]:
+    """The small areas (LSOA 2021) an area is made of."""
+    return frozenset(r[0] for r in con.execute("SELECT lsoa21_code FROM area_lsoa WHERE area_code = ?", [code]).fetchall())
+
+
+@lookup
+def area_memberships(con: Con) -> pd.DataFrame:
+    """Every area (its code and type) with each of its small areas and that small area's IMD 2019 decile."""
+    return con.execute(
+        """SELECT m.area_code, a.area_type, m.lsoa21_code, d.imd_decile
+           FROM area_lsoa m JOIN areas a USING (area_code)
+           LEFT JOIN deprivation d ON d.lsoa21_code = m.lsoa21_code
+           ORDER BY m.area_code, m.lsoa21_code"""
     ).fetchdf()
 
 

@@ -56,3 +56,14 @@ def warehouse(tmp_path_factory, source_root, worker_id) -> Path:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def con(warehouse):
+    """A read-only connection to the session's warehouse whose lookups (an area, the months on file, a
+    period's disclosure pattern) are answered once, as on the app's cursor."""
+    from sdp_dash import warehouse as wh
+
+    c = wh.connect(warehouse)
+    yield wh.Remembering(c)
+    c.close()

@@ -73,6 +73,7 @@ _EXTRA_FIELDS = {"indicator", "unit"}  # read by the indicator adapters (ONS tab
 _REQUIRED = {"id", "path", "title", "publisher", "licence", "attribution"}
 _TOP = {"police", "defaults", "source"}
 _POLICE = {"archive_url", "title", "publisher", "page", "licence", "attribution", "force"}
+_POLICE_OPTIONAL = {"last_updated_url"}  # read by `refresh` (the latest month published)
 _FORCE = {"slug", "folder", "name", "pfa_code"}
 
 
@@ -94,7 +95,7 @@ def _check(raw: dict, where: str) -> None:
     police = raw.get("police")
     if not isinstance(police, dict) or not isinstance(police.get("force"), list) or not police["force"]:
         raise SourceError(where, "needs a [police] table with [[police.force]] entries")
-    if bad := _unknown(police, _POLICE):
+    if bad := _unknown(police, _POLICE | _POLICE_OPTIONAL):
         raise SourceError(where, f"[police]: unknown key(s) {bad}")
     if missing := ", ".join(sorted(_POLICE - set(police))):
         raise SourceError(where, f"[police]: missing {missing}")

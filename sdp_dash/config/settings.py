@@ -44,6 +44,24 @@ SETTINGS: tuple[Setting, ...] = (
         "The maps' background: 'none' (no third-party request: county outline and town names from our data), "
         "'carto' (CARTO's tiles, fetched by the visitor's browser) or a self-hosted tile URL template / style.json URL.",
     ),
+    Setting(
+        "SDP_SERVER_NAMES",
+        "localhost 127.0.0.1",
+        "The host names nginx answers (space-separated; `*.example.org` for every subdomain). A request for any other "
+        "Host gets no answer (444). Checked by sdp_dash/config/edge.py before it goes into the nginx configuration.",
+    ),
+    Setting(
+        "SDP_FRAME_ANCESTORS",
+        "'self'",
+        "Who may show the dashboard in a frame: the Content Security Policy's frame-ancestors sources "
+        "(e.g. `'self' https://*.durham.gov.uk`).",
+    ),
+    Setting(
+        "SDP_CSP_SOURCES",
+        "",
+        "Third-party sources added to the policy's img-src and connect-src, for a basemap: e.g. "
+        "`https://*.basemaps.cartocdn.com` with SDP_BASEMAP=carto, or the tile server's origin.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

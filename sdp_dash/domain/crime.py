@@ -6,6 +6,7 @@ these functions, so they always agree and always follow the rules in ``figure.py
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -13,8 +14,18 @@ import pandas as pd
 from sdp_dash import warehouse
 from sdp_dash.config import codes
 from sdp_dash.config.months import shift_month
-from sdp_dash.domain import words
-from sdp_dash.domain.figure import Comparison, Figure, Period, compare, is_suppressed
+from sdp_dash.domain import disclosure, published, words
+from sdp_dash.domain import tidy as tidy_csv
+from sdp_dash.domain.figure import (
+    TIDY_COLUMNS,
+    TIDY_INTEGERS,
+    TIDY_NUMBERS,
+    Comparison,
+    Figure,
+    Period,
+    compare,
+    is_suppressed,
+)
 from sdp_dash.warehouse import Con
 
 # Area types whose areas are built from small areas (LSOAs placed by population-weighted centre,
@@ -59,7 +70,9 @@ def period(con: Con, code: str, start: str, end: str) -> Period:
     return Period(start, end, tuple(warehouse.missing_months(con, code, start, end)))
 
 
-def _figure(area: dict, m: Measure, per: Period, count: int | None) -> Figure:
+def _figure(area: dict, m: Measure, per: Period, count: int | None, protect: disclosure.Pattern | None = None) -> Figure:
+    """A figure of ``area``; ``protect`` is the disclosure pattern of the view's period, which says
+    whether the figure is withheld so that a small count beside it cannot be worked out."""
     return Figure(
         measure_id=m.measure_id,
         measure=m.label,
@@ -70,6 +83,7 @@ def _figure(area: dict, m: Measure, per: Period, count: int | None) -> Figure:
         population=int(area["population"]),
         sensitive=m.sensitive,
         approximate=str(area["area_type"]) in APPROXIMATE_TYPES or bool(area.get("approximate")),
+        withheld=protect is not None and protect.withheld(str(area["area_code"]), m.measure_id, per.present),
     )
 
 
@@ -78,7 +92,7 @@ def figure(con: Con, code: str, measure_id: str, start: str, end: str) -> Figure
     area = warehouse.area(con, code)
     m = measure(con, measure_id)
     counts = warehouse.counts_by_measure(con, code, start, end, kind="all").set_index("measure_id")["count"]
-    return _figure(area, m, period(con, code, start, end), int(counts.get(measure_id, 0)))
+    return _figure(area, m, period(con, code, start, end), int(counts.get(measure_id, 0)), disclosure.pattern(con, start, end))
 
 
 def key_figures(con: Con, code: str, start: str, end: str) -> list[Figure]:
@@ -97,7 +111,8 @@ def _figures_of_kind(con: Con, code: str, start: str, end: str, kind: str, keep=
     per = period(con, code, start, end)
     ms = measures(con)
     counts = warehouse.counts_by_measure(con, code, start, end, kind=kind)
-    return [_figure(area, ms[r.measure_id], per, int(r.count)) for r in counts.itertuples() if keep(ms[r.measure_id])]
+    protect = disclosure.pattern(con, start, end)
+    return [_figure(area, ms[r.measure_id], per, int(r.count), protect) for r in counts.itertuples() if keep(ms[r.measure_id])]
 
 
 def area_figures(con: Con, area_type: str, measure_id: str, start: str, end: str) -> list[Figure]:
@@ -105,26 +120,40 @@ def area_figures(con: Con, area_type: str, measure_id: str, start: str, end: str
     m = measure(con, measure_id)
     per = period(con, codes.COUNTY, start, end)
     df = warehouse.counts_by_area_type(con, area_type, measure_id, start, end)
+    protect = disclosure.pattern(con, start, end)
     return [
         _figure(
             {"area_code": r.area_code, "area_name": r.area_name, "population": r.population, "area_type": area_type},
             m,
             per,
             r.count,
+            protect,
         )
         for r in df.itertuples()
     ]
 
 
 def monthly_figures(con: Con, code: str, measure_id: str, start: str, end: str) -> list[Figure]:
-    """One figure per month (rates annualised: each month's count x 12), months without data kept."""
+    """One figure per month of the period (rates annualised: each month's count x 12), months without
+    data kept; withheld as in every view of the period."""
+    return _months(con, code, measure_id, start, end, start)
+
+
+def trend_figures(con: Con, code: str, measure_id: str, start: str, end: str) -> list[Figure]:
+    """The trend a view of the period shows: one figure per month from a year before ``start`` to ``end``."""
+    return _months(con, code, measure_id, start, end, disclosure.trend_start(start))
+
+
+def _months(con: Con, code: str, measure_id: str, start: str, end: str, first: str) -> list[Figure]:
     area = warehouse.area(con, code)
     m = measure(con, measure_id)
-    df = warehouse.monthly_counts(con, code, measure_id, start, end)
+    protect = disclosure.pattern(con, start, end)
+    df = warehouse.monthly_counts(con, code, measure_id, first, end)
     out = []
     for r in df.itertuples():
         missing = (r.month,) if r.status == "missing" else ()
-        out.append(_figure(area, m, Period(r.month, r.month, missing), None if pd.isna(r.count) else int(r.count)))
+        count = None if pd.isna(r.count) else int(r.count)
+        out.append(_figure(area, m, Period(r.month, r.month, missing), count, protect))
     return out
 
 
@@ -153,7 +182,9 @@ def change(con: Con, code: str, measure_id: str, start: str, end: str) -> Change
         return Change(m.label, None, None, comp, f"{m.label}: no comparison with a year earlier is possible for these months.")
     now = _sum_months(con, code, measure_id, comp.current)
     before = _sum_months(con, code, measure_id, comp.previous)
-    if is_suppressed(now, m.sensitive) or is_suppressed(before, m.sensitive):
+    protect = disclosure.pattern(con, start, end)
+    hidden = protect.withheld(code, measure_id, comp.current) or protect.withheld(code, measure_id, comp.previous)
+    if hidden or is_suppressed(now, m.sensitive) or is_suppressed(before, m.sensitive):
         sentence = f"{m.label}: the numbers are too small to compare with a year earlier without risking identifying people."
         return Change(m.label, None, None, comp, sentence)
     return Change(m.label, now, before, comp, words.change_sentence(m.label, now, before, comp))
@@ -171,34 +202,95 @@ def _sum_months(con: Con, code: str, measure_id: str, months: tuple[str, ...]) -
 
 
 # --- Area against the county ----------------------------------------------------------------------
+# An area is never called higher, similar or lower than an area that contains it: an area of the county
+# is compared with the rest of the county (the county without it), and the county is shown as context.
+
+
+def rest_of_county(county: Figure, me: Figure) -> Figure | None:
+    """County Durham without the chosen area (an area inside it): the like-for-like figure an area is
+    compared with.  None when either figure is withheld (the difference would give a withheld count back)."""
+    if me.area_code == codes.COUNTY or not (me.available and county.available):
+        return None
+    return dataclasses.replace(
+        county,
+        area_code=f"{published.REST_OF_COUNTY}{me.area_code}",
+        area_name=f"Rest of {codes.COUNTY_NAME} (without {me.area_name})",
+        count=county.count - me.count,
+        population=county.population - me.population,
+        approximate=me.approximate or county.approximate,
+    )
 
 
 @dataclass(frozen=True)
 class AgainstCounty:
     area: Figure
-    county: Figure
-    comparison: Comparison
+    county: Figure  # context: the county contains the area
+    comparison: Comparison  # the area against the rest of the county
+    rest: Figure | None = None  # the rest of the county (None for the county itself, or when withheld)
+
+
+def against_rest(area: Figure, county: Figure) -> AgainstCounty:
+    """An area's figure beside the county's, compared with the rest of the county by 95% intervals."""
+    if area.area_code == codes.COUNTY:
+        return AgainstCounty(area, county, Comparison("not compared", "this is the county"))
+    rest = rest_of_county(county, area)
+    if rest is None:
+        return AgainstCounty(area, county, Comparison("not compared", "too few to show" if area.suppressed else "no data"))
+    return AgainstCounty(area, county, compare(area, rest), rest)
 
 
 def against_county(con: Con, code: str, start: str, end: str) -> list[AgainstCounty]:
-    """Each key measure for an area beside the county's, compared by 95% intervals."""
+    """Each key measure for an area beside the county's, compared with the rest of the county."""
     mine = key_figures(con, code, start, end)
     county = {f.measure_id: f for f in key_figures(con, codes.COUNTY, start, end)}
-    return [AgainstCounty(f, county[f.measure_id], compare(f, county[f.measure_id])) for f in mine]
+    return [against_rest(f, county[f.measure_id]) for f in mine]
+
+
+REST_WORDS = "the rest of the county"
+
+
+def contains(con: Con, outer: str, inner: str) -> bool:
+    """Area ``outer`` holds every small area of area ``inner`` (and is not the same area)."""
+    if outer == inner:
+        return False
+    a, b = warehouse.area_lsoas(con, outer), warehouse.area_lsoas(con, inner)
+    return bool(b) and b <= a and a != b
+
+
+def beside(con: Con, a: Figure, b: Figure) -> Comparison:
+    """How figure ``a`` stands beside ``b`` (same measure and period): against the rest of the county when
+    ``b`` is the county; not compared when one area holds the other; else compared by 95% intervals."""
+    if b.area_code == codes.COUNTY and a.area_code != codes.COUNTY:
+        return against_rest(a, b).comparison
+    if contains(con, a.area_code, b.area_code) or contains(con, b.area_code, a.area_code):
+        outer, inner = (a, b) if contains(con, a.area_code, b.area_code) else (b, a)
+        return Comparison("not compared", f"{inner.area_name} is part of {outer.area_name}")
+    return compare(a, b)
 
 
 # --- Tables and exports ---------------------------------------------------------------------------
 
 
 def table(figs: list[Figure], *, drop: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The accessible table (and CSV) of some figures; withheld numbers are words, never numbers."""
+    """The accessible table of some figures (withheld numbers are words, never numbers); its download
+    is the tidy CSV of the same figures (``tidy``), every column kept whatever the table drops."""
     df = pd.DataFrame([f.row() for f in figs])
-    return df.drop(columns=[c for c in drop if c in df.columns])
+    df = df.drop(columns=[c for c in drop if c in df.columns])
+    return tidy_csv.with_csv(df, tidy(figs))
+
+
+def tidy(figs: list[Figure]) -> pd.DataFrame:
+    """Figures as tidy data (``figure.TIDY_COLUMNS``), one row each: what every police.uk CSV download
+    and the command line's ``export`` write.  Withheld or missing numbers are empty; ``status`` says why."""
+    return tidy_csv.frame([f.data() for f in figs], TIDY_COLUMNS, TIDY_INTEGERS, TIDY_NUMBERS)
 
 
 def frame(figs: list[Figure]) -> pd.DataFrame:
-    """Figures as data for charts: numbers where they may be shown, None where withheld."""
-    return pd.DataFrame([f.data() for f in figs])
+    """Figures as data for charts: the tidy columns and ``count_shown`` (the count as a page says it,
+    for a map's tooltip)."""
+    df = tidy(figs)
+    df["count_shown"] = [f.count_text for f in figs]
+    return df
 
 
 def trend_frame(figs: list[Figure]) -> pd.DataFrame:
@@ -218,7 +310,7 @@ EXPORT_BY = ("measure", "type", "month", "lsoa")
 
 
 def export(con: Con, *, area: str, start: str, end: str, by: str = "measure", measure_id: str = "all_crime") -> pd.DataFrame:
-    """The command line's CSV: the same figures, rules and suppression as the pages."""
+    """The command line's CSV: the same figures, rules, suppression and tidy columns as the pages' downloads."""
     if by == "measure":
         figs = key_figures(con, area, start, end)
     elif by == "type":
@@ -229,7 +321,7 @@ def export(con: Con, *, area: str, start: str, end: str, by: str = "measure", me
         figs = area_figures_within(con, area, measure_id, start, end)
     else:
         raise ValueError(f"unknown --by {by!r}")
-    return frame(figs)
+    return tidy(figs)
 
 
 def area_figures_within(con: Con, code: str, measure_id: str, start: str, end: str) -> list[Figure]:
@@ -237,9 +329,14 @@ def area_figures_within(con: Con, code: str, measure_id: str, start: str, end: s
     m = measure(con, measure_id)
     per = period(con, code, start, end)
     df = warehouse.counts_by_lsoa(con, code, measure_id, start, end)
+    protect = disclosure.pattern(con, start, end)
     return [
         _figure(
-            {"area_code": r.area_code, "area_name": r.area_name, "population": r.population, "area_type": "lsoa"}, m, per, r.count
+            {"area_code": r.area_code, "area_name": r.area_name, "population": r.population, "area_type": "lsoa"},
+            m,
+            per,
+            r.count,
+            protect,
         )
         for r in df.itertuples()
     ]

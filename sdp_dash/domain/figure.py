@@ -11,7 +11,9 @@ once:
 - **interval**: the 95% interval of the count (``stats.poisson_interval``), scaled the same way;
 - **suppression**: a count of 1 to 4 of a sensitive measure is never shown, at any area level or
   period: count, rate and interval are withheld together (a rate and a population give the count
-  back), and the figure reads "fewer than 5";
+  back), and the figure reads "fewer than 5".  A figure can also be ``withheld`` so that such a
+  count cannot be worked out from the figures beside it (``disclosure.py`` decides which); it reads
+  "withheld";
 - **formatting** at the source's precision (rates to 1 decimal place, counts as whole numbers);
 - **comparison words** ("higher / similar / lower", or "not compared" and why).
 
@@ -31,6 +33,7 @@ from sdp_dash.domain import stats, words
 
 SUPPRESS_BELOW = stats.SUPPRESS_BELOW
 SUPPRESSED_TEXT = f"fewer than {SUPPRESS_BELOW}"
+WITHHELD_TEXT = "withheld"
 NO_DATA_TEXT = "no data"
 RATE_UNIT = "per 1,000 residents a year"
 MONTHLY_RATE_UNIT = "per 1,000 residents in the month"
@@ -122,6 +125,7 @@ class Figure:
     population: int
     sensitive: bool = False
     approximate: bool = False  # the area is built from small areas (area boards, divisions)
+    withheld: bool = False  # withheld so that a small count beside it cannot be worked out (disclosure.py)
     source: str = POLICE_SOURCE
     quality: str = POLICE_QUALITY
     unit: str = RATE_UNIT
@@ -131,7 +135,13 @@ class Figure:
 
     @property
     def suppressed(self) -> bool:
-        return is_suppressed(self.count, self.sensitive)
+        """Not shown: a small count of a sensitive measure, or withheld to protect one."""
+        return is_suppressed(self.count, self.sensitive) or (self.withheld and self.count is not None)
+
+    @property
+    def complementary(self) -> bool:
+        """Withheld only to protect a small count elsewhere (its own count is not small)."""
+        return self.suppressed and not is_suppressed(self.count, self.sensitive)
 
     @property
     def available(self) -> bool:
@@ -170,7 +180,7 @@ class Figure:
 
     @property
     def count_text(self) -> str:
-        return count_text(self.count, self.sensitive)
+        return WITHHELD_TEXT if self.complementary else count_text(self.count, self.sensitive)
 
     @property
     def rate_text(self) -> str:
@@ -192,6 +202,8 @@ class Figure:
         """The figure as a page states it: '92.7 per 1,000 residents a year', 'fewer than 5 recorded'."""
         if self.count is None:
             return NO_DATA_TEXT
+        if self.complementary:
+            return "withheld, so that a small number beside it cannot be worked out"
         if self.suppressed:
             return f"{SUPPRESSED_TEXT} recorded"
         return f"{fmt_rate(self.rate)} {self.unit}"
@@ -217,8 +229,20 @@ class Figure:
             "Note": self.note,
         }
 
+    @property
+    def status(self) -> str:
+        """Why the figure's numbers are (or are not) in a CSV: 'shown', 'fewer than 5', 'withheld' or 'no data'."""
+        if self.count is None:
+            return NO_DATA_TEXT
+        if self.complementary:
+            return WITHHELD_TEXT
+        if self.suppressed:
+            return SUPPRESSED_TEXT
+        return SHOWN_TEXT
+
     def data(self) -> dict:
-        """The figure as data for a chart or a machine-readable export (numbers, or None when withheld)."""
+        """The figure as one tidy row (``TIDY_COLUMNS``) for a chart, a CSV download or the command line's
+        export: numbers as numbers, None (an empty cell) where withheld or missing, ``status`` saying why."""
         return {
             "area_code": self.area_code,
             "area_name": self.area_name,
@@ -226,17 +250,41 @@ class Figure:
             "measure": self.measure,
             "period_from": self.period.start,
             "period_to": self.period.end,
-            "months_in_period": self.period.n_months,
             "months_with_data": self.period.n_present,
             "count": self.shown_count,
-            "count_shown": self.count_text,
-            "population": self.population,
+            "residents": self.population,
             "rate": _round(self.rate),
             "lower": _round(self.lower),
             "upper": _round(self.upper),
             "unit": self.unit,
+            "status": self.status,
             "note": self.note,
         }
+
+
+SHOWN_TEXT = "shown"
+# The columns of every police.uk CSV (``Figure.data``, ``crime.tidy``), in order; the About page's data dictionary
+# describes each (``TIDY_DICTIONARY``).
+TIDY_COLUMNS = (
+    "area_code",
+    "area_name",
+    "measure_id",
+    "measure",
+    "period_from",
+    "period_to",
+    "months_with_data",
+    "count",
+    "residents",
+    "rate",
+    "lower",
+    "upper",
+    "unit",
+    "status",
+    "note",
+)
+TIDY_INTEGERS = ("months_with_data", "count", "residents")
+TIDY_NUMBERS = (*TIDY_INTEGERS, "rate", "lower", "upper")
+STATUSES = (SHOWN_TEXT, SUPPRESSED_TEXT, WITHHELD_TEXT, NO_DATA_TEXT)
 
 
 def is_suppressed(count: int | None, sensitive: bool) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sdp_dash import warehouse
-from sdp_dash.domain import crime, stats
+from sdp_dash.domain import crime, disclosure, stats
 from sdp_dash.domain.figure import Figure, Period, fmt_rate
 from sdp_dash.warehouse import Con
 
@@ -100,7 +100,16 @@ class Inequality:
         return sentence(self)
 
 
-def _figure(code: str, name: str, m: crime.Measure, per: Period, count: int, population: int, approximate: bool) -> Figure:
+def _figure(
+    code: str,
+    name: str,
+    m: crime.Measure,
+    per: Period,
+    count: int,
+    population: int,
+    approximate: bool,
+    protect: disclosure.Pattern,
+) -> Figure:
     return Figure(
         measure_id=m.measure_id,
         measure=m.label,
@@ -111,6 +120,7 @@ def _figure(code: str, name: str, m: crime.Measure, per: Period, count: int, pop
         population=int(population),
         sensitive=m.sensitive,
         approximate=approximate,
+        withheld=protect.withheld(code, m.measure_id, per.present),
     )
 
 
@@ -120,6 +130,7 @@ def by_decile(con: Con, code: str, measure_id: str, start: str, end: str) -> Ine
     m = crime.measure(con, measure_id)
     per = crime.period(con, code, start, end)
     approx = str(area["area_type"]) in crime.APPROXIMATE_TYPES or bool(area.get("approximate"))
+    protect = disclosure.pattern(con, start, end)
     lsoas = warehouse.counts_by_lsoa(con, code, measure_id, start, end)
     dep = warehouse.deprivation_for_area(con, code)[["lsoa21_code", "imd_decile"]]
     df = lsoas.merge(dep, left_on="area_code", right_on="lsoa21_code", how="left")
@@ -129,7 +140,16 @@ def by_decile(con: Con, code: str, measure_id: str, start: str, end: str) -> Ine
         (
             int(d),
             int(r["lsoas"]),
-            _figure(f"{code}:imd{int(d)}", f"Decile {decile_words(int(d))}", m, per, r["count"], r["population"], approx),
+            _figure(
+                disclosure.decile_code(code, int(d)),
+                f"Decile {decile_words(int(d))}",
+                m,
+                per,
+                r["count"],
+                r["population"],
+                approx,
+                protect,
+            ),
         )
         for d, r in agg.sort_index().iterrows()
     )
@@ -144,7 +164,7 @@ def by_decile(con: Con, code: str, measure_id: str, start: str, end: str) -> Ine
     small = []
     for r in df.sort_values(["imd_decile", "area_name"], na_position="last").itertuples():
         d = None if pd.isna(r.imd_decile) else int(r.imd_decile)
-        small.append((d, _figure(r.area_code, str(r.area_name), m, per, r.count, r.population, False)))
+        small.append((d, _figure(r.area_code, str(r.area_name), m, per, r.count, r.population, False, protect)))
     return Inequality(
         code,
         str(area["area_name"]),

@@ -17,7 +17,9 @@ county and the police force area, and how complete each month's outcomes are.  N
   count can be worked out from the total and the rest; when the total itself is 1 to 4, nothing is
   shown.  Month by month the same rule applies to (still open, settled); where a period's group was
   withheld, the month-by-month view is given for the whole county instead, so that months cannot be
-  added up to give it back.
+  added up to give it back.  A total (or a month's total) that the period's disclosure pattern
+  withholds (``disclosure.py``: so that a small count elsewhere cannot be worked out) is not shown
+  either, nor any share of it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import pandas as pd
 
 from sdp_dash import warehouse
 from sdp_dash.config import codes
-from sdp_dash.domain import crime, stats, words
+from sdp_dash.domain import crime, disclosure, stats, words
 from sdp_dash.domain.figure import NO_DATA_TEXT, SUPPRESS_BELOW, Period, count_text, is_suppressed
 from sdp_dash.warehouse import Con
 
@@ -126,14 +128,21 @@ class Profile:
     total: int
     sensitive: bool
     shares: tuple[Share, ...]
+    withheld: bool = False  # the total is withheld to protect a small count elsewhere (disclosure.py)
 
     @property
     def total_hidden(self) -> bool:
-        return is_suppressed(self.total, self.sensitive)
+        return self.withheld or is_suppressed(self.total, self.sensitive)
 
     @property
     def total_text(self) -> str:
-        return count_text(self.total, self.sensitive) if self.period.n_present else NO_DATA_TEXT
+        if not self.period.n_present:
+            return NO_DATA_TEXT
+        return (
+            NOT_SHOWN
+            if self.withheld and not is_suppressed(self.total, self.sensitive)
+            else count_text(self.total, self.sensitive)
+        )
 
     def get(self, group_id: str) -> Share:
         return next(s for s in self.shares if s.group_id == group_id)
@@ -195,21 +204,24 @@ def _profile(con: Con, code: str, m: crime.Measure, start: str, end: str, groups
     by_group = df.groupby("group_id")["count"].sum()
     counts = [int(by_group.get(g, 0)) for g in groups["group_id"]]
     total = sum(counts)
-    hide = [True] * len(counts) if is_suppressed(total, m.sensitive) else withheld(counts, m.sensitive)
+    protected = disclosure.pattern(con, start, end).withheld(code, m.measure_id, per.present)
+    hide = [True] * len(counts) if protected or is_suppressed(total, m.sensitive) else withheld(counts, m.sensitive)
     shares = tuple(
         Share(r.group_id, r.label, c, total, m.sensitive, h) for r, c, h in zip(groups.itertuples(), counts, hide, strict=True)
     )
     approx = str(area["area_type"]) in crime.APPROXIMATE_TYPES or bool(area.get("approximate"))
-    return Profile(code, str(area["area_name"]), approx, per, total, m.sensitive, shares), df
+    return Profile(code, str(area["area_name"]), approx, per, total, m.sensitive, shares, protected), df
 
 
-def _months(df: pd.DataFrame, per: Period, sensitive: bool) -> tuple[Month, ...]:
+def _months(df: pd.DataFrame, per: Period, sensitive: bool, hidden_months=lambda month: False) -> tuple[Month, ...]:
     out = []
     for month in per.present:
         rows = df[df["month"] == month]
         total = int(rows["count"].sum())
         still_open = int(rows.loc[rows["still_open"].astype(bool), "count"].sum())
-        hide = is_suppressed(total, sensitive) or any(withheld([still_open, total - still_open], sensitive))
+        hide = (
+            hidden_months(month) or is_suppressed(total, sensitive) or any(withheld([still_open, total - still_open], sensitive))
+        )
         out.append(Month(month, total, still_open, sensitive, hide))
     return tuple(out)
 
@@ -226,12 +238,18 @@ def outcomes(con: Con, code: str, measure_id: str, start: str, end: str) -> Outc
         profiles.append(p)
         frames[c] = df
     area, county, force = profiles[0], next(p for p in profiles if p.area_code == codes.COUNTY), profiles[-1]
+    # An area is never compared with an area that holds it: each is compared with the rest of the county
+    # and the rest of the force area (the bigger area without it).
     comparisons = {}
     for p in profiles[:-1]:
+        rest_county = _rest(county, p) if p is not county else None
+        rest_force = _rest(force, p)
         for s in p.shares:
             comparisons[(p.area_code, s.group_id)] = {
-                "county": _compare(s, county.get(s.group_id)) if p is not county else "",
-                "force": _compare(s, force.get(s.group_id)),
+                "county": _compare(s, rest_county.get(s.group_id)) if rest_county else "",
+                "force": _compare(s, rest_force.get(s.group_id)) if rest_force else "not compared",
+                "county_rest": rest_county.get(s.group_id) if rest_county else None,
+                "force_rest": rest_force.get(s.group_id) if rest_force else None,
             }
     if area.any_hidden and area.area_code != codes.COUNTY:
         months_profile, note = (
@@ -240,7 +258,13 @@ def outcomes(con: Con, code: str, measure_id: str, start: str, end: str) -> Outc
         )
     else:
         months_profile, note = area, ""
-    months = _months(frames[months_profile.area_code], months_profile.period, m.sensitive)
+    protect = disclosure.pattern(con, start, end)
+    months = _months(
+        frames[months_profile.area_code],
+        months_profile.period,
+        m.sensitive,
+        lambda month: protect.withheld(months_profile.area_code, m.measure_id, (month,)),
+    )
     label = m.label[:1].lower() + m.label[1:]
     if no_outcomes:
         sentence = f"{m.label}: these are incidents, not crimes, and police.uk gives them no outcome."
@@ -261,6 +285,22 @@ def outcomes(con: Con, code: str, measure_id: str, start: str, end: str) -> Outc
         note,
         sentence,
         completeness,
+    )
+
+
+def _rest(outer: Profile, inner: Profile) -> Profile | None:
+    """The bigger area without the smaller one (the rest of the county, or of the force area), or None when
+    either shows nothing (a difference would give a withheld count back)."""
+    if outer.total_hidden or inner.total_hidden or outer.any_hidden or inner.any_hidden:
+        return None
+    total = outer.total - inner.total
+    shares = tuple(
+        Share(o.group_id, o.label, o.count - i.count, total, o.sensitive, False)
+        for o, i in zip(outer.shares, inner.shares, strict=True)
+    )
+    name = f"the rest of {outer.area_name}"
+    return Profile(
+        f"rest:{outer.area_code}:{inner.area_code}", name, outer.approximate, outer.period, total, outer.sensitive, shares
     )
 
 
@@ -285,10 +325,12 @@ def _sentence(area: Profile, county: Profile, force: Profile, comparisons: dict,
     charged = area.get("charged") if any(s.group_id == "charged" for s in area.shares) else None
     if charged is not None and charged.shown:
         bits.append(f"{pct(charged.share)} had led to a charge or summons when the data were published")
-        ref = county if area is not county else force
-        res = comparisons[(area.area_code, "charged")]["county" if area is not county else "force"]
-        if res in ("higher", "lower", "similar") and ref.get("charged").shown:
-            bits[-1] += f" ({words.comparison_words(res, '', ref.area_name).strip()}, {pct(ref.get('charged').share)})"
+        which = "county" if area is not county else "force"
+        res = comparisons[(area.area_code, "charged")][which]
+        ref = comparisons[(area.area_code, "charged")][f"{which}_rest"]
+        rest_name = "the rest of the county" if which == "county" else "the rest of the force area"
+        if res in ("higher", "lower", "similar") and ref is not None and ref.shown:
+            bits[-1] += f" ({words.comparison_words(res, '', rest_name).strip()}, {pct(ref.share)})"
     elif charged is not None:
         bits.append("the number charged or summonsed is too small to show")
     text = " ".join(bits) + "."
@@ -347,8 +389,8 @@ def frame(o: Outcomes) -> pd.DataFrame:
                     "share": None if s.share is None else round(s.share, 4),
                     "lower": None if iv is None else round(iv[0], 4),
                     "upper": None if iv is None else round(iv[1], 4),
-                    "compared_with_county": comp.get("county", ""),
-                    "compared_with_force_area": comp.get("force", ""),
+                    "compared_with_rest_of_county": comp.get("county", ""),
+                    "compared_with_rest_of_force_area": comp.get("force", ""),
                 }
             )
     return pd.DataFrame(rows)
@@ -367,8 +409,8 @@ def table(o: Outcomes) -> pd.DataFrame:
                     "Crimes with this outcome": s.count_text,
                     "Share of crimes recorded": s.share_text,
                     "95% interval": s.interval_text,
-                    "Compared with the county": comp.get("county", "") or "",
-                    "Compared with the force area": comp.get("force", "") or "",
+                    "Compared with the rest of the county": comp.get("county", "") or "",
+                    "Compared with the rest of the force area": comp.get("force", "") or "",
                 }
             )
     return pd.DataFrame(rows)

@@ -12,39 +12,28 @@ from dataclasses import dataclass
 
 from sdp_dash import warehouse
 from sdp_dash.config import codes
-from sdp_dash.config.months import months_between, shift_month
-from sdp_dash.domain import crime, places, words
-from sdp_dash.domain.figure import Comparison, Figure, Period, compare
+from sdp_dash.domain import crime, disclosure, places, words
+from sdp_dash.domain.figure import Figure, Period
 from sdp_dash.warehouse import Con
 
 
 def trend_start(start: str) -> str:
     """Trends run from a year before the period starts, so the period reads against the year before it."""
-    return shift_month(start, -12)
+    return disclosure.trend_start(start)
 
 
 def type_trends(con: Con, code: str, start: str, end: str) -> list[Figure]:
-    """One figure per police.uk category and month (the month's count x 12 per 1,000 residents), for the area
-    and, unless the area is the county, for County Durham.  Months with no police.uk file have no count;
-    small counts of sensitive categories are withheld by the figure model.  One query per area."""
+    """One figure per police.uk category and month of the trend of the period ``start``-``end`` (the
+    month's count x 12 per 1,000 residents), for the area and, unless the area is the county, for
+    County Durham.  Months with no police.uk file have no count; small counts of sensitive categories,
+    and the figures that would give them back, are withheld by the figure model."""
     ms = [m for m in crime.measures(con).values() if m.single_type]
-    out: list[Figure] = []
-    for area_code in dict.fromkeys([code, codes.COUNTY]):
-        area = warehouse.area(con, area_code)
-        missing = set(warehouse.missing_months(con, area_code, start, end))
-        df = con.execute(
-            """SELECT strftime(c.month, '%Y-%m') AS month, c.crime_type, sum(c.n)::BIGINT AS count FROM crime_counts c
-               JOIN area_lsoa m ON m.lsoa21_code = c.lsoa21_code AND m.area_code = ?
-               WHERE c.month BETWEEN ?::DATE AND ?::DATE GROUP BY 1, 2""",
-            [area_code, f"{start}-01", f"{end}-01"],
-        ).fetchall()
-        got = {(month, crime_type): int(n) for month, crime_type, n in df}
-        for m in ms:
-            for month in months_between(start, end):
-                gone = month in missing
-                per = Period(month, month, (month,) if gone else ())
-                out.append(crime._figure(area, m, per, None if gone else got.get((month, m.crime_types[0]), 0)))
-    return out
+    return [
+        f
+        for area_code in dict.fromkeys([code, codes.COUNTY])
+        for m in ms
+        for f in crime.trend_figures(con, area_code, m.measure_id, start, end)
+    ]
 
 
 @dataclass(frozen=True)
@@ -90,22 +79,17 @@ def build(con: Con, code: str, start: str, end: str, measure_id: str) -> Profile
     per = crime.period(con, code, start, end)
     m = crime.measure(con, measure_id)
     if is_county:
-        against = tuple(crime.AgainstCounty(f, f, Comparison("not compared")) for f in crime.key_figures(con, code, start, end))
+        against = tuple(crime.against_rest(f, f) for f in crime.key_figures(con, code, start, end))
     else:
         against = tuple(crime.against_county(con, code, start, end))
     types = tuple(crime.type_figures(con, code, start, end))
     county_types = {f.measure_id: f for f in crime.type_figures(con, codes.COUNTY, start, end)}
-    types_against = tuple(
-        crime.AgainstCounty(
-            f, county_types[f.measure_id], Comparison("not compared") if is_county else compare(f, county_types[f.measure_id])
-        )
-        for f in types
-    )
+    types_against = tuple(crime.against_rest(f, county_types[f.measure_id]) for f in types)
     t0 = trend_start(start)
-    trend = crime.monthly_figures(con, code, measure_id, t0, end)
+    trend = crime.trend_figures(con, code, measure_id, start, end)
     if not is_county:
-        trend += crime.monthly_figures(con, codes.COUNTY, measure_id, t0, end)
-    type_trend = tuple(type_trends(con, code, t0, end))
+        trend += crime.trend_figures(con, codes.COUNTY, measure_id, start, end)
+    type_trend = tuple(type_trends(con, code, start, end))
     return Profile(
         area_code=code,
         area_name=str(area["area_name"]),

@@ -15,8 +15,16 @@ Every rule about a published figure lives here once:
   row order; never a comparator's value;
 - **trends** (``lines``): a line joins only points of one series (definition), one area and one
   kind of period (``published_period``); anything else is a separate mark;
-- **comparisons**: published tables carry no intervals, so no "better / worse" is made here; a
-  publisher's own comparison (Fingertips) is quoted as the publisher's.
+- **a change** (``previous``, ``direction_words``) joins only two consecutive points of one line: the
+  figure for the period just before (a year earlier, same kind of period).  Two figures further apart
+  (161 in 2015/16 and 1,129 in 2007/08) are two figures, not a change; every change names both periods;
+- **comparisons like with like** (``comparison``): the headline is set only beside the same kind of
+  figure (same unit and period; its own series, or a series published only for other areas: a total
+  with totals, never with the parts of a total), each area at most once and named with its kind
+  ("Cleveland force area"); an area that contains the headline's area, or lies inside it (the
+  Durham force area and County Durham, England and the county), is never a peer: it is context.
+  Published tables carry no intervals, so no "better / worse" is made here; a publisher's own
+  comparison (Fingertips) is quoted as the publisher's.
 """
 
 from __future__ import annotations
@@ -35,10 +43,13 @@ from sdp_dash.config.codes import (
     DURHAM_FORCE,
     ENGLAND,
     ENGLAND_AND_WALES,
+    FORCES,
     GREAT_BRITAIN,
     NORTH_EAST,
     NORTH_EAST_LAS,
 )
+from sdp_dash.config.months import shift_month
+from sdp_dash.domain import words
 from sdp_dash.domain.published_period import PublishedPeriod, parse
 from sdp_dash.warehouse import Con
 
@@ -115,11 +126,10 @@ def value_text(value: float | None, unit: str, decimals: int) -> str:
     v = float(value)
     d = 0 if is_count(unit) else decimals
     if "change" in str(unit).lower() and str(unit).startswith("%"):
-        sign = "+" if v > 0 else ("−" if v < 0 else "")
-        return f"{sign}{abs(v):,.{d}f}%"
+        return f"{words.number(v, d, sign=True)}%"
     if str(unit).startswith("%"):
-        return f"{v:,.{d}f}%"
-    return f"{v:,.{d}f}"
+        return f"{words.number(v, d)}%"
+    return words.number(v, d)
 
 
 def unit_words(unit: str) -> str:
@@ -188,10 +198,14 @@ class PublishedFigure:
     def age(self) -> str:
         return self.period.age
 
+    @property
+    def place_name(self) -> str:
+        return place_name(self)
+
     def row(self) -> dict:
-        """The figure as one row of a table or CSV."""
+        """The figure as one row of a table or CSV (the area named with its kind: 'Cleveland force area')."""
         return {
-            "Area": self.area_name,
+            "Area": self.place_name,
             "Figure": self.series,
             "Period": self.period.label,
             "Value": self.text,
@@ -346,54 +360,210 @@ def headline(ind: Indicator, figs: list[PublishedFigure]) -> PublishedFigure | N
     return max(cands, key=lambda f: (f.period.order, not f.period.part_year, f.period.text))
 
 
+# --- Areas: their kind, and which contains which ------------------------------------------------------
+
+FORCE_NAMES = {
+    DURHAM_FORCE: "Durham force area (County Durham and Darlington)",
+    "E23000013": "Cleveland force area",
+    "E23000007": "Northumbria force area",
+}
+_LEVEL_NOUNS = {
+    "la": "council areas",
+    "force": "police force areas",
+    "region": "regions",
+    "country": "countries",
+}
+
+
+def place_name(f: PublishedFigure) -> str:
+    """The figure's area named with its kind where the name alone does not say it: 'Cleveland force area'
+    (a table printed only 'Cleveland'), 'North East region'; a council area or country keeps its name."""
+    if f.area_level == "force":
+        if f.area_code in FORCE_NAMES:
+            return FORCE_NAMES[f.area_code]
+        return f"{f.area_name.replace(' (police force area)', '')} police force area"
+    if f.area_level == "region" and "region" not in f.area_name.lower():
+        return f"{f.area_name} region"
+    return f.area_name
+
+
+def _key(f: PublishedFigure) -> str:
+    """What names an area in the containment rules: its code, or its level for a row without one."""
+    return f.area_code if f.area_code else f.area_level
+
+
+def _within(f: PublishedFigure) -> set[str]:
+    """The areas (codes, or levels for rows without a code) that contain a figure's area."""
+    key, level = _key(f), f.area_level
+    out: set[str] = set()
+    if key in (COUNTY, DARLINGTON):
+        out |= {DURHAM_FORCE, "fire_service_area"}
+    if key == DURHAM_FORCE or level == "fire_service_area":
+        out |= {"fire_service_area", DURHAM_FORCE} - {key}
+    if key in NORTH_EAST_LAS or key in FORCES or level == "fire_service_area":
+        out.add(NORTH_EAST)
+    if level == "force":
+        out.add("all_forces")
+    if level in ("county", "la", "force", "region", "fire_service_area", "all_forces"):
+        welsh = str(f.area_code).startswith("W")
+        out |= {ENGLAND_AND_WALES, GREAT_BRITAIN} | (set() if welsh or level == "all_forces" else {ENGLAND})
+    if key == ENGLAND:
+        out |= {ENGLAND_AND_WALES, GREAT_BRITAIN}
+    if key == ENGLAND_AND_WALES:
+        out.add(GREAT_BRITAIN)
+    return out
+
+
+def contains(outer: PublishedFigure, inner: PublishedFigure) -> bool:
+    """``outer``'s area contains ``inner``'s (the Durham force area contains County Durham; England contains both)."""
+    return _key(outer) != _key(inner) and _key(outer) in _within(inner)
+
+
+def nested(a: PublishedFigure, b: PublishedFigure) -> bool:
+    """One of the two areas contains the other: they are never compared, one is context for the other."""
+    return contains(a, b) or contains(b, a)
+
+
+# --- Comparisons: like with like -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparators:
+    """What a published headline is set beside: peers (the same kind of figure for areas that neither contain
+    it nor lie inside it) and context (the same kind of figure for areas that do)."""
+
+    peers: tuple[PublishedFigure, ...]
+    context: tuple[PublishedFigure, ...]
+
+
+def same_kind(figs: list[PublishedFigure], head: PublishedFigure, f: PublishedFigure) -> bool:
+    """``f`` is the same kind of figure as the headline: the same unit and period, and either the headline's own
+    series or a series published only for other areas (e.g. 'national average', 'police force areas').  A series
+    that also has a figure for the headline's own area is a different figure of it (a part of a total)."""
+    if f.unit != head.unit or f.period.text != head.period.text or f.value is None:
+        return False
+    if f.series_id == head.series_id:
+        return True
+    return not any(g.series_id == f.series_id and g.place == head.place for g in figs)
+
+
+def comparison(figs: list[PublishedFigure], head: PublishedFigure) -> Comparators:
+    """The headline's peers and context (see ``same_kind`` and ``nested``); each other area once, from the
+    headline's own series where it has one."""
+    seen: dict[str, PublishedFigure] = {}
+    for f in sorted(figs, key=lambda f: f.series_id != head.series_id):  # the headline's series first
+        if f.place != head.place and f.place not in seen and same_kind(figs, head, f):
+            seen[f.place] = f
+    others = list(seen.values())
+    peers = tuple(o for o in others if not nested(o, head))
+    context = tuple(o for o in others if nested(o, head))
+    return Comparators(peers, context)
+
+
 def comparators(figs: list[PublishedFigure], head: PublishedFigure) -> list[PublishedFigure]:
-    """Other areas' figures for the same period and unit as the headline (any series of the indicator)."""
-    return [
-        f
-        for f in figs
-        if f.place != head.place and f.period.text == head.period.text and f.unit == head.unit and f.value is not None
-    ]
+    """The headline's peers: other areas' figures of the same kind (never an area containing it)."""
+    return list(comparison(figs, head).peers)
+
+
+def context_words(head: PublishedFigure, context: tuple[PublishedFigure, ...] | list[PublishedFigure]) -> str:
+    """'Durham force area (County Durham and Darlington), which includes County Durham: 136' (context, not compared)."""
+    around = [c for c in context if contains(c, head)]
+    inside = [c for c in context if not contains(c, head)]
+    parts = []
+    if len(around) == 1:
+        parts.append(f"{place_name(around[0])}, which includes {place_name(head)}: {around[0].text}")
+    elif around:
+        listed = "; ".join(f"{place_name(c)} {c.text}" for c in around)
+        parts.append(f"{listed} (each includes {place_name(head)})")
+    parts += [f"{place_name(c)}, part of {place_name(head)}: {c.text}" for c in inside]
+    return "; ".join(parts)
 
 
 def comparison_words(figs: list[PublishedFigure], head: PublishedFigure) -> str:
-    """'worse than England (the publisher's comparison)', 'England and Wales 29% (no interval published: not
-    compared)' or 'no comparison published'."""
+    """'worse than England (the publisher's comparison)'; 'Cleveland force area 272; Northumbria force area 480
+    (no interval published: not compared). For context: ...'; or 'no comparison published'."""
     if head.publisher_comparison:
         return head.publisher_comparison
-    others = comparators(figs, head)
+    c = comparison(figs, head)
     levels = ("force", "region", "country", "all_forces")
-    shown = sorted((o for o in others if o.area_level in levels), key=lambda o: levels.index(o.area_level)) or others
-    if not shown:
-        return "no comparison published"
-    listed = "; ".join(f"{o.area_name} {o.text}" for o in shown[:3])
-    more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
-    return f"{listed}{more} (no interval published: not compared)"
+    wider = sorted((o for o in c.peers if o.area_level in levels), key=lambda o: levels.index(o.area_level))
+    shown = wider or list(c.peers)
+    text = ""
+    if shown:
+        text = "; ".join(f"{place_name(o)} {o.text}" for o in shown[:3])
+        rest = shown[3:]
+        if rest:
+            nouns = {_LEVEL_NOUNS.get(o.area_level, "areas") for o in rest}
+            text += f" and {len(rest)} more {nouns.pop() if len(nouns) == 1 else 'areas'}"
+        text += " (no interval published: not compared)"
+    if c.context:
+        lead = "For context (not compared): " if text else "no like-for-like comparison published; for context (not compared): "
+        text += (". " if text else "") + lead + context_words(head, c.context)
+    return text or "no comparison published"
 
 
-def previous(figs: list[PublishedFigure], head: PublishedFigure) -> PublishedFigure | None:
-    """The figure before the headline in its own line: same series, area and kind of period."""
-    same = [
-        f
-        for f in figs
-        if f.series_id == head.series_id
+# --- Change: two consecutive points of one line -------------------------------------------------------------
+
+
+def _same_line(f: PublishedFigure, head: PublishedFigure) -> bool:
+    return (
+        f.series_id == head.series_id
         and f.place == head.place
         and f.period.stated
         and f.period.key == head.period.key
-        and f.period.order < head.period.order
         and f.value is not None
-    ]
+    )
+
+
+def earlier(figs: list[PublishedFigure], head: PublishedFigure) -> PublishedFigure | None:
+    """The nearest earlier figure of the headline's line (same series, area and kind of period), however far back."""
+    same = [f for f in figs if _same_line(f, head) and f.period.order < head.period.order]
     return max(same, key=lambda f: f.period.order) if same else None
 
 
+def previous(figs: list[PublishedFigure], head: PublishedFigure) -> PublishedFigure | None:
+    """The figure just before the headline in its own line: same series, area and kind of period, ending a year
+    earlier.  A figure further back is not a point next to it (see ``earlier``): no change is made with it."""
+    before = earlier(figs, head)
+    if before is None or not head.period.months or shift_month(head.period.end, -12) != before.period.end:
+        return None
+    return before
+
+
+def gap_years(figs: list[PublishedFigure], head: PublishedFigure) -> int | None:
+    """How many years before the headline the nearest earlier figure of its line is, when it is not the year before."""
+    before = earlier(figs, head)
+    if before is None or previous(figs, head) is not None:
+        return None
+    h, b = head.period.end, before.period.end
+    return round(((int(h[:4]) - int(b[:4])) * 12 + int(h[5:]) - int(b[5:])) / 12)
+
+
 def direction_words(figs: list[PublishedFigure], head: PublishedFigure) -> str:
-    """'up from 555 (2018/19)', 'down from ...', 'the same as ...', or why there is no earlier figure."""
+    """'up from 344 in Apr 2019 - Dec 2019 to 359 in Apr 2020 - Dec 2020', 'down from ...', 'the same as ...',
+    or why no change is shown (naming the earlier figure held when it is not the year before)."""
     before = previous(figs, head)
     if before is None:
-        return "no earlier figure of the same kind"
+        far = earlier(figs, head)
+        if far is None:
+            return "no earlier figure of the same kind"
+        years = gap_years(figs, head)
+        apart = f"{years} years" if years and years > 1 else "more than a year"
+        return (
+            f"no change shown: no figure is held for the year before {head.period.label}; the nearest earlier "
+            f"figure, {far.text} in {far.period.label}, is {apart} earlier, so the two are not joined as a change"
+        )
+    now = f"{head.text} in {head.period.label}"
     if head.value == before.value:
-        return f"the same as {before.text} ({before.period.label})"
+        return f"the same in {head.period.label} as in {before.period.label} ({before.text})"
     word = "up" if head.value > before.value else "down"
-    return f"{word} from {before.text} ({before.period.label})"
+    return f"{word} from {before.text} in {before.period.label} to {now}"
+
+
+def change_periods(figs: list[PublishedFigure], head: PublishedFigure) -> str:
+    """The two periods a published change sets side by side: '2016-2018 against 2015-2017' ('' when none)."""
+    before = previous(figs, head)
+    return f"{head.period.text} against {before.period.text}" if before else ""
 
 
 # --- Lines and marks -----------------------------------------------------------------------------------
@@ -430,9 +600,9 @@ def lines(figs: list[PublishedFigure]) -> list[Line]:
     out = []
     for (sid, place, key), pts in groups.items():
         first = pts[0]
-        label = first.area_name
+        label = place_name(first)
         if several_series:
-            label = f"{first.area_name}: {first.series}"
+            label = f"{label}: {first.series}"
         if len(several_kinds[(sid, place)]) > 1:
             label += f" ({key[0]})"
         out.append(Line(label, sid, place, key[0], tuple(sorted(pts, key=lambda f: f.period.order))))
@@ -509,4 +679,11 @@ def comparator_role(code: str) -> str:
         return "County Durham (the partnership area)"
     if code == DARLINGTON:
         return "Darlington (same police force, different partnership)"
+    if code == DURHAM_FORCE:
+        return "Durham force area: County Durham and Darlington together (context, not compared)"
+    if code.startswith(REST_OF_COUNTY):
+        return "The rest of County Durham: the county without the chosen area (compared with it)"
     return FORCE_ROLES.get(code, "Selected area")
+
+
+REST_OF_COUNTY = "rest-of-county:"  # code prefix of the figure for County Durham without the chosen area

@@ -3,6 +3,8 @@
 Conventions follow the public-health (OHID/PHE) methods:
 - rate intervals: exact Poisson (Garwood) for counts under 10, Byar's approximation otherwise;
 - proportions: Wilson score interval;
+- bounds are clamped once, here: a count's lower limit is never below zero and a share's limits stay
+  within 0 and 1 (floating-point error gave -1e-17, printed "-0.0%");
 - "higher / similar / lower" than a comparator from non-overlapping 95% intervals;
 - a change between two periods of equal length and population: exact conditional test
   (the count in one period given the total is Binomial(total, 1/2) under no change).
@@ -34,7 +36,7 @@ def poisson_interval(count, level: float = 0.95) -> tuple[np.ndarray, np.ndarray
     small = o < 10
     lo = np.where(small, exact_lo, byar_lo)
     hi = np.where(small, exact_hi, byar_hi)
-    return np.nan_to_num(lo, nan=0.0), hi
+    return np.maximum(np.nan_to_num(lo, nan=0.0), 0.0), hi
 
 
 def rate_interval(count, population, per: float = 1000.0, level: float = 0.95):
@@ -60,7 +62,8 @@ def wilson_interval(successes, total, level: float = 0.95) -> tuple[np.ndarray, 
         p = s / n
         centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return centre - half, centre + half
+    # The exact limits at 0 and n are 0 and 1; the formula's rounding error (-1e-17) is clamped away.
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 def compare(lower: float, upper: float, ref_lower: float, ref_upper: float) -> str:

@@ -1,7 +1,9 @@
 """Periods and findings in plain English.  No Streamlit here.
 
-Everything a page says about a period ("12 months to December 2025") or a change ("12% lower
-than in the same months a year earlier") is built here, so every page says it the same way.
+Everything a page says about a period ("12 months to December 2025") or a change ("12% lower in
+January to April 2025 than in January to April 2024": a change always names the months it sets side
+by side) is built here, so every page says it the same way.  Numbers never print as "-0" or "-0.0"
+(``number``).
 """
 
 from __future__ import annotations
@@ -14,9 +16,19 @@ from sdp_dash.domain import stats
 SIGNIFICANCE = 0.05
 
 
-def month_words(month: str) -> str:
-    """'2025-01' -> 'January 2025'."""
-    return month_date(month).strftime("%B %Y")
+def month_words(month: str, short: bool = False) -> str:
+    """'2025-01' -> 'January 2025' ('Jan 2025' when short)."""
+    return month_date(month).strftime("%b %Y" if short else "%B %Y")
+
+
+def number(value: float, decimals: int = 0, *, sign: bool = False) -> str:
+    """A number with thousands separators at ``decimals`` places; never '-0' or '-0.0' (a value that rounds
+    to zero is zero).  With ``sign``, a rise carries '+' and a fall '−' (a minus sign, not a hyphen)."""
+    v = round(float(value), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = f"{abs(v):,.{decimals}f}"
+    if v < 0:
+        return ("−" if sign else "-") + text
+    return ("+" if sign and v > 0 else "") + text
 
 
 def shift_month(month: str, months: int) -> str:
@@ -45,8 +57,8 @@ def period_words(start: str, end: str) -> str:
     return f"{month_words(start)} to {month_words(end)} ({n} months)"
 
 
-def months_words(months: list[str]) -> str:
-    """Consecutive runs in words: ['2024-05', ..., '2024-12'] -> 'May to December 2024'."""
+def months_words(months: list[str] | tuple[str, ...], short: bool = False) -> str:
+    """Consecutive runs in words: ['2024-05', ..., '2024-12'] -> 'May to December 2024' ('May to Dec 2024' when short)."""
     if not months:
         return "none"
     months = sorted(months)
@@ -60,13 +72,14 @@ def months_words(months: list[str]) -> str:
         start = prev = m
     runs.append((start, prev))
     parts = []
+    name = "%b" if short else "%B"
     for a, b in runs:
         if a == b:
-            parts.append(month_words(a))
+            parts.append(month_words(a, short))
         elif a[:4] == b[:4]:
-            parts.append(f"{month_date(a):%B} to {month_words(b)}")
+            parts.append(f"{month_date(a):{name}} to {month_words(b, short)}")
         else:
-            parts.append(f"{month_words(a)} to {month_words(b)}")
+            parts.append(f"{month_words(a, short)} to {month_words(b, short)}")
     return _join(parts)
 
 
@@ -122,14 +135,20 @@ def comparable(start: str, end: str, missing_now: list[str], missing_before: lis
     return Comparable(tuple(cur), tuple(prev), tuple(missing_now), tuple(missing_before))
 
 
+def change_months(comp: Comparable, short: bool = False) -> str:
+    """The months a change sets side by side, always named: 'January to April 2025 against January to April
+    2024' (police.uk has no May to December 2024, so only January to April is compared); '' when none."""
+    if not comp.current:
+        return ""
+    return f"{months_words(comp.current, short)} against {months_words(comp.previous, short)}"
+
+
 def change_sentence(label: str, current: int, previous: int, comp: Comparable) -> str:
-    """One plain-English sentence on the change in a count between comparable months."""
+    """One plain-English sentence on the change in a count between comparable months, which it names
+    ('... was 14% higher in January to April 2025 (1,234) than in January to April 2024 (1,083) ...')."""
     if not comp.current:
         return f"{label}: no comparison with a year earlier is possible for these months."
-    if comp.complete:
-        now_words, before_words = "", "the same months a year earlier"
-    else:
-        now_words, before_words = f" in {months_words(list(comp.current))}", months_words(list(comp.previous))
+    now_words, before_words = f" in {months_words(comp.current)}", months_words(comp.previous)
     pct = stats.percent_change(current, previous)
     if pct is None:
         return f"{label} numbered {current:,}{now_words}, against none in {before_words}."

@@ -20,6 +20,7 @@ import errno
 import fcntl
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -146,6 +147,7 @@ def build(
     long to wait for another build of the same warehouse to finish before refusing.
     """
     warehouse = Path(warehouse)
+    _reserve_refusal(warehouse)
     try:
         report = _locked_build(root, warehouse, force_full, progress, manifest, fail_after, lock_wait)
     except SourceError as exc:
@@ -155,22 +157,71 @@ def build(
     return report
 
 
+REFUSAL_RESERVE = 4096  # bytes kept for the refusal's line before the build starts (see _reserve_refusal)
+
+
 def _refusal_file(warehouse: Path) -> Path:
     return warehouse.with_name(f".{warehouse.name}.refused")
 
 
-def _note_refusal(warehouse: Path, message: str | None) -> None:
-    """Keep the last refused build's one line beside the warehouse (``coverage`` prints it); a build
-    that succeeds removes it.  Best effort: a folder that cannot be written keeps nothing."""
+def _reserve_refusal(warehouse: Path) -> None:
+    """Before anything that can fill the disk: make sure ``.<warehouse>.refused`` holds REFUSAL_RESERVE
+    bytes, padding with spaces (a file of spaces reads as "no refusal"; a previous refusal's line is
+    kept).  A refusal is then written over those bytes, which needs no new space on a full disk.
+    Best effort: if even this fails, the refusal goes to stderr (_note_refusal)."""
     path = _refusal_file(warehouse)
+    if not path.parent.is_dir():
+        return
     try:
-        if message is None:
-            path.unlink(missing_ok=True)
-        elif path.parent.is_dir():
-            stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-            path.write_text(f"{stamp}: {message}\n", encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            size = os.fstat(fd).st_size
+            if size < REFUSAL_RESERVE:
+                os.write(fd, b" " * (REFUSAL_RESERVE - size))
+        finally:
+            os.close(fd)
+    except OSError:
+        _drop_if_empty(path)
+
+
+def _drop_if_empty(path: Path) -> None:
+    """An empty refusal file says nothing: never leave one behind."""
+    try:
+        if path.stat().st_size == 0:
+            path.unlink()
     except OSError:
         pass
+
+
+def _note_refusal(warehouse: Path, message: str | None) -> None:
+    """Keep the last refused build's one line beside the warehouse (``coverage`` prints it); a build
+    that succeeds removes it.  The line is written over the bytes reserved at the start (no truncation
+    first, so a full disk cannot leave the file empty); if it cannot be written at all, it is printed
+    on stderr instead, so the reason is never lost.  A warehouse folder that does not exist keeps nothing
+    (the CLI has printed the reason)."""
+    path = _refusal_file(warehouse)
+    if message is None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return
+    if not path.parent.is_dir():
+        return
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    line = f"{stamp}: {message}\n".encode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            written = os.pwrite(fd, line, 0)
+            os.ftruncate(fd, written)  # shrinking needs no space
+            if written < len(line):
+                raise OSError(errno.ENOSPC, "the line was cut short")
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        _drop_if_empty(path)
+        print(f"warning: {path}: could not record this refusal ({exc.strerror or exc}): {message}", file=sys.stderr)
 
 
 def last_refusal(warehouse: Path) -> str | None:
@@ -190,7 +241,7 @@ def _locked_build(root, warehouse: Path, force_full, progress, manifest, fail_af
         if warehouse.exists() and not warehouse.is_file():
             raise SourceError(warehouse, "the warehouse path is not a regular file")
         warehouse.parent.mkdir(parents=True, exist_ok=True)
-        with _lock(warehouse, lock_wait):
+        with lock(warehouse, lock_wait):
             removed = _remove_stale(warehouse)
             report = _build(root, warehouse, force_full, progress, manifest, measures, fail_after)
             if removed:
@@ -215,10 +266,19 @@ def _os_problem(exc: OSError) -> str:
     return f"{what}; the previous warehouse is unchanged"
 
 
+_HELD: set[Path] = set()  # warehouses whose lock this process holds (the lock is re-entrant: refresh -> build)
+
+
 @contextmanager
-def _lock(warehouse: Path, wait: float) -> Iterator[None]:
-    """One build of a warehouse at a time (released by the kernel even if the build is killed)."""
-    path = warehouse.with_name(f".{warehouse.name}.lock")
+def lock(warehouse: Path, wait: float = 0.0) -> Iterator[None]:
+    """One build (or refresh) of a warehouse at a time: ``flock`` on ``.<warehouse>.lock``, released by
+    the kernel even if the process is killed.  Another process waits up to ``wait`` seconds, then is
+    refused with one line; the process that holds it may take it again (``refresh`` builds under it)."""
+    warehouse = Path(warehouse)
+    path = warehouse.with_name(f".{warehouse.name}.lock").resolve()
+    if path in _HELD:
+        yield
+        return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + wait
@@ -236,9 +296,11 @@ def _lock(warehouse: Path, wait: float) -> Iterator[None]:
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _HELD.add(path)
         try:
             yield
         finally:
+            _HELD.discard(path)
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:

@@ -13,6 +13,7 @@ broken or partial download never replaces a good file.  ``SDP_PUBLISHER_ROOT`` r
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -27,7 +28,7 @@ from tqdm import tqdm
 from sdp_dash.config import settings
 from sdp_dash.config.manifest import Manifest
 from sdp_dash.config.manifest import load as load_manifest
-from sdp_dash.config.months import months_between
+from sdp_dash.config.months import MONTH, months_between
 from sdp_dash.errors import SourceError
 from sdp_dash.pipeline.sources import police_uk
 
@@ -72,6 +73,45 @@ def download(url: str, target: Path, *, progress: bool = False) -> Path:
             tmp.unlink()
 
 
+def latest_published(manifest: Manifest | None = None) -> str:
+    """The latest month police.uk has published ('YYYY-MM'), from its ``last_updated_url``."""
+    manifest = manifest or load_manifest()
+    url = manifest.police.get("last_updated_url")
+    if not url:
+        raise SourceError("data/sources.toml", "[police] has no last_updated_url: `refresh` cannot tell the latest month")
+    try:
+        with urllib.request.urlopen(resolve(url), timeout=TIMEOUT_S) as resp:  # noqa: S310 - http(s) only, see resolve()
+            body = resp.read(4096)
+    except urllib.error.HTTPError as exc:
+        raise SourceError(url, f"download failed: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise SourceError(url, f"download failed: {getattr(exc, 'reason', exc)}") from None
+    try:
+        month = str(json.loads(body)["date"])[:7]
+    except (ValueError, KeyError, TypeError):
+        raise SourceError(url, 'not the expected answer ({"date": "YYYY-MM-DD"})') from None
+    if not MONTH.match(month):
+        raise SourceError(url, f"not a month: {month!r}")
+    return month
+
+
+def fetch_reference(dest: Path, *, progress: bool = True, manifest: Manifest | None = None, notes: bool = True) -> list[Path]:
+    """Every reference file with a download address that ``dest`` lacks (none asked for when all are there)."""
+    manifest = manifest or load_manifest()
+    got: list[Path] = []
+    reference = [s for s in manifest.sources if s.url and s.locate(dest) is None]
+    for src in tqdm(reference, desc="reference files", unit="file", disable=not progress):
+        suffix = "".join(Path(urlsplit(src.url).path).suffixes[-2:])
+        rel = src.alt_path if src.alt_path and src.alt_path.endswith(suffix) and not src.path.endswith(suffix) else src.path
+        got.append(download(src.url, dest / rel))
+    for src in manifest.sources:
+        if notes and not src.url and src.locate(dest) is None:
+            tqdm.write(
+                f"note: {src.path} has no download address (a hand-made table: copy it from a mirror); the build goes on without it"
+            )
+    return got
+
+
 def fetch(
     dest: Path,
     start: str,
@@ -80,26 +120,17 @@ def fetch(
     forces: list[str] | None = None,
     progress: bool = True,
     manifest: Manifest | None = None,
+    notes: bool = True,
 ) -> list[Path]:
-    """Fetch police.uk months ``start``..``end`` and any missing reference file into ``dest``."""
+    """Fetch police.uk months ``start``..``end`` and any missing reference file into ``dest``
+    (``notes``: print a line for each file the publisher lacks)."""
     manifest = manifest or load_manifest()
     dest = Path(dest)
     months = months_between(start, end)
     if len(months) > ARCHIVE_MONTHS:
         raise ValueError(f"police.uk archives hold {ARCHIVE_MONTHS} months; ask for {start}..{end} in smaller ranges")
     chosen = [manifest.force(f) for f in forces] if forces else list(manifest.forces)
-    got: list[Path] = []
-
-    reference = [s for s in manifest.sources if s.url and s.locate(dest) is None]
-    for src in tqdm(reference, desc="reference files", unit="file", disable=not progress):
-        suffix = "".join(Path(urlsplit(src.url).path).suffixes[-2:])
-        rel = src.alt_path if src.alt_path and src.alt_path.endswith(suffix) and not src.path.endswith(suffix) else src.path
-        got.append(download(src.url, dest / rel))
-    for src in manifest.sources:
-        if not src.url and src.locate(dest) is None:
-            tqdm.write(
-                f"note: {src.path} has no download address (a hand-made table: copy it from a mirror); the build goes on without it"
-            )
+    got: list[Path] = fetch_reference(dest, progress=progress, manifest=manifest, notes=notes)
 
     archive_url = manifest.police["archive_url"].format(month=end)
     with tempfile.TemporaryDirectory(dir=dest if dest.exists() else None) as tmpdir:
@@ -114,7 +145,8 @@ def fetch(
             for force, month in tqdm(wanted, desc="police.uk months", unit="file", disable=not progress):
                 member = f"{month}/{month}-{force.slug}-street.csv"
                 if member not in names:
-                    tqdm.write(f"note: {archive_url} has no {member}")
+                    if notes:
+                        tqdm.write(f"note: {archive_url} has no {member}")
                     continue
                 target = dest / force.folder / month / f"{month}-{force.slug}-street.csv"
                 staged = Path(tmpdir) / member

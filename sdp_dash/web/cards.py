@@ -10,6 +10,8 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from sdp_dash import charts
+from sdp_dash.domain import tidy
 from sdp_dash.domain.figure import Figure
 from sdp_dash.web import data
 from sdp_dash.web.escape import html, link, md
@@ -124,7 +126,7 @@ def chart_card(
             st.table(table, hide_index=True)
         st.download_button(
             "Download this data (CSV)",
-            lambda: table.to_csv(index=False).encode("utf-8"),  # written only when asked for
+            lambda: tidy.csv_bytes(table),  # the table's tidy twin (domain/tidy.py), written only when asked for
             file_name=f"{key}.csv",
             mime="text/csv",
             key=f"{key}_csv",
@@ -151,6 +153,29 @@ def legend(items: list[tuple[str, str]], title: str) -> None:
         for colour, text in items
     )
     st.markdown(f"<div class='sdp-legend'><p><strong>{html(title)}</strong></p><ul>{rows}</ul></div>", unsafe_allow_html=True)
+
+
+_HIDDEN = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"  # read, not seen
+
+
+def area_key(colours: charts.AreaColours, title: str, *, notes: dict[str, str] | None = None, outline: bool = False) -> None:
+    """A key of the page's areas in their colours (the assignment every chart on the page uses).
+
+    Each entry names its area (``data-area``) and its colour in words for screen readers; ``notes`` adds
+    words after a name (' (the chosen area)'); ``outline`` draws each swatch as an outline (a map's edges)."""
+    notes = notes or {}
+    rows = []
+    for colour, name in colours.key():
+        fill = f"background:#FFFFFF;border:3px solid {colour}" if outline else f"background:{colour}"
+        rows.append(
+            f"<li data-area='{html(name)}' data-colour='{html(colour)}'><span class='sdp-swatch' style='{html(fill)}' "
+            f"aria-hidden='true'></span>{html(name + notes.get(name, ''))}"
+            f"<span style='{_HIDDEN}'> ({html(charts.COLOUR_WORDS.get(colour, 'grey'))})</span></li>"
+        )
+    st.markdown(
+        f"<div class='sdp-legend sdp-area-key'><p><strong>{html(title)}</strong></p><ul>{''.join(rows)}</ul></div>",
+        unsafe_allow_html=True,
+    )
 
 
 def html_table(df: pd.DataFrame, caption: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 import vl_convert
 
 from sdp_dash import charts, warehouse
+from sdp_dash.config import codes
 from sdp_dash.domain import crime, words
 from sdp_dash.domain import profile as domain_profile
 from sdp_dash.domain.figure import RATE_UNIT
@@ -83,6 +84,10 @@ li { margin-bottom: 1mm; }
 a { color: #12436D; word-break: break-all; }
 section.small { font-size: 8.5pt; }
 section.small h2 { font-size: 12pt; margin-top: 3mm; }
+.key ul { list-style: none; padding: 0; margin: 0 0 2mm; display: flex; flex-wrap: wrap; gap: 1mm 4mm; }
+.key li { display: flex; align-items: center; gap: 1.5mm; margin: 0; }
+.key .swatch { display: inline-block; width: 6mm; height: 3.5mm; border: 1px solid #3d3d3d;
+               -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 footer { font-size: 9pt; color: #3d3d3d; border-top: 1px solid #b1b4b6; padding-top: 2mm; margin-top: 4mm; }
 @media screen { body { margin: 10mm auto; } }
 """
@@ -124,9 +129,10 @@ def _against_table(rows, is_county: bool, caption: str, label: str = "Measure") 
         }
     )
     if not is_county:
-        df["County rate"] = [r.county.rate_text if r.county.available else "not shown" for r in shown]
-        df["Against the county"] = [_cmp_word(r.comparison) for r in shown]
-    return _table(df, caption, numeric=("Count", rate, "95% interval", "County rate"))
+        df["County rate (context)"] = [r.county.rate_text if r.county.available else "not shown" for r in shown]
+        df["Rest of the county rate"] = [r.rest.rate_text if r.rest is not None else "" for r in shown]
+        df["Against the rest of the county"] = [_cmp_word(r.comparison) for r in shown]
+    return _table(df, caption, numeric=("Count", rate, "95% interval", "County rate (context)", "Rest of the county rate"))
 
 
 def _cmp_word(comparison) -> str:
@@ -144,7 +150,7 @@ def _summary(p: domain_profile.Profile) -> str:
     for result, names in groups.items():
         if names:
             verb = {"higher": "higher than", "similar": "similar to", "lower": "lower than"}[result]
-            bits.append(f"{_join(names)} {'was' if len(names) == 1 else 'were'} {verb} the county's")
+            bits.append(f"{_join(names)} {'was' if len(names) == 1 else 'were'} {verb} the rest of the county's")
     if not bits:
         return ""
     text = "; ".join(bits)
@@ -155,7 +161,23 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _map(con: Con, p: domain_profile.Profile) -> str:
+def colours(p: domain_profile.Profile) -> charts.AreaColours:
+    """The profile's one colour per area (``charts.area_colours``): the area dark blue, the county orange;
+    every chart, the map and the key use it."""
+    return charts.area_colours(dict.fromkeys([(p.area_code, p.area_name), (codes.COUNTY, codes.COUNTY_NAME)]), p.area_code)
+
+
+def _key(palette: charts.AreaColours) -> str:
+    """The key to the areas' colours, as the pages draw it (a swatch and the name, the colour in words)."""
+    items = "".join(
+        f"<li data-area='{html(name)}' data-colour='{html(colour)}'><span class='swatch' style='background:{html(colour)}'>"
+        f"</span>{html(name)} ({html(charts.COLOUR_WORDS.get(colour, 'grey'))})</li>"
+        for colour, name in palette.key()
+    )
+    return f"<div class='key'><strong>Colours in this profile:</strong><ul>{items}</ul></div>"
+
+
+def _map(con: Con, p: domain_profile.Profile, palette: charts.AreaColours) -> str:
     area = warehouse.area(con, p.area_code)
     area_type = str(area["area_type"])
     county = warehouse.geometry(con, "county")
@@ -163,15 +185,28 @@ def _map(con: Con, p: domain_profile.Profile) -> str:
     context_type = area_type if area_type in ("aap", "division_2013", "division_2025", "msoa") else "aap"
     context = pd.DataFrame(columns=["area_code", "geojson"]) if p.is_county else warehouse.geometry(con, context_type)
     chart = charts.area_locator(
-        context, chosen, county, places=warehouse.places(con), ring=area_type in ("lsoa", "msoa"), width=190, height=190
+        context,
+        chosen,
+        county,
+        places=warehouse.places(con),
+        ring=area_type in ("lsoa", "msoa"),
+        width=190,
+        height=190,
+        colour=palette[p.area_name],
     )
-    what = "County Durham" if p.is_county else f"{p.area_name} (dark blue) within County Durham"
-    return _picture(svg(chart), f"Map of {what}, with the largest towns named.", "The area (dark blue) in County Durham.", "map")
+    edge = palette.words(codes.COUNTY_NAME)
+    if p.is_county:
+        what, caption = f"County Durham ({edge})", f"County Durham ({edge})."
+    else:
+        caption = f"The area ({palette.words(p.area_name)}) in County Durham (its boundary {edge})."
+        what = f"{p.area_name} ({palette.words(p.area_name)}) within County Durham (boundary {edge})"
+    return _picture(svg(chart), f"Map of {what}, with the largest towns named.", caption, "map")
 
 
 def document(con: Con, code: str, start: str, end: str, measure_id: str, link: str, caveats: tuple[str, ...] = ()) -> str:
     """The profile of one area and period as one print-ready HTML file (UTF-8 text)."""
     p = domain_profile.build(con, code, start, end, measure_id)
+    palette = colours(p)
     per = p.period
     rate_title = f"Rate {RATE_UNIT}"
     trend_words = f"{words.month_words(p.trend_from)} to {words.month_words(end)}"
@@ -188,7 +223,7 @@ def document(con: Con, code: str, start: str, end: str, measure_id: str, link: s
     key_table = _against_table(
         p.against, p.is_county, "Key indicators" + ("" if p.is_county else ", against County Durham"), label="Indicator"
     )
-    parts.append(f"<div class='top'><div>{intro}{_method_box(p)}</div>{_map(con, p)}</div>")
+    parts.append(f"<div class='top'><div>{intro}{_method_box(p)}{_key(palette)}</div>{_map(con, p, palette)}</div>")
     parts.append(key_table)
     if not p.is_county:
         parts.append(
@@ -204,9 +239,9 @@ def document(con: Con, code: str, start: str, end: str, measure_id: str, link: s
 
     # The trend of the chosen measure, then the crime types.
     trend_df = crime.trend_frame(list(p.trend))
-    trend_chart = charts.trend(trend_df, value="rate", series="area_name", title=rate_title, description="Trend").properties(
-        width=CHART_WIDTH, height=120
-    )
+    trend_chart = charts.trend(
+        trend_df, value="rate", series="area_name", title=rate_title, description="Trend", colours=palette
+    ).properties(width=CHART_WIDTH, height=120)
     gaps = [f.period.start for f in p.trend if f.area_code == code and f.count is None]
     parts.append(
         "<section><h2>"
@@ -214,8 +249,9 @@ def document(con: Con, code: str, start: str, end: str, measure_id: str, link: s
         + ": month by month</h2>"
         + _picture(
             svg(trend_chart),
-            f"Line chart of {p.measure_label.lower()} {RATE_UNIT}, {trend_words}, for {p.area_name}"
-            + ("" if p.is_county else " and County Durham")
+            f"Line chart of {p.measure_label.lower()} {RATE_UNIT}, {trend_words}, for {p.area_name} "
+            + f"({palette.words(p.area_name)})"
+            + ("" if p.is_county else f" and County Durham ({palette.words(codes.COUNTY_NAME)})")
             + ".",
             f"Each month's count times 12, {RATE_UNIT}, {trend_words}."
             + (f" No police.uk data for {words.months_words(gaps)} (gaps)." if gaps else ""),
@@ -225,7 +261,7 @@ def document(con: Con, code: str, start: str, end: str, measure_id: str, link: s
 
     shown = p.shown_types
     types_chart = charts.ranked_bars(
-        crime.frame(shown), label="measure", value="rate", title=rate_title, description="By type"
+        crime.frame(shown), label="measure", value="rate", title=rate_title, description="By type", colours=palette
     ).properties(width=CHART_WIDTH - 200, height=17 * max(len(shown), 1))
     parts.append(
         "<section class='page-break'><h2>Crime and anti-social behaviour by type</h2>"
@@ -254,6 +290,7 @@ def document(con: Con, code: str, start: str, end: str, measure_id: str, link: s
             county=None if p.is_county else "County Durham",
             title=f"{RATE_UNIT} (the month's count × 12); each panel has its own scale",
             description="Trends by type",
+            colours=palette,
         )
         parts.append(
             "<section><h2>Trends by crime type"
@@ -262,7 +299,11 @@ def document(con: Con, code: str, start: str, end: str, measure_id: str, link: s
             + _picture(
                 svg(tt),
                 f"Small line charts, one per crime type, of the monthly rate {RATE_UNIT} in {p.area_name}"
-                + ("" if p.is_county else " (solid) and County Durham (dashed)")
+                + (
+                    ""
+                    if p.is_county
+                    else f" ({palette.words(p.area_name)}, solid) and County Durham ({palette.words(codes.COUNTY_NAME)}, dashed)"
+                )
                 + f", {trend_words}.",
                 f"{trend_words}. Gaps are months with no police.uk data or, for violence and sexual offences and robbery, "
                 "months with fewer than 5 recorded.",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sdp_dash import warehouse as wh
 from sdp_dash.web import cache
 
 
@@ -45,10 +44,3 @@ def clear_caches(warehouse, monkeypatch):
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(scope="session")
-def con(warehouse):
-    c = wh.connect(warehouse)
-    yield c
-    c.close()

@@ -160,8 +160,8 @@ def test_export_command_prints_csv(built, capsys):
     )
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        "area_code,area_name,measure_id,measure,period_from,period_to,months_in_period,months_with_data,"
-        "count,count_shown,population,rate,lower,upper,unit,note"
+        "area_code,area_name,measure_id,measure,period_from,period_to,months_with_data,"
+        "count,residents,rate,lower,upper,unit,status,note"
     )
     assert "per 1,000 residents a year" in out[1] and "annualised from 3 months" in out[1]
     assert len(out) == 1 + 5

@@ -74,6 +74,63 @@ def test_a_full_disk_is_one_line(copy, capsys, monkeypatch):
     assert sha256(warehouse) == before and no_leftovers(warehouse.parent)
 
 
+def _disk_fills(monkeypatch, *, from_the_start: bool = False) -> None:
+    """Simulate a disk that fills during the build (or is full from the start): from then on, no
+    write may make a file bigger (ENOSPC; ``Path.write_text`` empties the file first, as on a real
+    full disk); overwriting bytes a file already has still works."""
+    full = {"now": from_the_start}
+    real_write, real_pwrite = os.write, os.pwrite
+
+    def no_space():
+        return OSError(errno.ENOSPC, "No space left on device")
+
+    def write(fd, data):
+        if full["now"]:
+            raise no_space()
+        return real_write(fd, data)
+
+    def pwrite(fd, data, offset):
+        if full["now"] and offset + len(data) > os.fstat(fd).st_size:
+            raise no_space()
+        return real_pwrite(fd, data, offset)
+
+    def write_text(path, *args, **kwargs):  # as open("w") then write() on a full disk: truncated, then ENOSPC
+        if full["now"]:
+            open(path, "w").close()  # noqa: SIM115 - emptied as the real call would
+            raise no_space()
+        return real_write_text(path, *args, **kwargs)
+
+    def write_meta(*args, **kwargs):
+        full["now"] = True
+        raise no_space()
+
+    real_write_text = Path.write_text
+    monkeypatch.setattr(Path, "write_text", write_text)
+    monkeypatch.setattr(build_module.os, "write", write)
+    monkeypatch.setattr(build_module.os, "pwrite", pwrite)
+    monkeypatch.setattr(build_module, "_write_meta", write_meta)
+
+
+def test_a_full_disk_still_records_why_the_build_was_refused(copy, capsys, monkeypatch):
+    # The line is written over bytes reserved before the build began: a full disk cannot leave it empty.
+    tree, warehouse = copy
+    _disk_fills(monkeypatch)
+    assert_refused(*run_build(tree, warehouse, capsys, "--full"), "the disk is full")
+    assert "the disk is full" in build_module.last_refusal(warehouse)
+
+
+def test_a_refusal_that_cannot_be_recorded_goes_to_stderr(copy, capsys, monkeypatch):
+    tree, warehouse = copy
+    refused = warehouse.with_name(f".{warehouse.name}.refused")
+    refused.unlink(missing_ok=True)
+    _disk_fills(monkeypatch, from_the_start=True)
+    code, err = run_build(tree, warehouse, capsys, "--full")
+    assert code == 2
+    assert err[0].startswith("warning: ") and "could not record this refusal" in err[0] and "the disk is full" in err[0]
+    assert err[-1].startswith("error: ") and "the disk is full" in err[-1]
+    assert not refused.exists()  # no empty file left behind: the reason is on stderr
+
+
 def test_a_full_disk_while_copying_for_an_incremental_build_is_one_line(copy, capsys, monkeypatch):
     tree, warehouse = copy
     before = sha256(warehouse)

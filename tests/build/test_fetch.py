@@ -2,77 +2,24 @@
 
 from __future__ import annotations
 
-import functools
-import gzip
-import io
-import threading
-import zipfile
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import urlsplit
-
-import pandas as pd
 import pytest
-import rdata
 
 from sdp_dash import warehouse as wh
 from sdp_dash.cli import main
-from sdp_dash.config.manifest import load
 from sdp_dash.errors import SourceError
 from sdp_dash.pipeline.build import build
 from sdp_dash.pipeline.fetch import fetch
-from tests.support import fixtures
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-
-def site_path(site: Path, url: str) -> Path:
-    parts = urlsplit(url)
-    return site / parts.netloc / parts.path.lstrip("/")
-
-
-def _as_rda(csv_gz: Path, target: Path, name: str) -> None:
-    df = pd.read_csv(io.BytesIO(gzip.decompress(csv_gz.read_bytes())), dtype=str, keep_default_na=False)
-    numeric = {c for c in df.columns if pd.to_numeric(df[c], errors="coerce").notna().all()}
-    df = df.astype({c: (float if c in numeric else object) for c in df.columns})
-    target.parent.mkdir(parents=True, exist_ok=True)
-    rdata.write_rda(target, {name: df})
+from tests.support import fixtures, publisher
 
 
 @pytest.fixture(scope="module")
 def publishers(tmp_path_factory):
     """A local 'internet': every manifest URL and a police.uk archive, served on 127.0.0.1."""
-    base = tmp_path_factory.mktemp("publishers")
-    tree = fixtures.write_source_tree(base / "tree")
-    site = base / "site"
-    for src in load().sources:
-        if not src.url:
-            continue
-        target = site_path(site, src.url)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if src.url.endswith(".rda"):
-            _as_rda(tree / src.path, target, Path(src.alt_path).stem)
-        else:
-            target.write_bytes((tree / src.path).read_bytes())
-    archive = site_path(site, load().police["archive_url"].format(month="2025-03"))
-    archive.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for force in fixtures.FORCE_NAMES:
-            for month in fixtures.MONTHS:
-                text = fixtures.csv_text(fixtures.HEADER, fixtures.street_rows(force, month), "\r\n")
-                zf.writestr(f"{month}/{month}-{force}-street.csv", text)
-                zf.writestr(f"{month}/{month}-{force}-outcomes.csv", "Crime ID,Month\n")
+    site, tree = publisher.write_site(tmp_path_factory.mktemp("publishers"))
+    archive = publisher.write_archive(site, "2025-03", fixtures.MONTHS)
     (archive.parent / "2025-04.zip").write_bytes(archive.read_bytes()[:500])  # a broken download
-
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", tree
-    server.shutdown()
+    with publisher.serve(site) as url:
+        yield url, tree
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def test_county_2025_counts_equal_the_raw_files(con):
     got = crime_figures.export(con, area="E06000047", start="2025-01", end="2025-12").set_index("measure_id")
     assert got.loc["all_crime", "count"] == crime
     assert got.loc["anti_social_behaviour", "count"] == asb
-    assert got.loc["all_crime", "population"] == 522044
+    assert got.loc["all_crime", "residents"] == 522044
     assert got.loc["all_crime", "rate"] == pytest.approx(crime / 522044 * 1000, abs=0.005)
     assert got.loc["all_crime", "months_with_data"] == 12
 

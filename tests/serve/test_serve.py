@@ -1,8 +1,7 @@
 """`make serve`: nginx in front of two Streamlit workers, loaded through the proxy while the warehouse
 is rebuilt (issue 13).  Marker ``serve``; about a minute.  Needs Debian nginx (`make serve` installs it).
 
-The server reads the session warehouse (SDP_WAREHOUSE, from tests/conftest.py), never data/sdp.duckdb,
-and its run folder (pid files, logs) is in the test's temporary folder.
+The server is the ``served`` fixture (tests/serve/conftest.py), shared with tests/serve/test_edge.py.
 """
 
 from __future__ import annotations
@@ -21,12 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.devserver import free_port
-
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx" / "sdp.conf.template"
 pytestmark = pytest.mark.serve
 HAVE_NGINX = bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())
+TEMPLATE_VARIABLE = re.compile(r"\$\{(SDP_[A-Z_]+)\}")
 
 
 def _in_thread(coro):
@@ -65,6 +63,17 @@ def test_compose_file_is_valid_yaml():
     assert {"proxy", "worker", "build"} <= set(doc["services"])
 
 
+def test_every_template_variable_is_set_by_make_serve_and_by_compose():
+    """An unset variable would stay as written in the configuration (the nginx image's envsubst)."""
+    yaml = pytest.importorskip("yaml")
+    from scripts import serve
+
+    used = set(TEMPLATE_VARIABLE.findall(TEMPLATE.read_text()))
+    assert used == set(serve.TEMPLATE_VARS)
+    proxy_env = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())["services"]["proxy"]["environment"]
+    assert used <= set(proxy_env)
+
+
 def _worker_has_open(pid: int, inode: int) -> bool:
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:
@@ -75,52 +84,77 @@ def _worker_has_open(pid: int, inode: int) -> bool:
     return False
 
 
-def test_serve_two_workers_under_load_with_a_rebuild(warehouse, source_root, tmp_path):
-    if not HAVE_NGINX and not shutil.which("apt-get"):
-        pytest.skip("no nginx and no apt-get to install it")
-    port = free_port()
-    run_dir = tmp_path / "serve"
-    env = dict(os.environ, SDP_WAREHOUSE=str(warehouse), SDP_SERVE_DIR=str(run_dir))
-    env.pop("PORT", None)
-    started = time.monotonic()
-    try:
-        r = subprocess.run(
-            ["make", "serve", "WORKERS=2", f"PORT={port}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
-        )
-        assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
-        state = json.loads((run_dir / "state.json").read_text())
-        assert [w["state"] for w in state["workers"]] == ["ready", "ready"]
-        assert not [p for w in state["workers"] for p in w["warm_problems"]], "a page failed during the warm-up"
+def test_serve_two_workers_under_load_with_a_rebuild(served, warehouse, source_root, tmp_path):
+    port, env, state = served.port, served.env, served.state
+    assert [w["state"] for w in state["workers"]] == ["ready", "ready"]
+    assert not [p for w in state["workers"] for p in w["warm_problems"]], "a page failed during the warm-up"
 
-        # 20 s of six no-pause sessions through nginx; a full rebuild of the warehouse 5 s in.
-        rebuild = f"{sys.executable} -m sdp_dash build --full --quiet --source {source_root} --warehouse {warehouse}"
-        out = tmp_path / "load.json"
-        cmd = [sys.executable, "bench/load_test.py", "--url", f"http://127.0.0.1:{port}", "--sessions", "6", "--seconds", "20"]
-        cmd += ["--during", rebuild, "--during-at", "5", "--page-timeout", "60", "--json", str(out)]
-        t0 = time.monotonic()
-        r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
-        print(f"load test: {time.monotonic() - t0:.0f} s")
-        assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
-        level = json.loads(out.read_text())["levels"][0]
-        assert level["during"]["returncode"] == 0, level["during"]
-        assert level["n_errors"] == 0, level["examples"]
-        assert level["ready"] >= 6
+    # 20 s of six no-pause sessions through nginx; a full rebuild of the warehouse 5 s in.
+    rebuild = f"{sys.executable} -m sdp_dash build --full --quiet --source {source_root} --warehouse {warehouse}"
+    out = tmp_path / "load.json"
+    cmd = [sys.executable, "bench/load_test.py", "--url", f"http://127.0.0.1:{port}", "--sessions", "6", "--seconds", "20"]
+    cmd += ["--during", rebuild, "--during-at", "5", "--page-timeout", "60", "--json", str(out)]
+    t0 = time.monotonic()
+    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    print(f"load test: {time.monotonic() - t0:.0f} s")
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    level = json.loads(out.read_text())["levels"][0]
+    assert level["during"]["returncode"] == 0, level["during"]
+    assert level["n_errors"] == 0, level["examples"]
+    assert level["ready"] >= 6
 
-        # Each worker serves from the rebuilt file after its next page (no restart).
-        from bench.wsclient import Session
+    # Each worker serves from the rebuilt file after its next page (no restart).
+    from bench.wsclient import Session
 
-        async def visit(p: int) -> bool:
-            async with Session(p) as s:
-                return (await s.run("about", 60)).ok
+    async def visit(p: int) -> bool:
+        async with Session(p) as s:
+            return (await s.run("about", 60)).ok
 
-        inode = warehouse.stat().st_ino
-        for w in state["workers"]:
-            assert _in_thread(visit(w["port"])), f"worker {w['index']}: the About page failed after the rebuild"
-            assert _worker_has_open(w["pid"], inode), f"worker {w['index']} has not opened the rebuilt warehouse"
-    finally:
-        pids = [int(p.read_text()) for p in run_dir.glob("*.pid")] if run_dir.exists() else []
-        subprocess.run(["make", "serve-stop", f"PORT={port}"], cwd=ROOT, env=env, capture_output=True, timeout=90)
-    assert not list(run_dir.glob("*.pid")), "serve-stop left pid files"
-    for pid in pids:
-        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split(")")[-1][:3]
-    print(f"make serve, 20 s of load with a rebuild, make serve-stop: {time.monotonic() - started:.0f} s")
+    inode = warehouse.stat().st_ino
+    for w in state["workers"]:
+        assert _in_thread(visit(w["port"])), f"worker {w['index']}: the About page failed after the rebuild"
+        assert _worker_has_open(w["pid"], inode), f"worker {w['index']} has not opened the rebuilt warehouse"
+
+
+def _directives(policy: str) -> list[str]:
+    return [" ".join(d.split()) for d in policy.split(";") if d.strip()]
+
+
+def test_the_kubernetes_headers_are_the_templates_with_the_default_settings(monkeypatch, tmp_path):
+    yaml = pytest.importorskip("yaml")
+    from scripts import serve
+
+    for name in ("SDP_SERVER_NAMES", "SDP_FRAME_ANCESTORS", "SDP_CSP_SOURCES"):
+        monkeypatch.delenv(name, raising=False)
+    rendered = serve.render_template(serve.template_values("8080", "server 127.0.0.1:8501;", tmp_path))
+    policy = re.search(r'Content-Security-Policy "([^"]+)"', rendered).group(1)
+    headers = yaml.safe_load((ROOT / "deploy" / "k8s" / "ingress-nginx-headers.yaml").read_text())["data"]
+    assert _directives(headers["Content-Security-Policy"]) == _directives(policy)
+    for name in ("X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"):
+        assert f'add_header {name} "{headers[name]}" always;' in rendered
+
+
+def test_nginx_logs_are_rotated_and_kept_seven_days(tmp_path):
+    from scripts import serve
+
+    day = 86400
+    now = time.time()
+    log = tmp_path / "nginx-access.log"
+    for k, age in ((1, 1), (2, 2), (6, 6), (7, 8)):  # yesterday's, ..., one last written 8 days ago
+        old = tmp_path / f"nginx-access.log.{k}"
+        old.write_text(f"day -{age}\n")
+        os.utime(old, (now - age * day, now - age * day))
+    log.write_text("today\n")
+    serve.rotate_logs(tmp_path, now=now)
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == ["nginx-access.log.1", "nginx-access.log.2", "nginx-access.log.3", "nginx-access.log.7"]
+    assert (tmp_path / "nginx-access.log.1").read_text() == "today\n"
+    assert (tmp_path / "nginx-access.log.7").read_text() == "day -6\n"
+
+
+def test_the_warm_up_visits_every_page_the_browser_tests_know():
+    """scripts/serve.py derives the pages itself (the product never imports the tests): the same list."""
+    from scripts import serve
+    from tests.support.devserver import page_paths
+
+    assert serve.warm_paths() == ["", *(p for p in page_paths() if p != "overview")]

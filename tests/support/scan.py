@@ -121,7 +121,12 @@ def frame_violations(where: str, df: pd.DataFrame, view_sensitive: bool) -> list
                 small = True
             if "fewer than" in str(row[c]):
                 small = True
-        if small or any("fewer than" in str(row[c]) for c in count_cols):
+        withheld = "status" in df.columns and str(row["status"]) in ("fewer than 5", "withheld")  # a tidy CSV says why
+        if small or withheld or any("fewer than" in str(row[c]) for c in count_cols):
+            if withheld:
+                for c in count_cols:
+                    if _number(row[c]) is not None:
+                        found.append(f"{where}: row {idx} is {row['status']!r} but column {c!r} shows {row[c]!r}")
             for c in rate_cols:
                 if _number(row[c]) is not None:
                     found.append(f"{where}: row {idx} withheld count but column {c!r} shows {row[c]!r}")

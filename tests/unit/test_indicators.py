@@ -24,13 +24,6 @@ DURHAM_AAP = "AAP-durham-aap"
 
 
 @pytest.fixture(scope="module")
-def con(warehouse):
-    c = wh.connect(warehouse)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def period(con) -> tuple[str, str]:
     """The latest fully covered 12 months."""
     end = wh.latest_month(con)
@@ -164,7 +157,11 @@ def test_police_card_for_county_and_area_board(con, period, i):
         fig = card.figure
         assert fig.area_code == code and fig.measure_id == i.measure and fig.period.standard
         assert fig == crime.figure(con, code, i.measure, *period)
-        assert [f.area_code for f, _ in card.comparators] == [codes.COUNTY, codes.DARLINGTON, *codes.FORCES]
+        shown = [f.area_code for f in card.figures]
+        if code == codes.COUNTY:
+            assert shown == [codes.COUNTY, codes.DARLINGTON, *codes.FORCES]
+        else:  # the area, the rest of the county it is compared with (unless withheld), then the county's comparators
+            assert shown[0] == code and shown[-5:] == [codes.COUNTY, codes.DARLINGTON, *codes.FORCES]
         assert len(card.monthly) == 24
         if fig.available:
             assert fig.lower <= fig.rate <= fig.upper
@@ -173,7 +170,7 @@ def test_police_card_for_county_and_area_board(con, period, i):
 
 def test_the_force_area_is_the_county_and_darlington(con, period):
     card = indicator_cards.police_card(con, "anti_social_behaviour", codes.COUNTY, *period)
-    by = {f.area_code: f.count for f, _ in card.comparators}
+    by = {f.area_code: f.count for f in card.figures}
     assert by[codes.DURHAM_FORCE] == by[codes.COUNTY] + by[codes.DARLINGTON]
 
 
@@ -322,3 +319,5 @@ def test_every_indicator_has_a_row_at_a_glance(con, period, p):
             assert r.quality or r.age != "current", i.id
         for cell in (r.value, r.comparison, r.change, r.plan, r.age):
             assert len(cell) <= 48, f"{i.id}: a glance cell is one short line: {cell!r}"
+        assert len(r.months) <= 60, f"{i.id}: the months under a change are one short line: {r.months!r}"
+        assert r.area or r.value == "no official figure held", f"{i.id}: every figure names its area"

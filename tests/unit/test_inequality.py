@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
 from sdp_dash.config import codes
 from sdp_dash.domain import crime, inequality
 from sdp_dash.domain.figure import Figure, Period
-
-
-@pytest.fixture(scope="module")
-def con(warehouse):
-    """A read-only connection to the session's test warehouse (tests/conftest.py)."""
-    from sdp_dash import warehouse as _wh
-
-    c = _wh.connect(warehouse)
-    yield c
-    c.close()
-
 
 PERIOD = Period("2025-01", "2025-12")
 

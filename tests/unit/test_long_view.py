@@ -10,17 +10,6 @@ from sdp_dash.errors import SourceError
 from sdp_dash.pipeline.sources import ons_pfa
 from tests.support import fixtures
 
-
-@pytest.fixture(scope="module")
-def con(warehouse):
-    """A read-only connection to the session's test warehouse (tests/conftest.py)."""
-    from sdp_dash import warehouse as _wh
-
-    c = _wh.connect(warehouse)
-    yield c
-    c.close()
-
-
 HEADER = "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n"
 
 

@@ -16,13 +16,6 @@ SENSITIVE = ("Violence and sexual offences", "Robbery")
 
 
 @pytest.fixture(scope="module")
-def con(warehouse):
-    c = wh.connect(warehouse)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def period(con):
     months = wh.present_months(con)
     return months[-12] if len(months) >= 12 else months[0], months[-1]

@@ -229,13 +229,6 @@ def test_a_comparison_across_sources_says_so(warehouse):
 mirror = pytest.mark.skipif(settings.mirror() is None, reason="needs the open-data mirror (SDP_MIRROR)")
 
 
-@pytest.fixture(scope="module")
-def con(warehouse):
-    c = wh.connect(warehouse)
-    yield c
-    c.close()
-
-
 @mirror
 def test_audit_headlines_in_the_mirror(con):
     def head(i):
