@@ -84,6 +84,99 @@ def _content(_con) -> _Content:
 
 content = cache.cached(_content, max_entries=2)
 
+_RATE = "per 1,000 residents a year"
+# Every column of every CSV download (and of the command line's export): what it means and its unit.
+# tests/app/test_tidy_downloads.py checks that every column of every download is listed here.
+_COLUMNS = [
+    (
+        "Every police.uk file",
+        "area_code",
+        "The area's code (ONS code, or the dashboard's code for an area board or division)",
+        "text",
+    ),
+    ("Every police.uk file", "area_name", "The area's name", "text"),
+    ("Every police.uk file", "measure_id", "The measure's code, e.g. all_crime, robbery", "text"),
+    ("Every police.uk file", "measure", "The measure's name", "text"),
+    ("Every police.uk file", "period_from", "First month of the period", "YYYY-MM"),
+    ("Every police.uk file", "period_to", "Last month of the period", "YYYY-MM"),
+    ("Every police.uk file", "months_with_data", "How many months of the period have police.uk data", "months"),
+    (
+        "Every police.uk file",
+        "count",
+        "Crimes or incidents recorded in the months with data; empty when withheld or no data",
+        "number",
+    ),
+    ("Every police.uk file", "residents", "Usual residents of the area (Census 2021)", "people"),
+    ("Every police.uk file", "rate", f"The count {_RATE}, annualised when the period is not 12 months with data", _RATE),
+    ("Every police.uk file", "lower", "Lower limit of the rate's 95% interval", _RATE),
+    ("Every police.uk file", "upper", "Upper limit of the rate's 95% interval", _RATE),
+    ("Every police.uk file", "unit", "The unit of rate, lower and upper (or of the file's value)", "text"),
+    (
+        "Every police.uk file",
+        "status",
+        "shown; fewer than 5 (a count of 1 to 4 of violence and sexual offences or robbery, with its rate, is withheld); "
+        "withheld (withheld so that a small number beside it cannot be worked out); no data (no police.uk file for "
+        "the months)",
+        "text",
+    ),
+    ("Every police.uk file", "note", "What a reader must know: months annualised or missing, an approximate area", "text"),
+    ("Map and trend files", "count_shown", "The count as the page says it (the map's tooltip): words where withheld", "text"),
+    ("What happened next", "outcome_group, outcome", "The group of police.uk outcomes (its code and name)", "text"),
+    ("What happened next", "crimes", "Crimes recorded in the area and period (or month); empty when withheld", "number"),
+    (
+        "What happened next",
+        "share",
+        "Share of the crimes recorded with this latest outcome; lower and upper are its 95% interval",
+        "0 to 1",
+    ),
+    (
+        "What happened next",
+        "month, still_open_share",
+        "A month, and the share of its crimes still open when the data were published",
+        "YYYY-MM; 0 to 1",
+    ),
+    (
+        "What happened next",
+        "compared_with_rest_of_county, compared_with_rest_of_force_area",
+        "higher, similar or lower than the rest of the county or force area (95% intervals), or why not compared",
+        "text",
+    ),
+    (
+        "Deprivation",
+        "imd_decile",
+        "National decile of the Index of Multiple Deprivation 2019 (1 = most deprived 10% in England)",
+        "1 to 10",
+    ),
+    ("Deprivation", "small_areas", "Small areas (LSOAs) of the area in the decile", "number"),
+    ("Deprivation", "most_deprived_decile, least_deprived_decile", "The deciles whose rates are compared", "1 to 10"),
+    ("Deprivation", "rate_most_deprived, rate_least_deprived", "The rates in those deciles", _RATE),
+    (
+        "Deprivation",
+        "ratio",
+        "Rate in the most deprived decile divided by the rate in the least (lower and upper: 95% interval)",
+        "ratio",
+    ),
+    ("Priority pages", "months_compared, months_a_year_earlier", "The months set side by side (separated by spaces)", "YYYY-MM"),
+    ("Priority pages", "count_in_months_compared, count_a_year_earlier", "Counts in those months; empty when withheld", "number"),
+    ("Priority pages", "change_percent", "Change on a year earlier", "%"),
+    (
+        "Published indicators",
+        "area_level, indicator_id, series_id, series",
+        "Kind of area, the dashboard's indicator, and the published series",
+        "text",
+    ),
+    ("Published indicators", "period", "The period as published (period_from and period_to when it is stated)", "text"),
+    ("Published indicators", "value", "The published value (empty when not given)", "unit"),
+    ("Published indicators", "quality, source, source_url", "The figure's quality, and the page it was taken from", "text"),
+    ("Long view", "source", "The source's id in the warehouse (ONS recorded crime by police force area)", "text"),
+]
+DICTIONARY = pd.DataFrame(_COLUMNS, columns=["Files", "Column", "Meaning", "Unit"])
+
+
+def dictionary_columns() -> set[str]:
+    """Every column name the data dictionary describes."""
+    return {c.strip() for names in DICTIONARY["Column"] for c in names.split(",")}
+
 
 def render() -> None:
     c = content()
@@ -169,6 +262,16 @@ def render() -> None:
       crime there is.
     """
     )
+
+    st.header("The downloads: a data dictionary", anchor=False)
+    st.markdown(
+        "Every chart and table can be downloaded as a CSV file, and the command line's `export` writes the same "
+        "columns. Each file is data, not a picture of a table: one row per figure, numbers written plainly (no "
+        "thousands separators, so 48409 rather than 48,409), each number in a column of its own, and an **empty** "
+        "cell where a number is withheld or there is no data, with the `status` column saying why. Every police.uk "
+        "file has the same columns; other files have those that apply to them, and the columns listed under them."
+    )
+    st.table(DICTIONARY, hide_index=True)
 
     st.header("Accessibility", anchor=False)
     st.markdown(c.statement)

@@ -1,10 +1,10 @@
-"""Compare areas: the chosen area against the county (and up to two more areas), for one or more
-measures at once, with intervals, trends and the differences in words."""
+"""Compare areas: up to four areas, each against the county (the yardstick, never one of the four),
+for one or more measures at once.  A summary table answers first (each area's rate, its interval and
+how it stands against the rest of the county); the charts, trends and words follow."""
 
 from __future__ import annotations
 
-import itertools
-
+import pandas as pd
 import streamlit as st
 
 from sdp_dash import charts
@@ -26,11 +26,11 @@ def colours(chosen: list[str], view: state.ViewState) -> charts.AreaColours:
 def render() -> None:
     view = state.current()
     frame.page_header("Compare areas", view)
-    chosen = state.compare_codes(view)
-    options = state.area_options()
+    chosen = [c for c in state.compare_codes(view) if c != codes.COUNTY]
+    options = {c: n for c, n in state.area_options().items() if c != codes.COUNTY}
     st.session_state["sdp_compare"] = chosen
     st.multiselect(
-        "Areas to compare (up to four; the county is included to compare with)",
+        "Areas to compare with the county (up to four)",
         list(options),
         key="sdp_compare",
         format_func=lambda c: options.get(c, c),
@@ -50,40 +50,76 @@ def render() -> None:
         on_change=state.on_measures_change,
         placeholder="Choose measures",
     )
-    if len(chosen) < 2:  # the county alone: its figures, and a prompt to add an area (none is picked for you)
+    if not chosen:  # nothing is picked for you: the county's own figures, the yardstick, until an area is added
         st.info("Add an area above to compare it with the county.", icon=":material/info:")
-    if not chosen:
-        return
-    palette = colours(chosen, view)
-    notes = {} if view.is_county or view.area_code not in chosen else {view.area_name: " (the chosen area)"}
+    shown = [*chosen, codes.COUNTY]
+    palette = colours(shown, view)
+    _summary(view, chosen, [measures[m] for m in picked])
+    notes = {codes.COUNTY_NAME: " (the yardstick)"}
+    if view.area_code in chosen and not view.is_county:
+        notes[view.area_name] = " (the chosen area)"
     cards.area_key(palette, "Colours in the charts below", notes=notes)
     for measure_id in picked:
-        _measure_section(view, chosen, measures[measure_id], palette)
-    _trend(view, chosen, measures[picked[0]], palette)
+        _measure_section(view, shown, measures[measure_id], palette)
+    _trend(view, shown, measures[picked[0]], palette)
     from pages import site
 
     frame.page_links(view, {site.page("home"): "Overview", site.page("explore"): "Explore an area"})
 
 
+def _summary(view: state.ViewState, chosen: list[str], measures: list) -> None:
+    """Areas by measures: each area's rate and interval, and how it stands against the rest of the county."""
+    rows = []
+    for m in measures:
+        county = data.figure(codes.COUNTY, m.measure_id, view.start, view.end)
+        for c in chosen:
+            r = crime.against_rest(data.figure(c, m.measure_id, view.start, view.end), county)
+            rows.append(
+                {
+                    "Area": r.area.area_name,
+                    "Measure": m.label,
+                    f"Rate {RATE_UNIT}": r.area.rate_text,
+                    "95% interval": r.area.interval_text,
+                    "Against the rest of the county": r.comparison.words(crime.REST_WORDS),
+                }
+            )
+        rows.append(
+            {
+                "Area": f"{codes.COUNTY_NAME} (the yardstick)",
+                "Measure": m.label,
+                f"Rate {RATE_UNIT}": county.rate_text,
+                "95% interval": county.interval_text,
+                "Against the rest of the county": "",
+            }
+        )
+    st.header("Summary", anchor=False)
+    st.markdown(
+        md(
+            f"{view.period}. Each area is compared with the rest of the county (the county without it): higher or lower "
+            "means the two 95% intervals do not overlap; otherwise similar."
+        )
+    )
+    st.table(pd.DataFrame(rows), hide_index=True)
+
+
 def _sentences(figs) -> list[str]:
-    """Each area against the rest of the county (when the county is compared), then the others pairwise;
-    an area is never compared with an area that holds it."""
-    county = [f for f in figs if f.area_code == codes.COUNTY]
-    pairs = [(f, county[0]) for f in figs if county and f is not county[0]]
-    pairs += [(a, b) for a, b in itertools.combinations([f for f in figs if f.area_code != codes.COUNTY], 2)]
+    """Each area against the rest of the county; an area is never compared with an area that holds it."""
+    county = next((f for f in figs if f.area_code == codes.COUNTY), None)
     out = []
-    for a, b in pairs:
-        result = data.beside(a, b)
-        other = crime.REST_WORDS if b.area_code == codes.COUNTY else b.area_name
-        if result.result == "not compared":
-            out.append(f"{a.area_name} and {other} are not compared: {result.reason}.")
+    for f in figs:
+        if county is None or f is county:
+            continue
+        r = crime.against_rest(f, county)
+        if r.comparison.result == "not compared":
+            out.append(f"{f.area_name} is not compared with the rest of the county: {r.comparison.reason}.")
             continue
         tail = (
             "their 95% intervals do not overlap."
-            if result.result in ("higher", "lower")
+            if r.comparison.result in ("higher", "lower")
             else "their 95% intervals overlap, so the difference could be chance."
         )
-        out.append(f"{a.area_name}'s rate ({a.rate_text} {RATE_UNIT}) is {result.words(other)}: {tail}")
+        rest = f"{crime.REST_WORDS} ({r.rest.rate_text})" if r.rest is not None else crime.REST_WORDS
+        out.append(f"{f.area_name}'s rate ({f.rate_text} {RATE_UNIT}) is {r.comparison.words(rest)}: {tail}")
     return out
 
 

@@ -1,12 +1,14 @@
-"""Overview: the key crime indicators for the chosen area, their change, trend and the force comparison."""
+"""Overview: the key crime indicators for the chosen area, each against the county (for an area of the
+county) or against the neighbouring police forces (for the county), their change and trend."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from sdp_dash import charts
+from sdp_dash.config import codes
 from sdp_dash.config.months import shift_month
-from sdp_dash.domain import words
+from sdp_dash.domain import crime, words
 from sdp_dash.domain.figure import RATE_UNIT
 from sdp_dash.web import cards, data, frame, state
 from sdp_dash.web.cache import chart
@@ -18,11 +20,16 @@ def render() -> None:
     frame.page_header("Overview", view)
     st.markdown(
         "How much crime and anti-social behaviour the police recorded, per 1,000 residents a year, "
-        "and how that compares with a year earlier and with neighbouring police forces."
+        + (
+            "and how that compares with a year earlier and with neighbouring police forces."
+            if view.is_county
+            else "and how that compares with the rest of the county and with a year earlier."
+        )
     )
     key_indicators(view)
     monthly_trend(view)
-    forces(view)
+    if view.is_county:  # the force areas mean something for the county as a whole, not for one of its areas
+        forces(view)
     from pages import site
 
     frame.page_links(view, {site.page("explore"): "Explore this area on a map", site.page("compare"): "Compare areas"})
@@ -36,9 +43,14 @@ def _colours(view: state.ViewState) -> charts.AreaColours:
 def key_indicators(view: state.ViewState) -> None:
     figs = data.key_figures(view.area_code, view.start, view.end)
     st.header("Key crime indicators", anchor=False)
+    against = {} if view.is_county else {r.area.measure_id: r for r in data.against_county(view.area_code, view.start, view.end)}
     for col, fig in zip(st.columns(len(figs)), figs, strict=True):
         with col, st.container(border=True):
             cards.metric(fig)
+            r = against.get(fig.measure_id)
+            if r is not None:  # the county's figure beside it, and how the area stands against the rest of the county
+                said = r.comparison.words(crime.REST_WORDS)
+                st.markdown(md(f"{codes.COUNTY_NAME}: {r.county.rate_text}. {said[:1].upper()}{said[1:]}."))
     changes = [data.change(view.area_code, f.measure_id, view.start, view.end) for f in figs]
     note = changes[0].comparable.note() if changes else ""
     if note:

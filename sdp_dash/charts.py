@@ -994,3 +994,65 @@ def _spread(places: pd.DataFrame, *, n: int, apart: float) -> pd.DataFrame:
         if len(kept) >= n:
             break
     return places.loc[kept, ["name", "longitude", "latitude"]]
+
+
+# --- At a glance: the spine chart ---------------------------------------------------------------------
+
+SPINE_ROW = 52  # px per indicator: its name and value on one line, the bar beneath
+# The marker's colour and shape by how the chosen area stands beside the figure it is compared with
+# (the rest of the county for an area of it); the county itself is orange, as everywhere.
+SPINE_MARKS = {
+    "higher": (DARK_PINK, "triangle-up"),
+    "similar": (CHOSEN_COLOUR, "circle"),
+    "lower": (TURQUOISE, "triangle-down"),
+    "not compared": (CONTEXT_COLOUR, "diamond"),
+    "the county": (COUNTY_COLOUR, "square"),
+    "no range (see the table)": (NOT_SHOWN, "stroke"),
+}
+SPINE_RANGE = "#DEE0E2"  # the comparators' range: a light band the markers sit on
+
+
+def spine(df: pd.DataFrame, *, description: str) -> alt.Chart:
+    """At a glance as a spine chart (after OHID Fingertips): one row per indicator, each on its own scale.
+
+    ``df`` has one row per indicator (``indicator_cards.spine_frame``): ``label`` (the name and value),
+    ``detail`` (period and unit), and positions from 0 to 1: ``low`` to ``high`` the range of the areas
+    it is set beside (a grey band), ``benchmark`` the figure it is compared with (a black line at the
+    centre), ``position`` the chosen area (a marker coloured and shaped by ``significance``).  A row
+    without a value (a published figure) keeps its name and says so."""
+    data = df.copy()
+    order = list(data["indicator"])
+    present = [s for s in SPINE_MARKS if s in set(data["significance"])]
+    y = alt.Y("indicator:N", title=None, sort=order, axis=alt.Axis(labels=False, ticks=False, domain=False))
+    x = alt.X("position:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=None)
+    tooltip = [
+        alt.Tooltip("label:N", title="Indicator"),
+        alt.Tooltip("detail:N", title="Period and unit"),
+        alt.Tooltip("range:N", title="Range of the areas beside it"),
+        alt.Tooltip("compared_with:N", title="Centre line"),
+        alt.Tooltip("significance:N", title="Result"),
+    ]
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    band = base.mark_bar(height=14, yOffset=10, color=SPINE_RANGE).encode(x=x, x2="high:Q").transform_filter(
+        "isValid(datum.low) && isValid(datum.high)"
+    )
+    band = band.encode(x=alt.X("low:Q", scale=alt.Scale(domain=[0, 1]), axis=None))
+    centre = base.mark_tick(color="#0B0C0C", thickness=2, size=22, yOffset=10).encode(
+        x=alt.X("benchmark:Q", scale=alt.Scale(domain=[0, 1]), axis=None)
+    )
+    marks = base.mark_point(filled=True, size=150, yOffset=10, opacity=1, stroke="#0B0C0C", strokeWidth=0.8).encode(
+        x=x,
+        color=alt.Color(
+            "significance:N",
+            title="Chosen area",
+            scale=alt.Scale(domain=present, range=[SPINE_MARKS[s][0] for s in present]),
+        ),
+        shape=alt.Shape(
+            "significance:N", scale=alt.Scale(domain=present, range=[SPINE_MARKS[s][1] for s in present]), legend=None
+        ),
+    )
+    names = base.mark_text(align="left", baseline="bottom", dy=-4, fontSize=13, color="#0B0C0C").encode(
+        x=alt.value(0), text="label:N"
+    )
+    chart = alt.layer(band, centre, marks, names).properties(height=alt.Step(SPINE_ROW))
+    return _style(chart, description)

@@ -66,7 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     p_cov = sub.add_parser("coverage", help="months present per force, the gaps, and the last build's report")
     p_cov.add_argument("--warehouse", type=Path)
 
-    p_exp = sub.add_parser("export", help="print figures as CSV")
+    p_exp = sub.add_parser(
+        "export",
+        help="print figures as tidy CSV: the same columns as the pages' downloads (see About the data's data dictionary)",
+    )
     p_exp.add_argument("what", choices=["crime", "outcomes", "deprivation", "longview"])
     p_exp.add_argument("--area", help="area code, e.g. E06000047 (County Durham); not needed for longview")
     p_exp.add_argument("--from", dest="start", type=_month, help="first month, YYYY-MM (not needed for longview)")

@@ -262,12 +262,6 @@ def lsoa_type_month_counts(con: Con, start: str, end: str) -> pd.DataFrame:
 
 
 @lookup
-def area_lsoas(con: Con, code: str) -> frozenset[str]:
-    """The small areas (LSOA 2021) an area is made of."""
-    return frozenset(r[0] for r in con.execute("SELECT lsoa21_code FROM area_lsoa WHERE area_code = ?", [code]).fetchall())
-
-
-@lookup
 def area_memberships(con: Con) -> pd.DataFrame:
     """Every area (its code and type) with each of its small areas and that small area's IMD 2019 decile."""
     return con.execute(
@@ -521,6 +515,22 @@ def places(con: Con) -> pd.DataFrame:
     return con.execute(
         "SELECT geonameid, name, longitude, latitude, population, lsoa21_code FROM places ORDER BY population DESC, name"
     ).fetchdf()
+
+
+@lookup
+def places_outside(con: Con) -> pd.DataFrame:
+    """GeoNames places outside County Durham with their alternate names, local authority, community safety
+    partnership and police force area (largest first), or an empty frame in an older warehouse."""
+    if not has_table(con, "places_outside"):
+        return pd.DataFrame(columns=_OUTSIDE_COLUMNS)
+    return con.execute(
+        """SELECT geonameid, name, alternatenames, population, country, lad_code, lad_name, csp_name, pfa_code, pfa_name
+           FROM places_outside ORDER BY population DESC, name"""
+    ).fetchdf()
+
+
+_OUTSIDE_COLUMNS = ["geonameid", "name", "alternatenames", "population", "country", "lad_code", "lad_name", "csp_name"]
+_OUTSIDE_COLUMNS += ["pfa_code", "pfa_name"]
 
 
 def find_areas(con: Con) -> pd.DataFrame:

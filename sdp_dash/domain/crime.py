@@ -15,7 +15,6 @@ from sdp_dash import warehouse
 from sdp_dash.config import codes
 from sdp_dash.config.months import shift_month
 from sdp_dash.domain import disclosure, published, words
-from sdp_dash.domain import tidy as tidy_csv
 from sdp_dash.domain.figure import (
     TIDY_COLUMNS,
     TIDY_INTEGERS,
@@ -25,6 +24,8 @@ from sdp_dash.domain.figure import (
     Period,
     compare,
     is_suppressed,
+    tidy_frame,
+    with_csv,
 )
 from sdp_dash.warehouse import Con
 
@@ -249,25 +250,6 @@ def against_county(con: Con, code: str, start: str, end: str) -> list[AgainstCou
 REST_WORDS = "the rest of the county"
 
 
-def contains(con: Con, outer: str, inner: str) -> bool:
-    """Area ``outer`` holds every small area of area ``inner`` (and is not the same area)."""
-    if outer == inner:
-        return False
-    a, b = warehouse.area_lsoas(con, outer), warehouse.area_lsoas(con, inner)
-    return bool(b) and b <= a and a != b
-
-
-def beside(con: Con, a: Figure, b: Figure) -> Comparison:
-    """How figure ``a`` stands beside ``b`` (same measure and period): against the rest of the county when
-    ``b`` is the county; not compared when one area holds the other; else compared by 95% intervals."""
-    if b.area_code == codes.COUNTY and a.area_code != codes.COUNTY:
-        return against_rest(a, b).comparison
-    if contains(con, a.area_code, b.area_code) or contains(con, b.area_code, a.area_code):
-        outer, inner = (a, b) if contains(con, a.area_code, b.area_code) else (b, a)
-        return Comparison("not compared", f"{inner.area_name} is part of {outer.area_name}")
-    return compare(a, b)
-
-
 # --- Tables and exports ---------------------------------------------------------------------------
 
 
@@ -276,13 +258,13 @@ def table(figs: list[Figure], *, drop: tuple[str, ...] = ()) -> pd.DataFrame:
     is the tidy CSV of the same figures (``tidy``), every column kept whatever the table drops."""
     df = pd.DataFrame([f.row() for f in figs])
     df = df.drop(columns=[c for c in drop if c in df.columns])
-    return tidy_csv.with_csv(df, tidy(figs))
+    return with_csv(df, tidy(figs))
 
 
 def tidy(figs: list[Figure]) -> pd.DataFrame:
     """Figures as tidy data (``figure.TIDY_COLUMNS``), one row each: what every police.uk CSV download
     and the command line's ``export`` write.  Withheld or missing numbers are empty; ``status`` says why."""
-    return tidy_csv.frame([f.data() for f in figs], TIDY_COLUMNS, TIDY_INTEGERS, TIDY_NUMBERS)
+    return tidy_frame([f.data() for f in figs], TIDY_COLUMNS, TIDY_INTEGERS, TIDY_NUMBERS)
 
 
 def frame(figs: list[Figure]) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import pandas as pd
 
 from sdp_dash.config.months import months_between
 from sdp_dash.domain import stats, words
@@ -309,6 +310,46 @@ def fmt_rate(value: float | None, decimals: int = RATE_DECIMALS) -> str:
 
 def _round(value: float | None, decimals: int = 2) -> float | None:
     return None if value is None else round(float(value), decimals)
+
+
+# --- Tidy CSV ------------------------------------------------------------------------------------------
+# What every download and the command line's ``export`` write: one row per figure; numbers as plain numbers
+# (no thousands separators, no words in a numeric column); an EMPTY cell where a number is withheld or
+# missing, with a ``status`` column saying why; the area and the period in columns of their own.  The
+# on-screen tables stay human-readable ("48,409", "1.2 to 3.4", "fewer than 5"): a table offered as a
+# download carries its tidy twin as CSV text (``with_csv``), and the chart card writes that (``csv_bytes``).
+
+CSV_ATTR = "sdp_csv"  # the DataFrame.attrs key of a table's tidy CSV text
+
+
+def tidy_frame(
+    rows: list[dict], columns: tuple[str, ...], integers: tuple[str, ...] = (), numbers: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Rows as a tidy frame: the ``columns`` in order, whole numbers as nullable integers (so the CSV
+    says 48409, never 48409.0), other numbers as floats, None as an empty cell."""
+    df = pd.DataFrame(rows, columns=list(columns))
+    for c in integers:
+        df[c] = pd.to_numeric(df[c], errors="raise").astype("Int64")
+    for c in numbers:
+        if c not in integers:
+            df[c] = pd.to_numeric(df[c], errors="raise").astype("float64")
+    return df
+
+
+def tidy_text(df: pd.DataFrame) -> str:
+    """A tidy frame as CSV text."""
+    return df.to_csv(index=False)
+
+
+def with_csv(table: pd.DataFrame, tidy: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (for the screen) carrying ``tidy`` (its download) as CSV text; returns ``table``."""
+    table.attrs[CSV_ATTR] = tidy_text(tidy)
+    return table
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """The CSV a table's download writes: its tidy twin when it has one, else the frame itself."""
+    return str(table.attrs.get(CSV_ATTR) or table.to_csv(index=False)).encode("utf-8")
 
 
 # --- Comparisons ------------------------------------------------------------------------------------

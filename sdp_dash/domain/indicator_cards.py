@@ -20,7 +20,7 @@ import pandas as pd
 from sdp_dash import warehouse
 from sdp_dash.config import catalogue, codes
 from sdp_dash.domain import baselines, crime, published, stats, words
-from sdp_dash.domain.figure import Comparison, Figure, compare
+from sdp_dash.domain.figure import SHOWN_TEXT, WITHHELD_TEXT, Comparison, Figure, compare, tidy_frame, with_csv
 from sdp_dash.domain.published import PublishedFigure
 from sdp_dash.warehouse import Con
 
@@ -228,8 +228,55 @@ def comparison_table(card: PoliceCard) -> list[tuple[Figure, str, str]]:
 
 
 def change_table(card: PoliceCard) -> pd.DataFrame:
-    """The change as a one-row table (and CSV), naming the months on each side."""
-    return pd.DataFrame([card.change_row()])
+    """The change as a one-row table, naming the months on each side; its download is ``change_frame``."""
+    return with_csv(pd.DataFrame([card.change_row()]), change_frame(card))
+
+
+CHANGE_COLUMNS = (
+    "area_code",
+    "area_name",
+    "measure_id",
+    "measure",
+    "period_from",
+    "period_to",
+    "months_compared",
+    "months_a_year_earlier",
+    "count_in_months_compared",
+    "count_a_year_earlier",
+    "change_percent",
+    "status",
+    "note",
+)
+
+
+def change_frame(card: PoliceCard) -> pd.DataFrame:
+    """The change as tidy data: the months on each side (YYYY-MM, separated by spaces), both counts and the
+    percentage change as numbers (empty when withheld or not comparable), ``status`` saying why."""
+    c, f = card.change, card.figure
+    comp = c.comparable
+    pct = stats.percent_change(c.now, c.before) if c.now is not None and c.before is not None else None
+    if not comp.current:
+        status = "not comparable"
+    elif c.now is None or c.before is None:
+        status = WITHHELD_TEXT
+    else:
+        status = SHOWN_TEXT
+    row = {
+        "area_code": f.area_code,
+        "area_name": f.area_name,
+        "measure_id": f.measure_id,
+        "measure": f.measure,
+        "period_from": f.period.start,
+        "period_to": f.period.end,
+        "months_compared": " ".join(comp.current),
+        "months_a_year_earlier": " ".join(comp.previous),
+        "count_in_months_compared": c.now,
+        "count_a_year_earlier": c.before,
+        "change_percent": None if pct is None else round(float(pct), 1),
+        "status": status,
+        "note": card.change_text,
+    }
+    return tidy_frame([row], CHANGE_COLUMNS, ("count_in_months_compared", "count_a_year_earlier"), ("change_percent",))
 
 
 # --- published indicators ----------------------------------------------------------------------------
@@ -608,11 +655,15 @@ def answer(rows: list[SpineRow], area_name: str, period: str) -> str:
     if all(r.significance == THE_COUNTY for r in drawn):
         up = sum(r.change.endswith("higher*") for r in drawn)
         down = sum(r.change.endswith("lower*") for r in drawn)
-        said = ", ".join(x for x in (f"{up} rose" if up else "", f"{down} fell" if down else "") if x)
+        said = " and ".join(x for x in (f"{up} rose" if up else "", f"{down} fell" if down else "") if x)
         said = f"{said} by more than chance would explain" if said else "none changed by more than chance would explain"
         return f"In {area_name}, {period}, of {n} police.uk measures on this page {said}, against the same months a year before{more}."
     counts = {s: sum(r.significance == s for r in drawn) for s in (HIGHER, SIMILAR, LOWER)}
-    said = ", ".join(f"{k} {'similar to' if s == SIMILAR else s + ' than'}" for s, k in counts.items() if k)
+    said = [f"{k} {s}" for s, k in counts.items() if k]
     if not said:
         return f"In {area_name}, {period}: too few to compare with {REST_OF_COUNTY_NAME}{more}."
-    return f"In {area_name}, {period}, of {n} police.uk measures on this page {said} {REST_OF_COUNTY_NAME}{more}."
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return (
+        f"In {area_name}, {period}, of {n} police.uk measures on this page {listed} "
+        f"(against {REST_OF_COUNTY_NAME}, by 95% intervals){more}."
+    )

@@ -23,7 +23,18 @@ import pandas as pd
 
 from sdp_dash import warehouse
 from sdp_dash.domain import crime, disclosure, stats
-from sdp_dash.domain.figure import Figure, Period, fmt_rate
+from sdp_dash.domain.figure import (
+    SHOWN_TEXT,
+    TIDY_COLUMNS,
+    TIDY_INTEGERS,
+    TIDY_NUMBERS,
+    WITHHELD_TEXT,
+    Figure,
+    Period,
+    fmt_rate,
+    tidy_frame,
+    with_csv,
+)
 from sdp_dash.warehouse import Con
 
 DECILES = tuple(range(1, 11))
@@ -221,14 +232,43 @@ def key_ratios(con: Con, code: str, start: str, end: str) -> list[Inequality]:
 # --- Tables and exports ---------------------------------------------------------------------------------
 
 
+NOT_GIVEN = "not given"  # a ratio's status when there is none to give (the note says why)
+DECILE_COLUMNS = (*TIDY_COLUMNS[:4], "imd_decile", "small_areas", *TIDY_COLUMNS[4:])
+LSOA_COLUMNS = (*TIDY_COLUMNS[:4], "imd_decile", *TIDY_COLUMNS[4:])
+RATIO_COLUMNS = (
+    "area_code",
+    "area_name",
+    "measure_id",
+    "measure",
+    "period_from",
+    "period_to",
+    "most_deprived_decile",
+    "least_deprived_decile",
+    "rate_most_deprived",
+    "rate_least_deprived",
+    "ratio",
+    "lower",
+    "upper",
+    "unit",
+    "status",
+    "note",
+)
+
+
 def frame(q: Inequality) -> pd.DataFrame:
-    """The decile figures as data (numbers only where they may be shown)."""
+    """The decile figures as tidy data (the tidy police.uk columns, each decile's figure; empty where withheld)."""
     rows = []
     for d, n, f in q.deciles:
         row = f.data()
         row.update({"area_code": q.area_code, "area_name": q.area_name, "imd_decile": d, "small_areas": n})
         rows.append(row)
-    return pd.DataFrame(rows)
+    return tidy_frame(rows, DECILE_COLUMNS, (*TIDY_INTEGERS, "imd_decile", "small_areas"), TIDY_NUMBERS)
+
+
+def lsoa_frame(q: Inequality) -> pd.DataFrame:
+    """Each small area's figure and its decile, as tidy data."""
+    rows = [{**f.data(), "imd_decile": d} for d, f in q.small_areas]
+    return tidy_frame(rows, LSOA_COLUMNS, (*TIDY_INTEGERS, "imd_decile"), TIDY_NUMBERS)
 
 
 def table(q: Inequality) -> pd.DataFrame:
@@ -245,7 +285,7 @@ def table(q: Inequality) -> pd.DataFrame:
                 "95% interval": f.interval_text,
             }
         )
-    return pd.DataFrame(rows)
+    return with_csv(pd.DataFrame(rows), frame(q))
 
 
 def ratio_row(q: Inequality) -> dict:
@@ -264,8 +304,20 @@ def ratio_row(q: Inequality) -> dict:
         "ratio": None if r.ratio is None else round(r.ratio, 3),
         "lower": None if r.lower is None else round(r.lower, 3),
         "upper": None if r.upper is None else round(r.upper, 3),
+        "unit": "rate in the most deprived decile / rate in the least deprived decile",
+        "status": SHOWN_TEXT if r.ratio is not None else (WITHHELD_TEXT if r.reason == "too few to show" else NOT_GIVEN),
         "note": r.reason,
     }
+
+
+def ratios_frame(qs: list[Inequality]) -> pd.DataFrame:
+    """The gap for each measure as tidy data."""
+    return tidy_frame(
+        [ratio_row(q) for q in qs],
+        RATIO_COLUMNS,
+        ("most_deprived_decile", "least_deprived_decile"),
+        ("rate_most_deprived", "rate_least_deprived", "ratio", "lower", "upper"),
+    )
 
 
 def ratios_table(qs: list[Inequality]) -> pd.DataFrame:
@@ -282,7 +334,7 @@ def ratios_table(qs: list[Inequality]) -> pd.DataFrame:
                 "Ratio (95% interval)": r.text,
             }
         )
-    return pd.DataFrame(rows)
+    return with_csv(pd.DataFrame(rows), ratios_frame(qs))
 
 
 def small_areas_table(q: Inequality) -> pd.DataFrame:
@@ -298,7 +350,7 @@ def small_areas_table(q: Inequality) -> pd.DataFrame:
                 f"Rate {f.unit}": f.rate_text,
             }
         )
-    return pd.DataFrame(rows)
+    return with_csv(pd.DataFrame(rows), lsoa_frame(q))
 
 
 EXPORT_BY = ("decile", "ratio", "lsoa")
@@ -309,13 +361,7 @@ def export(con: Con, *, area: str, start: str, end: str, measure_id: str = "all_
     if by == "decile":
         return frame(by_decile(con, area, measure_id, start, end))
     if by == "ratio":
-        return pd.DataFrame([ratio_row(q) for q in key_ratios(con, area, start, end)])
+        return ratios_frame(key_ratios(con, area, start, end))
     if by == "lsoa":
-        q = by_decile(con, area, measure_id, start, end)
-        rows = []
-        for d, f in q.small_areas:
-            row = f.data()
-            row["imd_decile"] = d
-            rows.append(row)
-        return pd.DataFrame(rows)
+        return lsoa_frame(by_decile(con, area, measure_id, start, end))
     raise ValueError(f"unknown --by {by!r} for deprivation ({', '.join(EXPORT_BY)})")

@@ -29,7 +29,15 @@ import pandas as pd
 
 from sdp_dash import warehouse
 from sdp_dash.config.manifest import load as load_manifest
-from sdp_dash.domain.figure import count_text
+from sdp_dash.domain.figure import (
+    NO_DATA_TEXT,
+    SHOWN_TEXT,
+    SUPPRESSED_TEXT,
+    count_text,
+    is_suppressed,
+    tidy_frame,
+    with_csv,
+)
 from sdp_dash.warehouse import Con
 
 SOURCE_ID = "ons_recorded_crime_pfa"
@@ -208,8 +216,39 @@ def _sentence(part: pd.DataFrame, name: str) -> str:
     return text + ". Recorded crime reflects reporting and recording as well as crime: see the notes."
 
 
+EXPORT_COLUMNS = ("area_code", "area_name", "measure", "period_from", "period_to", "count", "unit", "status", "source")
+
+
+def tidy(df: pd.DataFrame, sensitive: list[bool]) -> pd.DataFrame:
+    """12-month totals (``series_frame`` rows) as tidy data: the area (ONS name and label), the offences,
+    the 12 months as ``period_from``/``period_to`` (YYYY-MM), the count (empty when withheld) and why."""
+    rows = []
+    for r, sens in zip(df.itertuples(index=False), sensitive, strict=True):
+        c = None if pd.isna(r.count) else int(r.count)
+        end = pd.Timestamp(r.period_end)
+        if c is None:  # already withheld (``long_view`` keeps only counts it may show) or missing
+            status = SUPPRESSED_TEXT if getattr(r, "count_shown", "") == SUPPRESSED_TEXT else NO_DATA_TEXT
+        else:
+            status = SUPPRESSED_TEXT if is_suppressed(c, sens) else SHOWN_TEXT
+        rows.append(
+            {
+                "area_code": r.area,
+                "area_name": r.area_label,
+                "measure": r.series,
+                "period_from": (end - pd.DateOffset(months=11)).strftime("%Y-%m"),
+                "period_to": end.strftime("%Y-%m"),
+                "count": c if status == SHOWN_TEXT else None,
+                "unit": UNIT,
+                "status": status,
+                "source": SOURCE_ID,
+            }
+        )
+    return tidy_frame(rows, EXPORT_COLUMNS, ("count",))
+
+
 def table(v: LongView) -> pd.DataFrame:
-    return pd.DataFrame(
+    """The accessible table; its download is ``tidy`` of the same rows."""
+    df = pd.DataFrame(
         {
             "Area": v.frame["area_label"],
             "Period": v.frame["period"],
@@ -220,22 +259,13 @@ def table(v: LongView) -> pd.DataFrame:
             ],
         }
     )
+    return with_csv(df, tidy(v.frame.assign(series=v.series), [v.sensitive] * len(v.frame)))
 
 
 def export(con: Con, *, measure_id: str | None = None) -> pd.DataFrame:
     """The command line's CSV: one series (the measure's, as on the page) or, with no measure, every series."""
     if measure_id:
         v = long_view(con, measure_id)
-        return v.frame.assign(series=v.series, unit=UNIT, source=SOURCE_ID)[
-            ["area", "area_label", "series", "period_end", "period", "count", "count_shown", "unit", "source"]
-        ]
+        return tidy(v.frame.assign(series=v.series), [v.sensitive] * len(v.frame))
     df = series_frame(con)
-    sens = df["series"].isin(SENSITIVE_SERIES)
-    shown = [count_text(int(c), bool(s)) for c, s in zip(df["count"], sens, strict=True)]
-    return df.assign(
-        count=[int(c) if t == f"{int(c):,}" else None for c, t in zip(df["count"], shown, strict=True)],
-        count_shown=shown,
-        period=df["period_end"].map(period_label),
-        unit=UNIT,
-        source=SOURCE_ID,
-    )[["area", "area_label", "series", "period_end", "period", "count", "count_shown", "unit", "source"]]
+    return tidy(df, list(df["series"].isin(SENSITIVE_SERIES)))

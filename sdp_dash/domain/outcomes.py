@@ -31,7 +31,18 @@ import pandas as pd
 from sdp_dash import warehouse
 from sdp_dash.config import codes
 from sdp_dash.domain import crime, disclosure, stats, words
-from sdp_dash.domain.figure import NO_DATA_TEXT, SUPPRESS_BELOW, Period, count_text, is_suppressed
+from sdp_dash.domain.figure import (
+    NO_DATA_TEXT,
+    SHOWN_TEXT,
+    SUPPRESS_BELOW,
+    SUPPRESSED_TEXT,
+    WITHHELD_TEXT,
+    Period,
+    count_text,
+    is_suppressed,
+    tidy_frame,
+    with_csv,
+)
 from sdp_dash.warehouse import Con
 
 NO_OUTCOME_TYPES = ("Anti-social behaviour",)
@@ -365,8 +376,56 @@ def _completeness(months: tuple[Month, ...], area_name: str) -> str:
 # --- Tables and exports -------------------------------------------------------------------------------
 
 
+SHARE_UNIT = "share of the crimes recorded (0 to 1)"
+FRAME_COLUMNS = (
+    "area_code",
+    "area_name",
+    "measure_id",
+    "measure",
+    "period_from",
+    "period_to",
+    "months_with_data",
+    "outcome_group",
+    "outcome",
+    "crimes",
+    "count",
+    "share",
+    "lower",
+    "upper",
+    "unit",
+    "status",
+    "compared_with_rest_of_county",
+    "compared_with_rest_of_force_area",
+)
+MONTHS_COLUMNS = (
+    "area_code",
+    "area_name",
+    "measure_id",
+    "measure",
+    "period_from",
+    "period_to",
+    "month",
+    "crimes",
+    "still_open_share",
+    "lower",
+    "upper",
+    "unit",
+    "status",
+)
+
+
+def _status(total: int, hidden: bool, count: int, sensitive: bool) -> str:
+    """Why a share's numbers are in a CSV or not: 'shown', 'fewer than 5', 'withheld' or 'no data'."""
+    if total == 0:
+        return NO_DATA_TEXT
+    if hidden:
+        return SUPPRESSED_TEXT if is_suppressed(count, sensitive) else WITHHELD_TEXT
+    return SHOWN_TEXT
+
+
 def frame(o: Outcomes) -> pd.DataFrame:
-    """The shares as data for a chart or a machine-readable export (None where withheld)."""
+    """The shares as tidy data for a chart, a CSV download or the command line (empty where withheld;
+    ``status`` says why)."""
     rows = []
     for p in o.profiles:
         for s in p.shares:
@@ -385,19 +444,20 @@ def frame(o: Outcomes) -> pd.DataFrame:
                     "outcome": s.label,
                     "crimes": None if p.total_hidden else p.total,
                     "count": s.count if s.shown else None,
-                    "count_shown": s.count_text,
                     "share": None if s.share is None else round(s.share, 4),
                     "lower": None if iv is None else round(iv[0], 4),
                     "upper": None if iv is None else round(iv[1], 4),
-                    "compared_with_rest_of_county": comp.get("county", ""),
-                    "compared_with_rest_of_force_area": comp.get("force", ""),
+                    "unit": SHARE_UNIT,
+                    "status": _status(s.total, s.hidden, s.count, s.sensitive),
+                    "compared_with_rest_of_county": comp.get("county", "") or "",
+                    "compared_with_rest_of_force_area": comp.get("force", "") or "",
                 }
             )
-    return pd.DataFrame(rows)
+    return tidy_frame(rows, FRAME_COLUMNS, ("months_with_data", "crimes", "count"), ("share", "lower", "upper"))
 
 
 def table(o: Outcomes) -> pd.DataFrame:
-    """The accessible table (and CSV): withheld numbers are words, never numbers."""
+    """The accessible table: withheld numbers are words, never numbers; its download is ``frame``."""
     rows = []
     for p in o.profiles:
         for s in p.shares:
@@ -413,24 +473,33 @@ def table(o: Outcomes) -> pd.DataFrame:
                     "Compared with the rest of the force area": comp.get("force", "") or "",
                 }
             )
-    return pd.DataFrame(rows)
+    return with_csv(pd.DataFrame(rows), frame(o))
 
 
 def months_frame(o: Outcomes) -> pd.DataFrame:
+    """Month by month, the share of the crimes recorded that were still open, as tidy data."""
+    area = next((p for p in o.profiles if p.area_name == o.months_area), o.area) if o.profiles else None
     rows = []
     for mo in o.months:
         iv = mo.interval
         rows.append(
             {
+                "area_code": area.area_code if area else "",
                 "area_name": o.months_area,
+                "measure_id": o.measure_id,
+                "measure": o.measure,
+                "period_from": mo.month,
+                "period_to": mo.month,
                 "month": mo.month,
-                "crimes": count_text(mo.total, mo.sensitive),
+                "crimes": None if is_suppressed(mo.total, mo.sensitive) else mo.total,
                 "still_open_share": None if mo.share is None else round(mo.share, 4),
                 "lower": None if iv is None else round(iv[0], 4),
                 "upper": None if iv is None else round(iv[1], 4),
+                "unit": "share of the month's crimes still open (0 to 1)",
+                "status": _status(mo.total, mo.hidden, mo.total, mo.sensitive),
             }
         )
-    return pd.DataFrame(rows, columns=["area_name", "month", "crimes", "still_open_share", "lower", "upper"])
+    return tidy_frame(rows, MONTHS_COLUMNS, ("crimes",), ("still_open_share", "lower", "upper"))
 
 
 def months_table(o: Outcomes) -> pd.DataFrame:
@@ -446,7 +515,7 @@ def months_table(o: Outcomes) -> pd.DataFrame:
                 "Settled (so far)": pct(1 - mo.share) if mo.shown else NOT_SHOWN,
             }
         )
-    return pd.DataFrame(rows)
+    return with_csv(pd.DataFrame(rows), months_frame(o))
 
 
 def export(con: Con, *, area: str, start: str, end: str, measure_id: str = "all_crime", by: str = "group") -> pd.DataFrame:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sdp_dash import warehouse
+from sdp_dash.config import catalogue, codes
 
 # Clauses that name a place as *outside* or *uncertain* are not used for search.
 _UNSURE = re.compile(
@@ -111,10 +112,9 @@ def search_index(
         home = by_lsoa.get(t.lsoa21_code)
         if not home or not home.get("msoa_code"):
             continue
-        board = f", in {home['aap_name']} (area board, approximate)" if home.get("aap_name") else ""
         size = "town" if t.population >= 5000 else "village or small town"
-        label = f"{t.name} — {size}: opens the neighbourhood {home['msoa_name']} (MSOA){board}"
-        rows.append((label, t.name, home["msoa_code"], "place", 0, int(t.population), key(t.name)))
+        code, opens = _whole_town(t.name, home, parents, areas)
+        rows.append((f"{t.name} — {size}: {opens}", t.name, code, "place", 0, int(t.population), key(t.name)))
     names = {key(str(n)) for n in areas["area_name"]} | {
         key(str(n)) for n in (towns if towns is not None else pd.DataFrame(columns=["name"]))["name"]
     }
@@ -122,7 +122,7 @@ def search_index(
     for r in evidence.itertuples():
         board, division = settlements(r.evidence)
         found = [(p, f"the electoral division {r.division_name} (2013-2025)", r.division_code) for p in division]
-        found += [(p, f"{r.aap_name} (area board, approximate)", r.aap_code) for p in board]
+        found += [(p, f"the area board {r.aap_name} (approximate)", r.aap_code) for p in board]
         for place, within, code in found:
             k = key(place)
             if k in names or k in seen:
@@ -131,6 +131,45 @@ def search_index(
             rows.append((f"{place} — settlement named by the council, in {within}", place, code, "settlement", 4, 0, k))
     df = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     return df.sort_values(["order", "population", "name"], ascending=[True, False, True], ignore_index=True)
+
+
+def _whole_town(name: str, home: dict, parents: pd.DataFrame, areas: pd.DataFrame) -> tuple[str, str]:
+    """(the area a town opens, what it opens in words).  A town is the neighbourhood holding its centre and
+    every neighbourhood named after it ("Seaham Central & South", "Seaham Northlea & Westlea"): one
+    neighbourhood opens itself; several open the smallest area holding all their small areas (an electoral
+    division, else the area board), and the label says so and names the neighbourhoods."""
+    board = f", in the area board {home['aap_name']} (approximate)" if home.get("aap_name") else ""
+    k = key(name)
+    keys = {n: key(str(n)) for n in parents["msoa_name"].dropna().unique()}
+    named = parents[parents["msoa_name"].map(lambda n: n in keys and (keys[n] == k or keys[n].startswith(k + " ")))]
+    msoas = dict.fromkeys([home["msoa_code"], *named["msoa_code"]])
+    if len(msoas) == 1:
+        return home["msoa_code"], f"opens the neighbourhood {home['msoa_name']}{board}"
+    lsoas = parents[parents["msoa_code"].isin(list(msoas))]
+    msoa_names = list(dict.fromkeys(lsoas.set_index("msoa_code").loc[list(msoas), "msoa_name"]))
+    parts = f"its {len(msoa_names)} neighbourhoods ({', '.join(msoa_names)})"
+    known = set(areas["area_code"])
+    for col, code_col, words_ in (
+        ("division_name", "division_code", "the electoral division"),
+        ("aap_name", None, "the area board"),
+    ):
+        values = lsoas[col].dropna().unique()
+        if len(values) != 1 or lsoas[col].isna().any():
+            continue
+        if code_col:
+            code = str(lsoas[code_col].iloc[0])
+        else:
+            code = next((c for c, n in zip(areas["area_code"], areas["area_name"], strict=True) if n == values[0]), "")
+        if code in known:
+            approx = " (approximate)" if code_col is None else ""
+            return code, (
+                f"{parts} are not one area, so this opens {words_} {values[0]}{approx}, the smallest area holding them "
+                "all (choose a neighbourhood below for one part)"
+            )
+    return home["msoa_code"], (
+        f"{parts} are not one area: this opens the part holding the town centre, the neighbourhood "
+        f"{home['msoa_name']}{board} (the others are listed below)"
+    )
 
 
 def _majority(parents: pd.DataFrame, by: str, value: str) -> dict[str, str]:
@@ -145,15 +184,15 @@ def _within(r, by_lsoa: dict, msoa_board: dict) -> str:
     """The larger area an area sits in, in words."""
     if r.area_type == "lsoa":
         home = by_lsoa.get(r.area_code, {})
-        return f"the neighbourhood {home['msoa_name']} (MSOA)" if home.get("msoa_name") else "County Durham"
+        return f"the neighbourhood {home['msoa_name']}" if home.get("msoa_name") else "County Durham"
     if r.area_type == "msoa":
         board = msoa_board.get(r.area_code)
-        return f"{board} (area board, approximate)" if board else "County Durham"
+        return f"the area board {board} (approximate)" if board else "County Durham"
     if r.area_type in ("aap", "division_2025"):
         return "County Durham"
     if r.area_type == "division_2013":
         parent = str(getattr(r, "parent_name", "") or "")
-        return f"{parent} (area board, approximate)" if parent else "County Durham"
+        return f"the area board {parent} (approximate)" if parent else "County Durham"
     return ""
 
 
@@ -196,33 +235,120 @@ def _token_score(q: str, name_tokens: list[str]) -> int:
     return best
 
 
-def search(index: pd.DataFrame, query: str, limit: int = 10) -> pd.DataFrame:
-    """The best matches for a typed name: every word matched (whole words or their starts, or a close
-    spelling) before only some; towns before areas; then the larger place first."""
+_KIND_WORDS = re.compile(r"\s*[:,(].*$|\s+[-—–]\s.*$")  # "Seaham — town: opens ..." (a label typed or pasted back)
+
+
+def _name_part(query: str) -> str:
+    """What a resident typed, without a kind after a dash, colon or bracket ("Seaham - town" -> "Seaham")."""
+    cut = _KIND_WORDS.sub("", str(query or "").strip())
+    return cut if key(cut) else str(query or "")
+
+
+def _exact_key(name_key: str) -> str:
+    """A name's key for exact matching: "Teesdale AAP" is exactly "Teesdale"."""
+    return name_key[: -len(" aap")] if name_key.endswith(" aap") else name_key
+
+
+def search(index: pd.DataFrame, query: str, limit: int = 10, *, strong: bool = False) -> pd.DataFrame:
+    """The best matches for a typed name: the exact name first (Teesdale AAP before the divisions named
+    Teesdale ...), then every word matched (whole words or their starts, or a close spelling) before only
+    some; towns before areas; then the larger place first.  ``strong``: no close spellings (a place
+    outside the county was recognised, so a look-alike inside it is not offered)."""
+    query = _name_part(query)
     tokens = _query_tokens(query)
     if not tokens or len("".join(tokens)) < 2:
         return index.iloc[0:0]
     phrase = " ".join(tokens)
+    exact = {key(query), phrase}
     scored = []
     for i, name_key in enumerate(index["key"]):
         name_tokens = [t for t in name_key.split() if t not in _STOP] or name_key.split()
         scores = [_token_score(q, name_tokens) for q in tokens]
+        if strong and any(0 < s < 2 for s in scores):
+            continue
         matched = sum(s > 0 for s in scores)
         if not matched:
             continue
         starts = name_key.startswith(phrase) or name_key.replace(" ", "").startswith(phrase.replace(" ", ""))
-        scored.append((matched == len(tokens), matched, starts, sum(scores), i))
+        is_exact = _exact_key(name_key) in exact or " ".join(t for t in name_key.split() if t not in _STOP) in exact
+        scored.append((matched == len(tokens), matched, is_exact, starts, sum(scores), i))
     if not scored:
         return index.iloc[0:0]
     best_full = any(s[0] for s in scored)
     keep = [s for s in scored if s[0]] if best_full else [s for s in scored if s[1] == max(x[1] for x in scored)]
-    out = index.iloc[[s[4] for s in keep]].assign(
-        _full=[s[0] for s in keep], _starts=[s[2] for s in keep], _score=[s[3] for s in keep]
+    if strong and not best_full:
+        return index.iloc[0:0]
+    out = index.iloc[[s[5] for s in keep]].assign(
+        _exact=[s[2] for s in keep], _starts=[s[3] for s in keep], _score=[s[4] for s in keep]
     )
     out = out.sort_values(
-        ["_starts", "_score", "order", "population", "name"], ascending=[False, False, True, False, True], kind="stable"
+        ["_exact", "_starts", "_score", "order", "population", "name"],
+        ascending=[False, False, False, True, False, True],
+        kind="stable",
     )
-    return out.drop(columns=["_full", "_starts", "_score"]).head(limit).reset_index(drop=True)
+    return out.drop(columns=["_exact", "_starts", "_score"]).head(limit).reset_index(drop=True)
+
+
+# --- Places outside the county ----------------------------------------------------------------------
+
+
+@warehouse.lookup
+def outside_index(con) -> pd.DataFrame:
+    """The GeoNames places outside County Durham, each with the keys of its name and alternate names
+    (built once per warehouse on the app's connection)."""
+    return outside_index_from(warehouse.places_outside(con))
+
+
+def outside_index_from(df: pd.DataFrame) -> pd.DataFrame:
+    """``outside_index`` of a frame of places (the warehouse's ``places_outside`` columns)."""
+    keys = [
+        tuple(dict.fromkeys(k for k in (key(n) for n in [name, *str(alts).split("|")]) if k))
+        for name, alts in zip(df["name"], df["alternatenames"], strict=True)
+    ]
+    return df.drop(columns=["alternatenames"]).assign(keys=keys)
+
+
+def search_outside(outside: pd.DataFrame, query: str, limit: int = 3) -> pd.DataFrame:
+    """Places outside the county whose name or an alternate name is exactly what was typed (any case,
+    accents or punctuation), largest first; when none is, those whose name starts with it as whole words
+    ("Newcastle" -> "Newcastle upon Tyne")."""
+    k = key(_name_part(query))
+    if len(k) < 3 or outside.empty:
+        return outside.iloc[0:0]
+    exact = outside[[k in ks for ks in outside["keys"]]]
+    if exact.empty and len(k) >= 4:
+        exact = outside[[any(x.startswith(k + " ") for x in ks) for ks in outside["keys"]]]
+    return exact.sort_values(["population", "name"], ascending=[False, True], kind="stable").head(limit)
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def outside_sentence(place: dict) -> str:
+    """ "Darlington is outside County Durham: it is covered by Darlington's community safety partnership." """
+    name = place["name"]
+    if place.get("csp_name"):
+        where = f" (in {place['lad_name']})" if place.get("lad_name") and place["lad_name"] not in name else ""
+        return (
+            f"{name}{where} is outside County Durham: it is covered by {_possessive(place['csp_name'])} community "
+            "safety partnership, not the Safe Durham Partnership."
+        )
+    if place.get("lad_name"):
+        return f"{name} is outside County Durham, in {place['lad_name']}: this site covers County Durham."
+    country = f", in {place['country']}" if place.get("country") else ""
+    return f"{name} is outside County Durham{country}: this site covers County Durham."
+
+
+def comparator_links(place: dict) -> tuple[tuple[str, str], ...]:
+    """Where the site has figures for the place's area (Darlington, and the police force areas held as
+    comparators): (link text, relative address)."""
+    glance = f"{catalogue.priorities()[0].url_path}?area={codes.COUNTY}#at-a-glance"
+    if place.get("lad_code") == codes.DARLINGTON:
+        return (("Darlington's police.uk figures beside County Durham's (at a glance)", glance),)
+    if place.get("pfa_code") in codes.FORCES and place["pfa_code"] != codes.DURHAM_FORCE:
+        return ((f"The {place['pfa_name']} police force area's figures beside County Durham's (at a glance)", glance),)
+    return ()
 
 
 # --- Postcodes ---------------------------------------------------------------------------------------
@@ -249,12 +375,14 @@ class Hit:
 
 @dataclass(frozen=True)
 class Finding:
-    """What a search found: an area to open at once, choices to list, and a sentence saying which."""
+    """What a search found: an area to open at once, choices to list, and a sentence saying which;
+    ``links``: (text, relative address) of pages with figures for a place outside the county."""
 
     message: str = ""
     open_code: str | None = None
     hits: tuple[Hit, ...] = ()
-    kind: str = "text"  # 'postcode', 'sector', 'district' or 'text'
+    kind: str = "text"  # 'postcode', 'sector', 'district', 'text' or 'outside'
+    links: tuple[tuple[str, str], ...] = ()
 
 
 def normalise_postcode(text: str) -> str | None:
@@ -283,7 +411,7 @@ def postcode_kind(query: str) -> tuple[str, str] | None:
 
 
 _PREFIX_LEVEL = {  # (area type, one, many)
-    "sector": ("msoa", "neighbourhood (MSOA)", "neighbourhoods (MSOAs)"),
+    "sector": ("msoa", "neighbourhood", "neighbourhoods"),
     "district": ("division_2025", "electoral division (from May 2025)", "electoral divisions (from May 2025)"),
 }
 
@@ -298,8 +426,15 @@ def find_postcode(con, kind: str, value: str) -> Finding:
         row = warehouse.postcode(con, value)
         if row is None:
             return Finding(NOT_COUNTY, kind=kind)
-        if row["terminated"] or not row["lsoa21_code"]:
+        if not row["lsoa21_code"]:
             return Finding(TERMINATED, kind=kind)
+        if row["terminated"]:
+            return Finding(
+                "That postcode is retired (Royal Mail no longer uses it), but the ONS postcode lookup still places it: "
+                f"showing its small area, {row['area_name']}.",
+                row["lsoa21_code"],
+                kind=kind,
+            )
         note = "" if row["method"].startswith("grid reference inside") else " (it is on the edge of the area: check the map)"
         return Finding(
             f"Showing the small area that holds your postcode: {row['area_name']}{note}.", row["lsoa21_code"], kind=kind
@@ -345,6 +480,21 @@ def find(con, index: pd.DataFrame, query: str) -> Finding:
     if pc:
         return find_postcode(con, *pc)
     found = search(index, query)
+    exact_inside = not found.empty and _exact_key(found.iloc[0]["key"]) in {
+        key(_name_part(query)),
+        " ".join(_query_tokens(query)),
+    }
+    far = search_outside(outside_index(con), query) if not exact_inside else pd.DataFrame()
+    if not far.empty:
+        top = far.iloc[0].to_dict()
+        others = [f"{r.name} ({r.lad_name or r.country})" for r in far.iloc[1:].itertuples()]
+        message = outside_sentence(top)
+        if others:
+            message += f" Other places of that name outside the county: {', '.join(others)}."
+        found = search(index, query, strong=True)
+        hits = tuple(Hit(r.label, r.area_code) for r in found.itertuples())
+        message += " In County Durham, similar names:" if hits else ""
+        return Finding(message, hits=hits, kind="outside", links=comparator_links(top))
     if found.empty:
         return Finding(
             "Nothing in County Durham matches that name. Try part of the name (for example “bishop auck”), or a postcode."
@@ -356,11 +506,11 @@ def find(con, index: pd.DataFrame, query: str) -> Finding:
 def _type_words(area_type: str, label: str) -> str:
     return {
         "county": "the whole county",
-        "aap": "area board (Area Action Partnership 2009-2025, approximate)",
+        "aap": "area board (approximate)",
         "division_2025": "electoral division (from May 2025)",
         "division_2013": "electoral division (2013-2025)",
-        "msoa": "neighbourhood (MSOA)",
-        "lsoa": "small area (LSOA)",
+        "msoa": "neighbourhood",
+        "lsoa": "small area",
     }.get(area_type, label)
 
 

@@ -50,6 +50,7 @@ from sdp_dash.config.codes import (
 )
 from sdp_dash.config.months import shift_month
 from sdp_dash.domain import words
+from sdp_dash.domain.figure import with_csv
 from sdp_dash.domain.published_period import PublishedPeriod, parse
 from sdp_dash.warehouse import Con
 
@@ -623,8 +624,60 @@ def longest_line(figs: list[PublishedFigure]) -> int:
     return max((len(line.points) for line in lines(figs)), default=0)
 
 
+TIDY_COLUMNS = (
+    "area_code",
+    "area_name",
+    "area_level",
+    "indicator_id",
+    "series_id",
+    "series",
+    "period",
+    "period_from",
+    "period_to",
+    "value",
+    "unit",
+    "status",
+    "quality",
+    "source",
+    "source_url",
+    "note",
+)
+
+
+def tidy_row(f: PublishedFigure) -> dict:
+    """A published figure as one tidy row: the value as a number (empty when the source gives none), the
+    period as published and, when it is stated, as months (``period_from``/``period_to``, YYYY-MM)."""
+    start = shift_month(f.period.end, -(f.period.months - 1)) if f.period.end and f.period.months else None
+    return {
+        "area_code": f.area_code,
+        "area_name": f.area_name,
+        "area_level": f.area_level,
+        "indicator_id": f.indicator_id,
+        "series_id": f.series_id,
+        "series": f.series,
+        "period": f.period.text,
+        "period_from": start,
+        "period_to": f.period.end,
+        "value": None if f.value is None or (isinstance(f.value, float) and math.isnan(f.value)) else float(f.value),
+        "unit": f.unit,
+        "status": "shown" if f.value is not None else "no data",
+        "quality": f.quality,
+        "source": f.source_title,
+        "source_url": f.source_url,
+        "note": f.note,
+    }
+
+
+def tidy(figs: list[PublishedFigure]) -> pd.DataFrame:
+    """Published figures as tidy data: what their CSV download writes."""
+    df = pd.DataFrame([tidy_row(f) for f in figs], columns=list(TIDY_COLUMNS))
+    df["value"] = pd.to_numeric(df["value"]).astype("float64")
+    return df
+
+
 def table(figs: list[PublishedFigure]) -> pd.DataFrame:
-    return pd.DataFrame([f.row() for f in figs])
+    """The accessible table of published figures; its download is ``tidy`` (``DataFrame.attrs``, see ``figure.with_csv``)."""
+    return with_csv(pd.DataFrame([f.row() for f in figs]), tidy(figs))
 
 
 def sources_of(figs: list[PublishedFigure]) -> list[tuple[str, str, str]]:

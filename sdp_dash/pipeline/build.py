@@ -531,7 +531,13 @@ def _full_steps(con, root, manifest, measures, inputs, street, checksums, report
             read(ids[key], n, item)
         for item, n in places.load(con, path_of("places_geonames"), county):
             read("places_geonames", n, item)
-        report.files_read += 2 + bool(path_of(ids["ons"]))
+        if path_of("places_geonames_uk"):  # places outside the county: "Darlington is outside County Durham"
+            for item, n in places.load_outside(
+                con, path_of("places_geonames_uk"), county, state["centroids"], lookup, state["lad_pfa"],
+                state["la_names"], county_code=area_model.COUNTY_CODE,
+            ):  # fmt: skip
+                read("places_geonames_uk", n, item)
+        report.files_read += 2 + bool(path_of(ids["ons"])) + bool(path_of("places_geonames_uk"))
 
     def measures_step():
         _create_measures(con, measures)

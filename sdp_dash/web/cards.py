@@ -11,8 +11,7 @@ import pydeck as pdk
 import streamlit as st
 
 from sdp_dash import charts
-from sdp_dash.domain import tidy
-from sdp_dash.domain.figure import Figure
+from sdp_dash.domain.figure import Figure, csv_bytes
 from sdp_dash.web import data
 from sdp_dash.web.escape import html, link, md
 from sdp_dash.web.state import ViewState
@@ -126,7 +125,7 @@ def chart_card(
             st.table(table, hide_index=True)
         st.download_button(
             "Download this data (CSV)",
-            lambda: tidy.csv_bytes(table),  # the table's tidy twin (domain/tidy.py), written only when asked for
+            lambda: csv_bytes(table),  # the table's tidy twin (figure.with_csv), written only when asked for
             file_name=f"{key}.csv",
             mime="text/csv",
             key=f"{key}_csv",

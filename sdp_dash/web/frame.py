@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 
 import streamlit as st
 
@@ -49,11 +50,9 @@ def draw(menu: Mapping[str, Sequence[st.Page]] | None = None, *, page: str = "",
     if menu:
         phone_menu(menu, view, page)
     months = data.present_months()
-    built = data.built_at()[:10]
     st.markdown(
         f"<div class='sdp-banner'><strong>{html(codes.PARTNERSHIP)}</strong> · community safety dashboard for County Durham"
-        f" · police.uk data for {html(words.month_words(months[0]))} to {html(words.month_words(months[-1]))}"
-        f" (some months missing) · updated {html(built)}</div>",
+        f" · {html(banner_dates(months, data.built_at()))}</div>",
         unsafe_allow_html=True,
     )
     for w in view.warnings:
@@ -69,6 +68,19 @@ def draw(menu: Mapping[str, Sequence[st.Page]] | None = None, *, page: str = "",
             st.caption("Copy this link: it opens this page with the same area, period and measure.")
             st.code(state.share_url(view), language=None, wrap_lines=True)
     return view
+
+
+def banner_dates(months: Sequence[str], built_at: str) -> str:
+    """'Data to December 2025 · refreshed 2 December 2026': the latest month with police.uk data and the
+    day the warehouse was built, in words (either left out when unknown)."""
+    bits = [f"Data to {words.month_words(months[-1])}"] if months else []
+    try:
+        day = date.fromisoformat(str(built_at)[:10])
+    except ValueError:
+        day = None
+    if day is not None:
+        bits.append(f"refreshed {day.day} {day:%B %Y}")
+    return " · ".join(bits)
 
 
 def menu_links(sections: Mapping[str, Sequence[st.Page]], view: ViewState, key: str = "sdp_menu") -> None:
@@ -117,6 +129,7 @@ def _on_find() -> None:
         "message": finding.message,
         "hits": [(h.label, h.area_code) for h in finding.hits],
         "opened": bool(finding.open_code),
+        "links": list(finding.links),  # pages with figures for a place outside the county (addresses of the site's own)
     }
 
 
@@ -146,17 +159,24 @@ def find_box() -> None:
         st.success(md(found["message"]), icon=":material/location_on:")
         st.session_state.pop("_sdp_found", None)  # shown once
         return
+    links = "".join(f" See {_site_link(text, url)}." for text, url in found.get("links", ()))
     if not found["hits"]:
-        st.info(md(found["message"]), icon=":material/info:")
+        st.info(md(found["message"]) + links, icon=":material/info:")
         st.session_state.pop("_sdp_found", None)
         return
     with st.container(border=True, key="sdp_results"):
-        st.markdown(md(found["message"]))
+        st.markdown(md(found["message"]) + links)
         for i, (label, code) in enumerate(found["hits"]):
             st.button(label, key=f"sdp_hit_{i}", on_click=_on_pick, args=(code,), width="stretch", wrap=True)
         st.button(
             "Close the results", key="sdp_hit_close", on_click=st.session_state.pop, args=("_sdp_found", None), type="tertiary"
         )
+
+
+def _site_link(text: str, url: str) -> str:
+    """A markdown link to one of the site's own pages (a relative address made by the search, never typed)."""
+    safe = url if all(c.isalnum() or c in "-_?=&#" for c in url) else ""
+    return f"[{md(text)}]({safe})" if safe else md(text)
 
 
 def _find_area(view: ViewState) -> None:

@@ -55,7 +55,7 @@ def test_sector_and_district_list_the_areas_they_cover(con):
     at = _search(open_page("home"), sector.lower())
     assert_ok(at)
     hits = _hits(at)
-    assert hits and all("neighbourhood (MSOA)" in b.label and f"postcodes in {sector}" in b.label for b in hits)
+    assert hits and all("— neighbourhood:" in b.label and f"postcodes in {sector}" in b.label for b in hits)
     hits[0].click()
     at.run()
     assert at.query_params["area"].startswith("E02")
@@ -65,11 +65,15 @@ def test_sector_and_district_list_the_areas_they_cover(con):
 
 
 def test_retired_and_outside_postcodes_get_a_plain_message(con):
-    ended = con.execute("SELECT min(postcode) FROM postcodes WHERE terminated").fetchone()[0]
+    ended, lsoa = con.execute(
+        "SELECT postcode, lsoa21_code FROM postcodes WHERE terminated AND lsoa21_code IS NOT NULL ORDER BY 1 LIMIT 1"
+    ).fetchone()
     at = _search(open_page("home"), ended)
     assert_ok(at)
-    assert at.query_params["area"] == COUNTY
-    assert any("no longer in use" in i.value for i in at.info)
+    assert at.query_params["area"] == lsoa  # the small area the ONS lookup still gives it
+    assert any("retired" in s.value and "ONS postcode lookup" in s.value for s in at.success)
+    kept = repr({k: at.session_state[k] for k in at.session_state.keys()})
+    assert ended not in kept.upper() and ended.replace(" ", "") not in kept.upper().replace(" ", "")
     at = _search(open_page("home"), "DL1 1AA")  # Darlington: not County Durham
     assert any("find that postcode in County Durham" in i.value for i in at.info)
     at = _search(open_page("home"), "not a place anywhere")
@@ -86,11 +90,30 @@ def test_places_found_from_forgiving_text(typed, name):
     assert hits, f"nothing found for {typed!r}"
     first = hits[0].label
     assert first.startswith(f"{name} — town"), first
-    assert "opens the neighbourhood" in first and "(MSOA)" in first
+    assert "MSOA" not in first and "LSOA" not in first
     labels = [b.label for b in hits]
     assert len(labels) == len(set(labels)), "identical results are told apart"
     hits[0].click()
     at.run()
     assert_ok(at)
-    assert at.query_params["area"].startswith("E02")
+    # A town in one neighbourhood opens it; a town in several opens the smallest area holding them all.
+    opened = at.query_params["area"]
+    assert opened.startswith("E02") if "opens the neighbourhood" in first else not opened.startswith("E01"), first
     assert not _hits(at), "the results close after a pick"
+
+
+def test_a_place_outside_the_county_is_named_with_its_partnership_and_a_link():
+    at = _search(open_page("explore"), "Darlington")
+    assert_ok(at)
+    said = " ".join(i.value for i in at.info).replace("\\", "")  # the markdown source, escapes removed
+    assert "Darlington is outside County Durham: it is covered by Darlington's community safety partnership" in said
+    assert "](being-safe?area=E06000047#at-a-glance)" in said  # Darlington's figures are on the priority pages
+    assert at.query_params["area"] == COUNTY  # nothing opened
+    assert not _hits(at), "no look-alike village inside the county"
+
+
+def test_results_are_in_plain_words():
+    at = _search(open_page("home"), "durham")
+    assert_ok(at)
+    labels = [b.label for b in _hits(at)]
+    assert labels and not [lab for lab in labels if "MSOA" in lab or "LSOA" in lab or "Area Action" in lab]

@@ -162,6 +162,33 @@ def test_compare_areas_from_link(codes, warehouse):
     assert name_of(warehouse, codes["other"]) in markdown_text(at)
 
 
+def test_compare_answers_first_in_a_summary_with_the_county_as_yardstick(codes, warehouse):
+    """Areas by measures, each against the rest of the county; the county is the yardstick, not a slot."""
+    at = open_page("compare", areas=f"{COUNTY},{codes['board']},{codes['other']}", measures="all_crime,burglary")
+    assert_ok(at)
+    assert COUNTY not in at.multiselect(key="sdp_compare").value, "the county is not one of the four"
+    summary = at.table[0].value
+    assert list(summary.columns[:2]) == ["Area", "Measure"]
+    assert len(summary) == 2 * 3, "two areas and the county, for each of two measures"
+    yardstick = summary[summary["Area"].str.endswith("(the yardstick)")]
+    assert len(yardstick) == 2 and set(yardstick["Against the rest of the county"]) == {""}
+    said = set(summary.loc[~summary.index.isin(yardstick.index), "Against the rest of the county"])
+    assert all(w.startswith(("higher than", "similar to", "lower than", "not compared")) for w in said), said
+    assert all("the rest of the county" in w for w in said if not w.startswith("not compared"))
+
+
+def test_overview_sets_an_areas_headlines_against_the_county(codes):
+    """For an area of the county: each headline with the county's rate and the area against the rest of the
+    county; the force areas only for the county itself."""
+    at = open_page("home", area=codes["board"])
+    assert_ok(at)
+    text = markdown_text(at).replace("\\", "")  # the page escapes markdown characters
+    assert text.count("County Durham: ") >= 4 and "the rest of the county" in text
+    assert not [h for h in at.header if "police forces" in h.value]
+    county = open_page("home")
+    assert [h for h in county.header if "police forces" in h.value]
+
+
 def test_compare_with_nothing_to_draw_says_so(codes):
     # June to August 2024: no police.uk data in the mirror or the fixtures, so no figure can be drawn.
     at = open_page("compare", areas=f"{codes['board']},{codes['other']}", measure="robbery", to="2024-08", **{"from": "2024-06"})

@@ -60,7 +60,7 @@ def test_district_sector_and_place_names_by_keyboard(app_url, warehouse, new_con
     _search(page, pc.split(" ")[0])  # the district, e.g. SR7
     assert page.get_by_role("button", name="electoral division (from May 2025)").first.is_visible()
     _search(page, pc[:-2])  # the sector, e.g. SR7 7
-    first = page.get_by_role("button", name="neighbourhood (MSOA)").first
+    first = page.get_by_role("button", name="— neighbourhood:").first
     first.focus()
     page.keyboard.press("Enter")
     wait_ready(page)

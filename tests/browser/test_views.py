@@ -7,7 +7,7 @@ Every page of the site map and Explore for an area board, at desktop and phone w
 - **axe-core** (WCAG 2.0/2.1/2.2 A and AA rules, no allow-list): a serious or critical violation anywhere
   in the document fails, whoever drew the markup (the navigation is drawn by the dashboard itself, so
   Streamlit's list markup is gone).  A machine-readable report of everything axe said (every impact) is
-  written to ``tests/artifacts/axe-report.json``; ``docs/accessibility.md`` summarises it.
+  written to ``tests/artifacts/axe-report.json``; ``docs/accessibility-checks.md`` summarises it.
 """
 
 from __future__ import annotations

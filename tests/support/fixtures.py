@@ -661,6 +661,18 @@ FAKE_PLACES = (
     ("9000005", "Delta Moor", "E01090006", 0),
 )
 
+# Made-up rows of the UK file (geonames_cities500_gb.csv): places outside the county, by fixture LSOA (None:
+# a point far away), with GeoNames' country code and alternate names.  Seaham is inside (left out of the
+# outside table); the Cyprus row is outside the UK's box (GeoNames counts the base areas as GB).
+FAKE_UK_PLACES = (
+    ("9100001", "Darlington", "E01091001", (54.52, -1.55), 92363, "ENG", "Darlingtonas|XVG"),
+    ("9100002", "Hartlepool", "E01092001", (54.69, -1.21), 88855, "ENG", "Hartlepulas"),
+    ("9100003", "Gateshead", "E01093001", (54.96, -1.60), 120046, "ENG", "Gatesheed|Gatshead"),
+    ("9100004", "Seaham", "E01090003", (54.84, -1.35), 22373, "ENG", "Seaham Harbour"),
+    ("9100005", "Newcastle", None, (54.21804, -5.88979), 7444, "NIR", "An Caislean Nua"),
+    ("9100006", "Akrotiri", None, (34.60088, 32.95536), 684, "", "Akrotiri Village"),
+)
+
 
 def write_postcodes_and_places(root: Path) -> None:
     """The postcode (Code-Point Open, ONS lookup) and GeoNames places files, in the mirror's layout."""
@@ -692,6 +704,13 @@ def write_postcodes_and_places(root: Path) -> None:
         lon, lat = point(code, 0.5, 0.5)
         places.append([gid, name, f"{lat:.5f}", f"{lon:.5f}", pop])
     write(paths["places_geonames"], csv_text(["geonameid", "name", "latitude", "longitude", "population"], places))
+    uk = []
+    for gid, name, code, (lat, lon), pop, country, alternates in FAKE_UK_PLACES:
+        if code:
+            lon, lat = point(code, 0.5, 0.5)
+        uk.append([gid, name, f"{lat:.5f}", f"{lon:.5f}", pop, country, alternates])
+    header = ["geonameid", "name", "latitude", "longitude", "population", "admin1code", "alternatenames"]
+    write(paths["places_geonames_uk"], csv_text(header, uk))
 
 
 # --- Outcomes and the long view (issue 12) -----------------------------------------------------------

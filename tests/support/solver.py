@@ -141,7 +141,7 @@ def _key(r: dict, s: Structure, view: View | None) -> Key | None:
         or s.area_by_name.get(str(r.get("Area", "")))
         or (view.area if view and not named else None)
     )
-    if area and "Small areas" in r:  # a row of deciles: the small areas of the area in one decile
+    if area and ("Small areas" in r or "small_areas" in r):  # a row of deciles: the small areas of the area in one decile
         decile = next((str(v).split()[0] for c, v in r.items() if "decile" in str(c).lower()), "")
         area = f"{area}:imd{int(decile)}" if decile.isdigit() else None
     measure = r.get("measure_id") or s.measure_by_label.get(str(r.get("Measure", "")))
@@ -165,6 +165,8 @@ def _key(r: dict, s: Structure, view: View | None) -> Key | None:
 def _withheld(r: dict) -> bool:
     """The row says its figure is withheld (not: no data)."""
     said = " ".join(str(r.get(c, "")) for c in ("count_shown", "Count", "count"))
+    if "count" in r:  # a tidy CSV: the count is empty and ``status`` says why
+        said += " " + str(r.get("status", ""))
     return (
         "fewer than" in said
         or "withheld" in said
@@ -180,7 +182,7 @@ def _count(r: dict, n_months: int) -> int | None:
             return int(float(str(c).replace(",", "")))
         except ValueError:
             pass
-    rate, pop = r.get("rate"), r.get("population")
+    rate, pop = r.get("rate"), r.get("population", r.get("residents"))
     try:
         if rate is not None and pop is not None and not pd.isna(rate) and str(rate) != "":
             return round(float(rate) * float(str(pop).replace(",", "")) * n_months / 12 / 1000)

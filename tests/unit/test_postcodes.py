@@ -56,6 +56,9 @@ def test_place_uses_the_grid_reference_then_the_nearest_boundary_and_keeps_termi
     assert got.loc["DH1 1AA", "lsoa21_code"] == "E01000001" and got.loc["DH1 1AA", "method"] == postcodes.METHOD_INSIDE
     assert got.loc["DH1 1AB", "lsoa21_code"] == "E01000002"
     assert got.loc["DH1 1AD", "method"] == postcodes.METHOD_NEAREST
-    assert bool(got.loc["DH1 9ZZ", "terminated"]) and got.loc["DH1 9ZZ", "lsoa21_code"] is None
+    # A retired postcode keeps the small area the ONS lookup gives it (its LSOA 2011, carried to 2021).
+    assert bool(got.loc["DH1 9ZZ", "terminated"]) and got.loc["DH1 9ZZ", "lsoa21_code"] == "E01000001"
+    assert got.loc["DH1 9ZZ", "method"] == postcodes.METHOD_TERMINATED_ONS
     assert got.loc["DH1 1AB", "sector"] == "DH1 1" and got.loc["DH1 1AB", "district"] == "DH1"
     assert counts["terminated postcodes kept"] == 1
+    assert counts["terminated postcodes placed by the ONS best fit"] == 1

@@ -10,6 +10,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -83,3 +84,100 @@ def load(con, path: Path, lsoa_features: list) -> list[tuple[str, int]]:
     placed = place(raw, lsoa_features)  # noqa: F841 - read by DuckDB
     con.execute("CREATE OR REPLACE TABLE places AS SELECT * FROM placed")
     return [("read", len(raw)), ("places in County Durham", len(placed))]
+
+
+# --- Places outside the county (GeoNames cities500, every UK row with its alternate names) ---------------
+# A resident who types "Darlington" or "Newcastle" is told the place is outside County Durham (and who
+# covers it) instead of being offered a look-alike village inside.
+
+OUTSIDE_COLUMNS = [
+    "geonameid", "name", "alternatenames", "population", "country", "lad_code", "lad_name", "csp_name", "pfa_code",
+    "pfa_name",
+]  # fmt: skip
+COUNTRIES = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
+
+
+def read_uk_places(path: Path) -> tuple[pd.DataFrame, int]:
+    """Every UK place of the file (the mirror's CSV with ``admin1code`` and ``alternatenames``, or the
+    publisher's ``cities500.zip``), and how many rows lie outside the United Kingdom's box (GeoNames
+    counts the sovereign base areas in Cyprus as GB): those are left out, not refused."""
+    data = read_bytes(path)
+    if data[:4] == b"PK\x03\x04":
+        df = _geonames_zip(path, data).rename(columns={"admin1": "admin1code"})
+    else:
+        df = read_csv(path, ["geonameid", "name", "latitude", "longitude", "population", "admin1code", "alternatenames"])
+    lat = pd.to_numeric(df["latitude"], errors="coerce")
+    lon = pd.to_numeric(df["longitude"], errors="coerce")
+    if lat.isna().any() or lon.isna().any():
+        raise SourceError(
+            path, f"place {quote(df.loc[lat.isna() | lon.isna(), 'name'].iloc[0])} has no usable latitude/longitude"
+        )
+    if (df["name"].str.strip() == "").any():
+        raise SourceError(path, "a place has no name")
+    uk = lat.between(49.8, 60.9) & lon.between(-8.7, 1.9)
+    out = pd.DataFrame(
+        {
+            "geonameid": df["geonameid"],
+            "name": df["name"].str.strip(),
+            "alternatenames": df["alternatenames"].fillna("").str.strip(),
+            "longitude": lon,
+            "latitude": lat,
+            "population": to_int(df["population"].replace("", "0"), path, "population"),
+            "country": df["admin1code"].map(COUNTRIES).fillna(""),
+        }
+    )[uk]
+    return out.drop_duplicates("geonameid").reset_index(drop=True), int((~uk).sum())
+
+
+def outside(
+    uk: pd.DataFrame,
+    county_features: list,
+    centroids: pd.DataFrame,
+    lookup: pd.DataFrame,
+    lad_pfa: pd.DataFrame,
+    la_names: pd.DataFrame,
+    *,
+    county_code: str,
+) -> pd.DataFrame:
+    """The places outside the county, each (in England and Wales) with the local authority of the nearest
+    LSOA 2021 population-weighted centre, its community safety partnership and police force area.
+
+    A point inside a county boundary, or whose nearest centre is the county's, is left out: the county's
+    own places come from the county file.
+    """
+    pts = shapely.points(uk["longitude"].to_numpy(), uk["latitude"].to_numpy())
+    inside = np.zeros(len(uk), dtype=bool)
+    if county_features:
+        hit_pt, _ = shapely.STRtree([f.geometry for f in county_features]).query(pts, predicate="within")
+        inside[hit_pt] = True
+    lad = np.full(len(uk), "", dtype=object)
+    ew = uk["country"].isin(["England", "Wales"]).to_numpy()
+    cen = centroids.merge(lookup[["lsoa21_code", "lad_code"]].drop_duplicates("lsoa21_code"), on="lsoa21_code")
+    if ew.any() and len(cen):
+        scale = np.cos(np.radians(54.0))  # degrees of longitude to degrees of latitude, roughly, in Britain
+        tree = shapely.STRtree(shapely.points(cen["longitude"].to_numpy() * scale, cen["latitude"].to_numpy()))
+        where = np.flatnonzero(ew)
+        q = shapely.points(uk["longitude"].to_numpy()[where] * scale, uk["latitude"].to_numpy()[where])
+        qi, ci = tree.query_nearest(q, all_matches=False)
+        lad[where[qi]] = cen["lad_code"].to_numpy()[ci]
+    # Codes of different years (the LSOA lookup's 2022, the partnership lookup's 2019) meet at today's code.
+    active = dict(zip(la_names["lad_code"], la_names["lad_code_active"], strict=True))
+    lad = np.array([active.get(c, c) or c for c in lad], dtype=object)
+    keep = ~inside & (lad != county_code)
+    out = uk[keep].assign(lad_code=lad[keep])
+    csp = lad_pfa.assign(lad_code=lad_pfa["lad_code"].map(lambda c: active.get(c, c) or c)).drop_duplicates("lad_code")
+    csp = csp.drop(columns="lad_name")
+    out = out.merge(csp[["lad_code", "csp_name", "pfa_code", "pfa_name"]], on="lad_code", how="left")
+    names = la_names.drop_duplicates("lad_code").set_index("lad_code")["lad_name"]
+    out["lad_name"] = out["lad_code"].map(names)
+    out = out.fillna({c: "" for c in ["lad_name", "csp_name", "pfa_code", "pfa_name"]})
+    return out[OUTSIDE_COLUMNS].sort_values(["population", "name"], ascending=[False, True], ignore_index=True)
+
+
+def load_outside(con, path: Path, county_features: list, centroids, lookup, lad_pfa, la_names, *, county_code: str):
+    """Create the ``places_outside`` table; returns (item, rows) lines for the build report."""
+    uk, dropped = read_uk_places(path)
+    far = outside(uk, county_features, centroids, lookup, lad_pfa, la_names, county_code=county_code)  # noqa: F841
+    con.execute("CREATE OR REPLACE TABLE places_outside AS SELECT * FROM far")
+    lines = [("read", len(uk) + dropped), ("places outside County Durham", len(far))]
+    return lines + ([("left out: outside the United Kingdom's box", dropped)] if dropped else [])

@@ -4,8 +4,9 @@
 Each live postcode's grid reference (British National Grid, EPSG:27700) is converted to WGS84 and
 placed in the LSOA 2021 boundary that holds it.  The boundaries are generalised (20 m) and clipped
 to the coast, so a point just outside every boundary is placed in the nearest one within
-``NEAREST_MAX_M`` and its method says so.  A postcode the ONS lookup lists as terminated (and that
-Code-Point Open no longer lists) is kept as terminated, with no area.
+``NEAREST_MAX_M`` and its method says so.  A postcode the ONS lookup lists as terminated (a date in
+``doterm``; Code-Point Open no longer lists it) is kept as terminated, in the LSOA 2021 its ONS best-fit
+LSOA 2011 becomes (a resident may still use an old address); with no area when that LSOA was split.
 
 The postcode is the resident's own input at run time: this module only builds the table.
 """
@@ -34,6 +35,7 @@ METHOD_INSIDE = "grid reference inside the LSOA 2021 boundary"
 METHOD_NEAREST = "grid reference just outside the generalised boundaries: nearest LSOA 2021"
 METHOD_ONS = "no usable grid reference: ONS best-fit LSOA 2011, carried to 2021"
 METHOD_TERMINATED = "terminated (ONS postcode lookup); no longer in use"
+METHOD_TERMINATED_ONS = "terminated (ONS postcode lookup): its ONS best-fit LSOA 2011, carried to 2021"
 COLUMNS = ["postcode", "sector", "district", "lsoa21_code", "method", "terminated"]
 
 
@@ -174,8 +176,14 @@ def place(
     placed = placed[placed["lsoa21_code"].notna()]
 
     ended = ons[(ons["lad_code"] == lad_code) & ons["terminated"] & ~ons["postcode"].isin(live["postcode"])]
+    ended_lsoa = ended["lsoa11_code"].map(bridge)
     terminated = pd.DataFrame(
-        {"postcode": ended["postcode"], "lsoa21_code": None, "method": METHOD_TERMINATED, "terminated": True}
+        {
+            "postcode": ended["postcode"],
+            "lsoa21_code": ended_lsoa.astype(object).where(ended_lsoa.notna(), None),
+            "method": np.where(ended_lsoa.notna(), METHOD_TERMINATED_ONS, METHOD_TERMINATED),
+            "terminated": True,
+        }
     )
     out = pd.concat([placed, terminated], ignore_index=True)
     sector_district = out["postcode"].map(parts)
@@ -194,6 +202,7 @@ def place(
         "placed by the ONS best fit": int((placed["method"] == METHOD_ONS).sum()),
         "not placed (no usable grid reference)": unplaced,
         "terminated postcodes kept": len(terminated),
+        "terminated postcodes placed by the ONS best fit": int(terminated["lsoa21_code"].notna().sum()),
         "agree with the ONS best fit (comparable LSOAs)": int((comparable["ons21"] == comparable["lsoa21_code"]).sum()),
         "differ from the ONS best fit (comparable LSOAs)": int((comparable["ons21"] != comparable["lsoa21_code"]).sum()),
     }
