@@ -1,6 +1,7 @@
-"""Three analyses on the priority pages: what happened next (police.uk outcomes), who is most
-affected (rates by deprivation decile) and the long view (ONS recorded crime by force area,
-2003-2018).  Every number comes from the domain layer (``outcomes``, ``inequality``,
+"""Three analyses, each a page of its own (issue 18): what happened next (police.uk outcomes, /outcomes),
+who is most affected (rates by deprivation decile, /deprivation) and the long view (ONS recorded crime by
+force area, 2003-2018, /long-view).  The priority pages link to them with the view kept (area, period,
+measure in the address).  Every number comes from the domain layer (``outcomes``, ``inequality``,
 ``long_view``) through cached calls; this module only lays them out.
 """
 
@@ -14,27 +15,65 @@ import streamlit as st
 from sdp_dash import charts
 from sdp_dash.config import codes
 from sdp_dash.domain import inequality, long_view, outcomes, words
-from sdp_dash.domain.figure import RATE_UNIT
-from sdp_dash.web import cards, data
+from sdp_dash.domain.figure import RATE_UNIT, with_csv
+from sdp_dash.web import cards, data, frame, state
 from sdp_dash.web.cache import cached, chart
 from sdp_dash.web.escape import md
 from sdp_dash.web.state import ViewState
 
 SENSITIVE_NOTE = "Counts from 1 to 4 are shown as “fewer than 5”, and a share that would give such a count back is not shown."
-# The sections each priority page shows, in order.
+# The analyses each priority page links to, in order.
 SECTIONS = {
     "being_safe": ("next", "affected", "long"),
     "victims": ("affected", "long"),
     "reoffending": ("next",),
 }
 INEQUALITY_TYPES = ("county", "aap")  # areas big enough to compare deprivation deciles within
+# Each analysis: its page's address, title and what it answers (the priority pages' links say it).
+PAGES = {
+    "next": ("outcomes", "What happened next", "what happened to the crimes recorded (police.uk outcomes)"),
+    "affected": ("deprivation", "Who is most affected", "rates in more and less deprived neighbourhoods"),
+    "long": ("long-view", "The long view, 2003 to 2018", "recorded crime by force area since 2003 (ONS)"),
+}
 
 
-def sections(priority_id: str, view: ViewState) -> None:
-    """Draw the analyses a priority page shows (none for the others)."""
-    draw = {"next": what_happened_next, "affected": who_is_most_affected, "long": the_long_view}
-    for name in SECTIONS.get(priority_id, ()):
-        draw[name](view)
+def links(priority_id: str, view: ViewState) -> None:
+    """Links from a priority page to the analyses it has, keeping the area, period and measure."""
+    from pages import site
+
+    names = SECTIONS.get(priority_id, ())
+    for col, name in zip(st.columns(max(len(names), 1)), names, strict=False):
+        url_path, title, what = PAGES[name]
+        with col:
+            st.page_link(
+                site.page(url_path), label=f"{title}: {what}", query_params=view.params(), icon=":material/arrow_forward:"
+            )
+
+
+def _page(name: str, draw) -> None:
+    """An analysis as a page: title, the view in words, the analysis, and the priority pages that link here."""
+    from pages import site
+    from sdp_dash.config import catalogue
+
+    view = state.current()
+    frame.page_header(PAGES[name][1], view)
+    draw(view, title=False)
+    st.subheader("From the partnership's priorities", anchor=False, divider="gray")
+    for p in catalogue.priorities():
+        if name in SECTIONS.get(p.id, ()):
+            st.page_link(site.page(p.url_path), label=p.title, query_params=view.params(), icon=":material/arrow_back:")
+
+
+def outcomes_page() -> None:
+    _page("next", what_happened_next)
+
+
+def deprivation_page() -> None:
+    _page("affected", who_is_most_affected)
+
+
+def long_view_page() -> None:
+    _page("long", the_long_view)
 
 
 @dataclass(frozen=True)
@@ -120,8 +159,9 @@ def _next(_con, code: str, measure: str, start: str, end: str) -> _Next:
 _next_parts = cached(_next, max_entries=50)
 
 
-def what_happened_next(view: ViewState) -> None:
-    st.header("What happened next", anchor="what-happened-next", divider="gray")
+def what_happened_next(view: ViewState, *, title: bool = True) -> None:
+    if title:
+        st.header("What happened next", anchor="what-happened-next", divider="gray")
     n = _next_parts(view.area_code, view.measure, view.start, view.end)
     st.markdown(md(n.sentence))
     if n.no_outcomes:
@@ -164,7 +204,7 @@ def _affected(_con, code: str, measure: str, start: str, end: str) -> _Affected:
     q = data.by_decile(code, measure, start, end)
     figures = [q] if code == codes.COUNTY else [q, data.by_decile(codes.COUNTY, measure, start, end)]
     frame = pd.concat([inequality.frame(x) for x in figures], ignore_index=True)
-    table = pd.concat([inequality.table(x) for x in figures], ignore_index=True)
+    table = with_csv(pd.concat([inequality.table(x) for x in figures], ignore_index=True), frame)
     withheld = [f"decile {d} ({x.area_name})" for x in figures for d, _, f in x.deciles if not f.available]
     alt_text = (
         f"Bar chart of {q.measure.lower()} per 1,000 residents a year in each national deprivation decile of small areas "
@@ -214,8 +254,9 @@ def _affected(_con, code: str, measure: str, start: str, end: str) -> _Affected:
 _affected_parts = cached(_affected, max_entries=50)
 
 
-def who_is_most_affected(view: ViewState) -> None:
-    st.header("Who is most affected", anchor="who-is-most-affected", divider="gray")
+def who_is_most_affected(view: ViewState, *, title: bool = True) -> None:
+    if title:
+        st.header("Who is most affected", anchor="who-is-most-affected", divider="gray")
     a = _affected_parts(view.area_code, view.measure, view.start, view.end)
     if a.note:
         st.caption(md(a.note))
@@ -268,8 +309,9 @@ def _long_card(_con, measure: str) -> _Card | None:
 _long_parts = cached(_long_card, max_entries=20)
 
 
-def the_long_view(view: ViewState) -> None:
-    st.header("The long view, 2003 to 2018", anchor="the-long-view", divider="gray")
+def the_long_view(view: ViewState, *, title: bool = True) -> None:
+    if title:
+        st.header("The long view, 2003 to 2018", anchor="the-long-view", divider="gray")
     v = data.long_view_for(view.measure)
     st.caption(
         "Force-area figures: the Durham force area is County Durham plus Darlington. From a different source (ONS police "

@@ -10,7 +10,7 @@ from sdp_dash.config import codes, settings
 from sdp_dash.config.months import shift_month
 from sdp_dash.domain import crime, words
 from sdp_dash.domain import profile as profile_data
-from sdp_dash.domain.figure import RATE_UNIT
+from sdp_dash.domain.figure import RATE_UNIT, with_csv
 from sdp_dash.web import cards, connection, data, frame, state
 from sdp_dash.web.cache import chart
 from sdp_dash.web.escape import md
@@ -211,6 +211,9 @@ def _against_county(view: state.ViewState) -> None:
             "Compared with the rest of the county": [r.comparison.words(rest) for r in rows],
         }
     )
+    # The download is tidy data: the area's, the rest of the county's and the county's figures, a row each.
+    figs = [f for r in rows for f in (r.area, r.rest, r.county) if f is not None]
+    table = with_csv(table, crime.tidy(figs))
     cards.chart_card(
         "Key indicators against the county",
         chart(

@@ -1,14 +1,17 @@
 """The six strategic-priority pages, generated from the indicator catalogue (data/indicators.toml).
 
-Adding an indicator is a catalogue entry, not page code.  A page reads: the priority and its work
-areas; **at a glance** (one row per indicator: the headline figure, how it compares, which way it
-is going, against the plan, and how old it is; each row links to its card); then one card per
-indicator, by work area; what is not measured locally; where to get help.
+Adding an indicator is a catalogue entry, not page code.  One page anatomy (issue 18): the title; one
+plain sentence that answers the page's question for the chosen area and period; **at a glance** as a
+spine chart (one row per indicator: the area's value against the range of the areas beside it,
+coloured by how it stands beside the figure it is compared with) with a table view of the same rows;
+a contents list; then one section per work area: "Since the plan" once, and a card per indicator
+showing its chart and its finding, everything else (tables, downloads, About) behind one "Details"
+control.  The analyses (what happened next, who is most affected, the long view) are pages of their
+own, linked with the view kept.
 
 Every number comes from the domain layer (``indicator_cards``: police.uk ``Figure`` objects and
-``PublishedFigure`` objects), built once per indicator, area and period (cached).  A card shows
-its headline and, only where there are at least three comparable points, a chart; its detail
-(tables, downloads, sources, About) is built only when the reader opens it.
+``PublishedFigure`` objects), built once per indicator, area and period (cached).  A card's detail
+is built only when the reader opens it.
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ import streamlit as st
 from pages import site
 from sdp_dash import charts
 from sdp_dash.config import catalogue, codes
-from sdp_dash.domain import indicator_cards, published, words
-from sdp_dash.domain.figure import MONTHLY_RATE_UNIT, RATE_UNIT
+from sdp_dash.domain import crime, indicator_cards, published, words
+from sdp_dash.domain.figure import MONTHLY_RATE_UNIT, RATE_UNIT, csv_bytes, with_csv
 from sdp_dash.domain.indicator_cards import PoliceCard, PublishedCard, anchor
 from sdp_dash.web import cache, cards, data, frame, state
-from sdp_dash.web.cache import chart
+from sdp_dash.web.cache import chart, vega_spec
 from sdp_dash.web.escape import html, link, md
 from sdp_dash.web.state import ViewState
 
@@ -43,30 +46,73 @@ _LEVEL_WORDS = {
 }
 
 
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
 def render(priority_id: str) -> None:
     view = state.current()
     prio = catalogue.priority(priority_id)
     inds = catalogue.indicators_for(priority_id)
     frame.page_header(prio.title, view)
-    st.markdown(md(prio.summary))
-    glance(prio, view)
-    with st.expander("What the partnership works on", icon=":material/checklist:"):
-        st.markdown("\n".join(f"- **{md(w.name)}**: {md(w.description)}" for w in prio.work_areas))
-    for work_area in [w.name for w in prio.work_areas]:
-        group = [i for i in inds if i.work_area == work_area]
-        if not group:
-            continue
-        st.header(work_area, anchor=False, divider="gray")
-        for ind in group:
-            card(ind, view)
-    from pages import analyses  # what happened next, who is most affected, the long view
-
-    analyses.sections(priority_id, view)
-    st.header("What is not measured locally", anchor=False, divider="gray")
+    glance_parts = spine_parts(prio.id, view.area_code, view.start, view.end)
+    st.markdown(f"**{md(glance_parts.answer)}**")
+    glance(prio, view, glance_parts)
+    sections = [(w, [i for i in inds if i.work_area == w.name]) for w in prio.work_areas]
+    sections = [(w, group) for w, group in sections if group]
+    contents(prio, view, [w.name for w, _ in sections])
+    for work_area, group in sections:
+        st.header(work_area.name, anchor=_slug(work_area.name), divider="gray")
+        since_plan(group, view)
+        for pair in range(0, len(group), 2):  # two cards a row on a wide screen; one under the other on a phone
+            cols = st.columns(2, border=False)
+            for col, ind in zip(cols, group[pair : pair + 2], strict=False):
+                with col:
+                    card(ind, view)
+    st.header("What is not measured locally", anchor="not-measured-locally", divider="gray")
     st.markdown("\n".join(f"- {md(t)}" for t in prio.not_measured_locally))
     if prio.help:
-        st.header("How to report or get help", anchor=False, divider="gray")
+        st.header("How to report or get help", anchor="get-help", divider="gray")
         st.markdown("\n".join(f"- {link(h.label, h.url)}" for h in prio.help))
+
+
+def contents(prio: catalogue.Priority, view: ViewState, work_areas: list[str]) -> None:
+    """The page's contents: links to its sections, then the analyses' pages (with the view kept)."""
+    from pages import analyses
+
+    items = [
+        ("At a glance", "at-a-glance"),
+        *((w, _slug(w)) for w in work_areas),
+        ("What is not measured locally", "not-measured-locally"),
+    ]
+    if prio.help:
+        items.append(("How to report or get help", "get-help"))
+    st.markdown(
+        "<nav aria-label='Contents' class='sdp-contents'><strong>On this page</strong><ul>"
+        + "".join(f"<li><a href='#{html(a)}'>{html(t)}</a></li>" for t, a in items)
+        + "</ul></nav>"
+        "<style>.sdp-contents ul{margin:.2rem 0 .4rem;padding-left:1.2rem;columns:2 16rem}</style>",
+        unsafe_allow_html=True,
+    )
+    if analyses.SECTIONS.get(prio.id):
+        st.markdown("**More on this priority** (each on a page of its own, for the same area and period):")
+        analyses.links(prio.id, view)
+    with st.expander("About this priority: what the partnership works on", icon=":material/checklist:"):
+        st.markdown(md(prio.summary))
+        st.markdown("\n".join(f"- **{md(w.name)}**: {md(w.description)}" for w in prio.work_areas))
+
+
+def since_plan(group: list[catalogue.Indicator], view: ViewState) -> None:
+    """The plan's figures for a section's police.uk measures, once for the section (County Durham's)."""
+    seen: dict[str, str] = {}
+    for ind in group:
+        if ind.kind != "police_uk" or not ind.baseline_ids:
+            continue
+        for s in data.police_card(ind.id, view.area_code, view.start, view.end).since_plan:
+            seen.setdefault(s.baseline.label, s.words)
+    if seen:
+        with st.expander("Since the plan (County Durham)", icon=":material/flag:"):
+            st.markdown("\n".join(f"- **{md(label)}.** {md(text)}" for label, text in seen.items()))
 
 
 # --- At a glance ------------------------------------------------------------------------------------------
@@ -89,13 +135,14 @@ _GLANCE_CSS = """<style>
   .sdp-glance .sdp-group th {display:block}
 }
 </style>"""
-_GLANCE_COLUMNS = ("Indicator", "Latest", "Compared with others", "Change", "Plan", "Age")
+_GLANCE_COLUMNS = ("Indicator", "Latest", "Range of areas beside it", "Compared with others", "Change", "Plan", "Age")
 
 
 def _glance_html(_con, priority_id: str, code: str, start: str, end: str) -> str:
     """The summary table's markup, built once per priority, area and period."""
     prio = catalogue.priority(priority_id)
     rows = data.glance(priority_id, code, start, end)
+    ranges = {r.indicator_id: r.range_short for r in spine_rows(priority_id, code, start, end)}
     groups = indicator_cards.glance_groups(rows, str(data.area(code)["area_name"]))
     bodies = []
     for heading, group in groups:  # one group per area the figures are for: the chosen area's own first
@@ -107,6 +154,7 @@ def _glance_html(_con, priority_id: str, code: str, start: str, end: str) -> str
             cells = (
                 f"<a href='#{html(r.anchor)}'>{html(r.title)}</a>",
                 f"<strong>{html(r.value)}</strong>{quality}",
+                html(ranges.get(r.indicator_id, "—")),
                 html(r.comparison),
                 html(r.change) + months,
                 html(r.plan),
@@ -129,20 +177,58 @@ def _glance_html(_con, priority_id: str, code: str, start: str, end: str) -> str
 glance_html = cache.cached(_glance_html)
 
 
-def glance(prio: catalogue.Priority, view: ViewState) -> None:
-    """One compact table, one line per indicator, each linking to its card (on a phone each row is a small card)."""
+spine_rows = cache.cached(indicator_cards.spine)
+
+
+@dataclass(frozen=True)
+class _Spine:
+    """At a glance for one priority, area and period (cached): the answer, the spine chart and its words."""
+
+    answer: str
+    spec: dict
+    alt_text: str
+    rows: tuple[indicator_cards.SpineRow, ...]
+
+
+def _spine_parts(_con, priority_id: str, code: str, start: str, end: str) -> _Spine:
+    rows = spine_rows(priority_id, code, start, end)
+    name = str(data.area(code)["area_name"])
+    period = words.period_words(start, end)
+    drawn = [r for r in rows if r.value is not None]
+    alt_text = (
+        f"Spine chart of {len(rows)} indicators for {name}, {period}: one row per indicator, the area's value as a "
+        "marker against a grey band, the range of the areas it is set beside, and a black line, the figure it is "
+        f"compared with (centred). {len(drawn)} rows have a marker: "
+        + "; ".join(f"{r.title} {r.value_text}, {r.significance}" for r in drawn)
+        + ". The table view lists every row with its period, unit and range."
+    )
+    spec = vega_spec(charts.spine(indicator_cards.spine_frame(rows), description=alt_text))
+    return _Spine(indicator_cards.answer(rows, name, period), spec, alt_text, tuple(rows))
+
+
+spine_parts = cache.cached(_spine_parts)
+
+
+def glance(prio: catalogue.Priority, view: ViewState, parts: _Spine) -> None:
+    """The spine chart, with the same rows as a table (each row linking to its card; on a phone a small card)."""
     st.subheader("At a glance", anchor="at-a-glance")
-    st.markdown(glance_html(prio.id, view.area_code, view.start, view.end), unsafe_allow_html=True)
+    chart_tab, table_tab = st.tabs(["Chart", "Table"])
+    with chart_tab:
+        st.vega_lite_chart(parts.spec, width="stretch", alt=parts.alt_text, key="glance_spine")
+    with table_tab:
+        st.markdown(glance_html(prio.id, view.area_code, view.start, view.end), unsafe_allow_html=True)
     st.caption(
         md(
-            f"police.uk figures: {view.area_name}, {view.period}, per 1,000 residents a year, compared by 95% intervals "
-            "with Darlington and the Cleveland and Northumbria force areas (for the county; the Durham force area "
-            "includes the county, so it is context, not a comparison) or with the rest of the county (for an area in "
-            "it); the change sets the months named under it against the same months a year before (* bigger than "
-            "chance would explain). Each group of rows is the area its figures are for: a figure published only for "
-            "a wider area is under that area's name. Published figures are for the year they were published for; "
-            "'context' marks figures from before the plan (2021). Each indicator's card below has the detail and "
-            "sources."
+            f"{view.area_name}, {view.period}. police.uk rates per 1,000 residents a year. "
+            + (
+                f"Marker: County Durham; grey band: {next((r.range_of for r in parts.rows if r.range_of), 'its area boards')}. "
+                if view.is_county
+                else "Marker: the area, coloured by how it compares with the rest of the county (95% intervals; the "
+                "county contains it, so it is never compared with the county); black line: the rest of the county; "
+                "grey band: the area boards (or the areas beside it). "
+            )
+            + "Each group of rows is the area its figures are for: a figure published only for the county or a wider "
+            "area is under that area's name. 'context' marks published figures from before the plan (2021)."
         )
     )
 
@@ -150,7 +236,13 @@ def glance(prio: catalogue.Priority, view: ViewState) -> None:
 # --- Cards ------------------------------------------------------------------------------------------------
 
 
+DETAILS = "Details: comparisons, tables, downloads and sources"
+CHART_HEIGHT = 150  # px: a card's chart (its plot), so two cards a row fit a screen
+TREND_TITLE = "Per 1,000 a year"  # short: a longer axis title squeezes a short chart (the finding says the unit)
+
+
 def card(ind: catalogue.Indicator, view: ViewState) -> None:
+    """An indicator's card: its chart and its finding; the rest behind one Details control."""
     with st.container(border=True, key=f"card_{ind.id}"):
         st.subheader(ind.title, anchor=anchor(ind.id))
         if ind.kind == "police_uk":
@@ -165,28 +257,21 @@ def card(ind: catalogue.Indicator, view: ViewState) -> None:
 class _CardText:
     """A card's words, worked out once per indicator, area and period (cached): a rerun only sends them."""
 
-    body: str  # markdown
-    caption: str = ""  # the chart's description (markdown)
+    body: str  # the finding (markdown), shown on the card
+    caption: str = ""  # the chart's description (markdown): its text alternative
     metric: tuple[str, str, str] = ("", "", "")  # label, value, help
     charted: bool = False  # a published card with a chart
+    more: str = ""  # the card's other words (markdown), in its Details
 
 
 def _police_text(_con, indicator_id: str, code: str, start: str, end: str) -> _CardText:
     ind = catalogue.indicator(indicator_id)
     c: PoliceCard = data.police_card(indicator_id, code, start, end)
     fig = c.figure
-    lines = [
-        md(c.metric_caption),
-        md(ind.definition),
-        f"**Compared:** {md(c.comparison)}. **Change:** {md(c.change_text)}.",
-    ]
+    finding = f"**{md(indicator_cards.police_finding(c))}**" + (f" *{md(fig.note)}*" if fig.note else "")
+    more = [f"**Compared:** {md(c.comparison)}. **Change:** {md(c.change_text)}.", md(c.metric_caption), md(ind.definition)]
     if ind.sensitive:
-        lines.append(md(SENSITIVE_NOTE))
-    if c.since_plan:
-        lines.append(
-            "**Since the plan** (County Durham):\n"
-            + "\n".join(f"- **{md(s.baseline.label)}.** {md(s.words)}" for s in c.since_plan)
-        )
+        more.append(md(SENSITIVE_NOTE))
     first = c.monthly[0].period.start
     missing = [f.period.start for f in c.monthly if f.count is None]
     hidden = [f.period.start for f in c.monthly if f.suppressed]
@@ -199,35 +284,44 @@ def _police_text(_con, indicator_id: str, code: str, start: str, end: str) -> _C
     if hidden:
         alt_text += f" Months with fewer than 5 are not plotted ({words.months_words(hidden)})."
     return _CardText(
-        body="\n\n".join(lines),
+        body=finding,
         caption=md(alt_text),
         metric=(f"{ind.title}, {fig.area_name}", c.metric_value, f"{fig.period.label}."),
+        more="\n\n".join(more),
     )
 
 
 police_text = cache.cached(_police_text)
 
 
+def _trend_spec(_con, indicator_id: str, code: str, start: str, end: str) -> dict:
+    """A card's monthly trend, short enough for two cards a row (built once per indicator, area and period)."""
+    c: PoliceCard = data.police_card(indicator_id, code, start, end)
+    spec = vega_spec(charts.trend(c.trend, value="rate", series=None, title=TREND_TITLE, description=indicator_id))
+    spec["height"] = CHART_HEIGHT  # the plot's height (a new spec, not yet shared)
+    return spec
+
+
+trend_spec = cache.cached(_trend_spec)
+
+
 def police(ind: catalogue.Indicator, view: ViewState) -> None:
     text = police_text(ind.id, view.area_code, view.start, view.end)
-    label, value, help_text = text.metric
-    st.metric(label, value, help=help_text)
     st.markdown(text.body)
-    st.caption(text.caption)
     st.vega_lite_chart(
-        data.police_trend_spec(ind.id, view.area_code, view.start, view.end),
-        width="stretch",
-        key=f"{ind.id}_trend",
+        trend_spec(ind.id, view.area_code, view.start, view.end), width="stretch", alt=text.caption, key=f"{ind.id}_trend"
     )
-    st.page_link(
-        site.page("explore"),
-        label=f"Map of {ind.title[:1].lower() + ind.title[1:]} by area",
-        query_params=view.params(measure=ind.measure),
-        icon=":material/map:",
-    )
-    detail = st.expander("Detail: comparisons, tables, downloads and sources", key=f"{ind.id}_detail", on_change="rerun")
-    if detail.open:
-        with detail:
+    detail = st.expander(DETAILS, key=f"{ind.id}_detail", on_change="rerun")
+    with detail:  # the words always (small); the tables and downloads only once it is opened
+        st.page_link(
+            site.page("explore"),
+            label=f"Map of {ind.title[:1].lower() + ind.title[1:]} by area",
+            query_params=view.params(measure=ind.measure),
+            icon=":material/map:",
+        )
+        st.markdown(text.more)
+        st.caption(text.caption)
+        if detail.open:
             _police_detail(ind, view, data.police_card(ind.id, view.area_code, view.start, view.end))
 
 
@@ -263,7 +357,7 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
     st.table(change, hide_index=True)
     st.download_button(
         "Download the change (CSV)",
-        lambda: change.to_csv(index=False).encode("utf-8"),
+        lambda: csv_bytes(change),
         file_name=f"{ind.id}_change.csv",
         mime="text/csv",
         key=f"{ind.id}_change_csv",
@@ -276,7 +370,7 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
     st.table(monthly, hide_index=True)
     st.download_button(
         "Download these figures (CSV)",
-        lambda: data.frame(figs + list(c.monthly)).to_csv(index=False).encode("utf-8"),
+        lambda: csv_bytes(with_csv(monthly, crime.tidy(figs + list(c.monthly)))),
         file_name=f"{ind.id}.csv",
         mime="text/csv",
         key=f"{ind.id}_csv",
@@ -288,7 +382,7 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
         *cards.CAVEATS,
         f"Monthly rates are {MONTHLY_RATE_UNIT} times 12, so they sit on the yearly scale.",
     )
-    cards.about_expander(
+    cards.about_text(
         cards.police_about(
             view,
             ind.definition,
@@ -303,10 +397,11 @@ def _published_text(_con, indicator_id: str, code: str) -> _CardText:
     ind = catalogue.indicator(indicator_id)
     c: PublishedCard = data.published_card(indicator_id)
     h = c.head
-    lines = [md(ind.definition)]
     if h is None:
-        lines.append(f"**{md(ind.no_official_figure or 'No official figures for this indicator are loaded yet.')}**")
-        return _CardText(body="\n\n".join(lines))
+        return _CardText(
+            body=f"**{md(ind.no_official_figure or 'No official figures for this indicator are loaded yet.')}**",
+            more=md(ind.definition),
+        )
     area = data.area(code)
     where = ""
     if c.national:
@@ -315,35 +410,37 @@ def _published_text(_con, indicator_id: str, code: str) -> _CardText:
         levels = [_LEVEL_WORDS.get(lv, "other areas") for lv in dict.fromkeys(f.area_level for f in c.figures)]
         where = f"Published only for {md(', '.join(levels))}, not for {md(str(area['area_name']))}. "
     context = " **Context:** older than the plan (2021), not the current position." if h.period.context else ""
-    lines.append(
+    finding = (
         f"{where}**{md(h.headline)}** — {md(h.series)}, {md(h.place_name)}, {md(h.period.label)}. "
-        f"*Quality: {md(h.quality)}.* Age: {md(h.age)}.{context}"
+        f"*Quality: {md(h.quality)}.* Age: {md(h.age)}."
     )
-    lines.append(
+    compared = (
         f"**Compared:** {md(c.comparison)}. **Change:** {md(c.direction)}."
         + (f" **Against the plan:** {md(c.since_plan)}." if ind.baseline_ids else "")
+        + context
     )
+    more = [compared, md(ind.definition)]
     caption = ""
     if not c.charted:
         others = [f for f in c.figures if f is not h]
         if others:
-            lines.append(
+            more.append(
                 "Other published figures (fewer than three comparable points, so no chart):\n"
                 + "\n".join(
                     f"- {md(f.series)}, {md(f.place_name)}, {md(f.period.label)}: **{md(f.text)}** {md(published.unit_words(f.unit))} "
                     f"(*{md(f.quality)}*)"
                     for f in others[:8]
                 )
-                + ("\n- … the rest are in the detail below." if len(others) > 8 else "")
+                + ("\n- … the rest are in the table below." if len(others) > 8 else "")
             )
     else:
         _spec, unit, drawn = data.published_chart(indicator_id)
         caption = md(
             f"Chart of {ind.title.lower()} ({unit}) by the end of each period. A line joins only figures of one series, "
             "area and kind of period; other figures are separate points."
-            + (" Figures in other units, or without a stated period, are in the detail." if drawn < len(c.figures) else "")
+            + (" Figures in other units, or without a stated period, are in the details." if drawn < len(c.figures) else "")
         )
-    return _CardText(body="\n\n".join(lines), caption=caption, charted=bool(caption))
+    return _CardText(body=finding, caption=caption, charted=bool(caption), more="\n\n".join(more))
 
 
 published_text = cache.cached(_published_text)
@@ -354,24 +451,24 @@ def published_indicator(ind: catalogue.Indicator, view: ViewState) -> None:
     st.markdown(text.body)
     c: PublishedCard = data.published_card(ind.id)
     if text.charted:
-        st.caption(text.caption)
-        st.vega_lite_chart(data.published_chart(ind.id)[0], width="stretch", key=f"{ind.id}_published")
-    _published_detail_expander(ind, view, c)
+        st.vega_lite_chart(data.published_chart(ind.id)[0], width="stretch", alt=text.caption, key=f"{ind.id}_published")
+    _published_detail_expander(ind, view, c, text)
 
 
-def _published_detail_expander(ind: catalogue.Indicator, view: ViewState, c: PublishedCard) -> None:
-    if not c.figures and not c.pointers:
-        return
-    detail = st.expander("Detail: every figure, sources and download", key=f"{ind.id}_detail", on_change="rerun")
-    if not detail.open:
-        return
-    with detail:
+def _published_detail_expander(ind: catalogue.Indicator, view: ViewState, c: PublishedCard, text: _CardText) -> None:
+    detail = st.expander(DETAILS, key=f"{ind.id}_detail", on_change="rerun")
+    with detail:  # the words always (small); the tables and downloads only once it is opened
+        st.markdown(text.more)
+        if text.caption:
+            st.caption(text.caption)
+        if not detail.open:
+            return
         if c.figures:
             table = published.table(list(c.figures))
             st.table(table, hide_index=True)
             st.download_button(
                 "Download these figures (CSV)",
-                lambda: table.to_csv(index=False).encode("utf-8"),
+                lambda: csv_bytes(table),
                 file_name=f"{ind.id}.csv",
                 mime="text/csv",
                 key=f"{ind.id}_csv",
@@ -396,15 +493,21 @@ def _published_detail_expander(ind: catalogue.Indicator, view: ViewState, c: Pub
 
 
 def plan(ind: catalogue.Indicator) -> None:
+    """A plan figure: the figure and its year on the card; where it comes from in its Details."""
     from sdp_dash.domain import baselines
 
     figs = baselines.plan_figures(ind)
-    text = [md(ind.definition)]
-    for p in figs:
-        text.append(f"> **{md(p.text)}**, {md(p.baseline.period)}: {md(p.baseline.description)}\n>\n> *Source:* {md(p.citation)}")
-    if ind.no_official_figure:
-        text.append(f"**No current figure:** {md(ind.no_official_figure)}")
-    text.append(
-        "*Quality: quoted in the Safe Durham Partnership Plan 2021-25 (its evidence base, 2020): context, not a current figure.*"
+    st.markdown(
+        "\n\n".join(f"**{md(p.text)}**, {md(p.baseline.period)} (the plan's figure, County Durham)" for p in figs)
+        + (f"\n\n**No current figure:** {md(ind.no_official_figure)}" if ind.no_official_figure else "")
     )
-    st.markdown("\n\n".join(text))
+    with st.expander(DETAILS):
+        text = [md(ind.definition)]
+        for p in figs:
+            text.append(
+                f"> **{md(p.text)}**, {md(p.baseline.period)}: {md(p.baseline.description)}\n>\n> *Source:* {md(p.citation)}"
+            )
+        text.append(
+            "*Quality: quoted in the Safe Durham Partnership Plan 2021-25 (its evidence base, 2020): context, not a current figure.*"
+        )
+        st.markdown("\n\n".join(text))

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pages import about, compare, explore, overview
-from sdp_dash.config import catalogue
+from pages import about, analyses, compare, explore, overview
+from sdp_dash.config import catalogue, codes
 from sdp_dash.web import connection, frame, process
 
 process.configure()  # once per server process: see sdp_dash/web/process.py
@@ -33,7 +33,12 @@ VIEWS = {  # url path -> (view, menu title, icon)
     "explore": (explore.render, "Explore an area", ":material/map:"),
     "compare": (compare.render, "Compare areas", ":material/compare_arrows:"),
     "about": (about.render, "About the data", ":material/info:"),
+    # The analyses (issue 18): pages of their own, linked from the priority pages with the view kept.
+    "outcomes": (analyses.outcomes_page, "What happened next", ":material/gavel:"),
+    "deprivation": (analyses.deprivation_page, "Who is most affected", ":material/groups:"),
+    "long-view": (analyses.long_view_page, "The long view, 2003-2018", ":material/timeline:"),
 }
+ANALYSES = codes.ANALYSIS_PAGES
 
 
 def _page(url_path: str, default: str, **kwargs) -> st.Page:
@@ -51,7 +56,12 @@ def navigation(default: str = "home") -> dict[str, list[st.Page]]:
     if default == "home":
         # "/" serves the default page; a hidden twin answers a typed or older "/overview" link.
         dashboard.insert(1, st.Page(overview.render, title="Overview", url_path="overview", visibility="hidden"))
-    return {"Dashboard": dashboard, "Partnership priorities": priorities, "About": [_page("about", default)]}
+    return {
+        "Dashboard": dashboard,
+        "Partnership priorities": priorities,
+        "Analyses": [_page(p, default) for p in ANALYSES],
+        "About": [_page("about", default)],
+    }
 
 
 @functools.cache
@@ -70,7 +80,7 @@ def url_paths() -> list[str]:
 
 
 # Pages drawn by the chosen measure: only they show the side panel's "Measure for charts and maps".
-MEASURE_PAGES = frozenset({"home", "overview", "explore", "compare"})
+MEASURE_PAGES = frozenset({"home", "overview", "explore", "compare", *ANALYSES})
 
 
 def run(default: str = "home") -> None:

@@ -203,9 +203,9 @@ def health(port: int, timeout: float = 3.0) -> bool:
 def warm_paths() -> list[str]:
     """Every page's address in menu order ("" is the default page), the priority pages from the catalogue
     as pages/site.py registers them (tests/serve/test_serve.py checks it against the browser tests' list)."""
-    from sdp_dash.config import catalogue
+    from sdp_dash.config import catalogue, codes
 
-    return ["", "explore", "compare", *(p.url_path for p in catalogue.priorities()), "about"]
+    return ["", "explore", "compare", *(p.url_path for p in catalogue.priorities()), *codes.ANALYSIS_PAGES, "about"]
 
 
 def warm(port: int, paths: list[str], timeout: float = WARM_TIMEOUT) -> tuple[list[str], bool]:

@@ -998,7 +998,7 @@ def _spread(places: pd.DataFrame, *, n: int, apart: float) -> pd.DataFrame:
 
 # --- At a glance: the spine chart ---------------------------------------------------------------------
 
-SPINE_ROW = 52  # px per indicator: its name and value on one line, the bar beneath
+SPINE_ROW = 40  # px per indicator: its name and value on one line, the bar beneath
 # The marker's colour and shape by how the chosen area stands beside the figure it is compared with
 # (the rest of the county for an area of it); the county itself is orange, as everywhere.
 SPINE_MARKS = {
@@ -1033,10 +1033,12 @@ def spine(df: pd.DataFrame, *, description: str) -> alt.Chart:
         alt.Tooltip("significance:N", title="Result"),
     ]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
-    band = base.mark_bar(height=14, yOffset=10, color=SPINE_RANGE).encode(x=x, x2="high:Q").transform_filter(
-        "isValid(datum.low) && isValid(datum.high)"
+    unit = alt.Scale(domain=[0, 1])
+    band = (
+        base.mark_bar(height=14, yOffset=10, color=SPINE_RANGE)
+        .encode(x=alt.X("low:Q", scale=unit, axis=None), x2="high:Q")
+        .transform_filter("isValid(datum.low) && isValid(datum.high)")
     )
-    band = band.encode(x=alt.X("low:Q", scale=alt.Scale(domain=[0, 1]), axis=None))
     centre = base.mark_tick(color="#0B0C0C", thickness=2, size=22, yOffset=10).encode(
         x=alt.X("benchmark:Q", scale=alt.Scale(domain=[0, 1]), axis=None)
     )
@@ -1048,7 +1050,7 @@ def spine(df: pd.DataFrame, *, description: str) -> alt.Chart:
             scale=alt.Scale(domain=present, range=[SPINE_MARKS[s][0] for s in present]),
         ),
         shape=alt.Shape(
-            "significance:N", scale=alt.Scale(domain=present, range=[SPINE_MARKS[s][1] for s in present]), legend=None
+            "significance:N", title="Chosen area", scale=alt.Scale(domain=present, range=[SPINE_MARKS[s][1] for s in present])
         ),
     )
     names = base.mark_text(align="left", baseline="bottom", dy=-4, fontSize=13, color="#0B0C0C").encode(

@@ -54,3 +54,7 @@ CRIME_TYPES = (
     "Vehicle crime",
     "Violence and sexual offences",
 )
+
+# The analyses' pages, in menu order (pages/site.py registers them; the browser tests and the server's
+# warm-up visit every page in this order).
+ANALYSIS_PAGES = ("outcomes", "deprivation", "long-view")

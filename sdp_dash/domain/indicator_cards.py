@@ -527,6 +527,13 @@ class SpineRow:
         return anchor(self.indicator_id)
 
     @property
+    def range_short(self) -> str:
+        """'7.7 to 39.5' (the table at a glance names the areas in its caption)."""
+        if self.low is None or self.high is None:
+            return "—"
+        return f"{words.number(self.low, 1)} to {words.number(self.high, 1)}"
+
+    @property
     def range_text(self) -> str:
         if self.low is None or self.high is None:
             return "—"
@@ -667,3 +674,19 @@ def answer(rows: list[SpineRow], area_name: str, period: str) -> str:
         f"In {area_name}, {period}, of {n} police.uk measures on this page {listed} "
         f"(against {REST_OF_COUNTY_NAME}, by 95% intervals){more}."
     )
+
+
+def police_finding(card: PoliceCard) -> str:
+    """A police.uk card's finding in one line: the rate, how it compares and its change on a year before
+    ('22.1 per 1,000 residents a year · lower than the rest of the county · 14% higher than a year before,
+    bigger than chance (Jan to Apr 2025 against Jan to Apr 2024)')."""
+    r = _police_row(card)
+    f = card.figure
+    value = r.value.replace(" per 1,000", " per 1,000 residents a year", 1) if f.available else r.value
+    change = r.change.rstrip("*")
+    if change.endswith(("higher", "lower")):
+        change = f"{change} than a year before" + (", bigger than chance" if r.change.endswith("*") else ", within chance")
+    elif change == "about the same":
+        change = "about the same as a year before"
+    months = f" ({r.months})" if r.months else ""
+    return f"{value} · {r.comparison} · {change}{months}"

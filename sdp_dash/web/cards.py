@@ -121,28 +121,37 @@ def chart_card(
             st.markdown(NOTHING_TO_CHART)
         else:  # a Vega-Lite spec from cache.chart
             st.vega_lite_chart(chart, width="stretch", alt=alt_text, key=key)
-        with st.expander("Table of this data", icon=":material/table:"):
+        # One "Details" control per card (issue 18): the table, its download and About, collapsed.
+        with st.expander(DETAILS, icon=":material/table:"):
             st.table(table, hide_index=True)
-        st.download_button(
-            "Download this data (CSV)",
-            lambda: csv_bytes(table),  # the table's tidy twin (figure.with_csv), written only when asked for
-            file_name=f"{key}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-        about_expander(about)
+            st.download_button(
+                "Download this data (CSV)",
+                lambda: csv_bytes(table),  # the table's tidy twin (figure.with_csv), written only when asked for
+                file_name=f"{key}.csv",
+                mime="text/csv",
+                key=f"{key}_csv",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+            about_text(about)
     return selection
+
+
+DETAILS = "Details: table, download and about this data"
+
+
+def about_text(about: About) -> None:
+    """About a card's data, drawn where it is called (inside the card's Details)."""
+    st.markdown(f"**What it shows.** {md(about.definition)}")
+    st.markdown(f"**Source.** {link(about.source_title, about.source_url)}. Licence: {md(about.licence)}.")
+    st.markdown(f"**Period.** {md(about.period)}. **Data loaded** {md(about.loaded)}.")
+    if about.caveats:
+        st.markdown("**Things to know.**\n\n" + "\n".join(f"- {md(c)}" for c in about.caveats))
 
 
 def about_expander(about: About) -> None:
     with st.expander("About this data", icon=":material/info:"):
-        st.markdown(f"**What it shows.** {md(about.definition)}")
-        st.markdown(f"**Source.** {link(about.source_title, about.source_url)}. Licence: {md(about.licence)}.")
-        st.markdown(f"**Period.** {md(about.period)}. **Data loaded** {md(about.loaded)}.")
-        if about.caveats:
-            st.markdown("**Things to know.**\n\n" + "\n".join(f"- {md(c)}" for c in about.caveats))
+        about_text(about)
 
 
 def legend(items: list[tuple[str, str]], title: str) -> None:

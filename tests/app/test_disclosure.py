@@ -102,9 +102,10 @@ def check(
 
 
 def test_being_safe_robbery_deciles_and_small_areas_give_nothing_back(structure, truth, areas):
-    """/being-safe?measure=robbery: deciles 1-9 added to 252 of 254 beside two withheld small areas."""
+    """/being-safe?measure=robbery (now /deprivation, issue 18): deciles 1-9 added to 252 of 254 beside two
+    withheld small areas."""
     params = {"measure": "robbery", "to": areas["months"][-1]}
-    assert check(view_frames("being-safe", **params), structure, view_of(areas, params), truth, expect_withheld=True) == {}
+    assert check(view_frames("deprivation", **params), structure, view_of(areas, params), truth, expect_withheld=True) == {}
 
 
 def test_small_area_types_and_all_crime_give_nothing_back(structure, truth, con, areas):
@@ -152,7 +153,9 @@ def test_the_solver_finds_what_single_cell_suppression_gives_away(structure, con
 @settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=hs.data())
 def test_no_withheld_figure_can_be_worked_out(structure, con, areas, data):
-    page = data.draw(hs.sampled_from(["home", "explore", "explore", "compare", "being-safe"]), label="page")
+    page = data.draw(
+        hs.sampled_from(["home", "explore", "explore", "compare", "being-safe", "deprivation", "outcomes"]), label="page"
+    )
     level = data.draw(hs.sampled_from(["lsoa", "lsoa", "msoa", "division_2025", "aap"]), label="level")
     area = data.draw(hs.sampled_from(areas[level][:60]), label="area")
     measure = data.draw(hs.sampled_from([*SENSITIVE, "all_crime"]), label="measure")

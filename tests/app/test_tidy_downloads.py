@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
+from pages import site
 from pages.about import dictionary_columns
 from sdp_dash import warehouse as wh
 from sdp_dash.config import catalogue
@@ -19,7 +20,7 @@ from sdp_dash.domain.figure import STATUSES
 from tests.app.conftest import assert_ok, open_page
 from tests.app.test_promises import Recorder
 
-PAGES = ["home", "explore", "compare", "about", *(p.url_path for p in catalogue.priorities())]
+PAGES = [*site.VIEWS, *(p.url_path for p in catalogue.priorities())]  # every page of the site
 NUMERIC = {
     "months_with_data",
     "count",
@@ -46,10 +47,7 @@ AREA = ("area_code", "area_name")
 PERIOD = (("period_from", "period_to"), ("period",), ("month",))
 # Downloads another file still writes from its on-screen table (not yet through ``figure.csv_bytes``):
 # file name ending -> where.  Each is listed so it is seen; remove an entry when its page is changed.
-NOT_YET_TIDY = {
-    "_change.csv": "pages/priority.py writes indicator_cards.change_table(c).to_csv: use figure.csv_bytes(change)",
-    "profile_vs_county.csv": "pages/explore.py builds this card's table itself: pass a table made by crime.table",
-}
+NOT_YET_TIDY = {}
 
 
 def tidy_problems(name: str, data: bytes) -> list[str]:
@@ -99,10 +97,17 @@ def _downloads(url_path: str, **params) -> list[tuple[str, bytes]]:
     return [(n, d) for n, d in rec.files if n.endswith(".csv")]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_csv_download_is_tidy(page):
-    files = _downloads(page)
-    if page != "about":
+AREA_BOARD = "AAP-durham-aap"
+VIEWS = [
+    *((p, {}) for p in PAGES),
+    *((p, {"area": AREA_BOARD}) for p in ("home", "explore", "compare", "outcomes", "deprivation")),
+]
+
+
+@pytest.mark.parametrize(("page", "params"), VIEWS)
+def test_every_csv_download_is_tidy(page, params):
+    files = _downloads(page, **params)
+    if page in ("home", "explore", "compare"):  # priority pages of published figures offer theirs in a closed expander
         assert files, f"/{page} offers its data as CSV"
     problems = []
     for name, data in files:
@@ -142,3 +147,45 @@ def test_the_checker_catches_an_untidy_csv():
     assert tidy_problems("old.csv", old)
     bad = b"area_code,measure_id,period_from,period_to,count,rate,status\nX,robbery,2025-01,2025-12,3,,fewer than 5\n"
     assert any("not shown has a value" in p for p in tidy_problems("bad.csv", bad))
+
+
+def test_every_other_download_is_tidy(con, small_area):
+    """The downloads of the analyses, the priority pages' change and the published figures, from the domain
+    functions that make them (``figure.csv_bytes`` of each on-screen table), and the command line's exports."""
+    from sdp_dash.config import codes
+    from sdp_dash.domain import indicator_cards, inequality, long_view, outcomes, published
+    from sdp_dash.domain.figure import csv_bytes
+
+    start, end = "2025-01", "2025-12"
+    o = outcomes.outcomes(con, codes.COUNTY, "robbery", start, end)
+    q = inequality.by_decile(con, codes.COUNTY, "robbery", start, end)
+    tables = {
+        "outcomes": outcomes.table(o),
+        "outcome_months": outcomes.months_table(o),
+        "deciles": inequality.table(q),
+        "ratios": inequality.ratios_table(inequality.key_ratios(con, codes.COUNTY, start, end)),
+        "small_areas": inequality.small_areas_table(q),
+        "long_view": long_view.table(long_view.long_view(con, "robbery")),
+    }
+    police = [i for p in catalogue.priorities() for i in catalogue.indicators_for(p.id) if i.kind == "police_uk"]
+    card = indicator_cards.police_card(con, police[0].id, small_area, start, end)
+    tables["change"] = indicator_cards.change_table(card)
+    official = [i for p in catalogue.priorities() for i in catalogue.indicators_for(p.id) if i.has_official_figures]
+    figs = published.figures(con, official[0])
+    tables["published"] = published.table(figs)
+    problems = []
+    for name, table in tables.items():
+        data = csv_bytes(table)
+        assert data.decode("utf-8") != table.to_csv(index=False), f"{name}: the download is the tidy twin, not the table"
+        problems += tidy_problems(f"{name}.csv", data)
+    exports = {
+        "export outcomes": outcomes.export(con, area=codes.COUNTY, start=start, end=end, measure_id="robbery"),
+        "export outcomes by month": outcomes.export(con, area=codes.COUNTY, start=start, end=end, by="month"),
+        "export deprivation": inequality.export(con, area=codes.COUNTY, start=start, end=end),
+        "export deprivation by ratio": inequality.export(con, area=codes.COUNTY, start=start, end=end, by="ratio"),
+        "export deprivation by lsoa": inequality.export(con, area=codes.COUNTY, start=start, end=end, by="lsoa"),
+        "export longview": long_view.export(con),
+    }
+    for name, df in exports.items():
+        problems += tidy_problems(name, df.to_csv(index=False).encode("utf-8"))
+    assert not problems, "\n".join(problems)

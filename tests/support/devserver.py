@@ -34,8 +34,9 @@ CHROMIUM_ARGS = [
 def page_paths() -> list[str]:
     """Every page's address in menu order, the priority pages from the catalogue (as app.py registers them)."""
     from sdp_dash.config.catalogue import priorities
+    from sdp_dash.config.codes import ANALYSIS_PAGES
 
-    return ["overview", "explore", "compare", *(p.url_path for p in priorities()), "about"]
+    return ["overview", "explore", "compare", *(p.url_path for p in priorities()), *ANALYSIS_PAGES, "about"]
 
 
 def free_port() -> int:

@@ -43,16 +43,20 @@ def _geonames_zip(path: Path, data: bytes) -> pd.DataFrame:
 def read_places(path: Path) -> pd.DataFrame:
     """geonameid, name, latitude, longitude (WGS84), population.
 
-    Reads the mirror's extract (CSV) or the publisher's dump (``cities500.zip``).
+    Reads the mirror's extract (CSV) or the publisher's dump (``cities500.zip``).  A place outside the
+    United Kingdom's box (GeoNames counts the sovereign base areas in Cyprus as GB) is left out: it can
+    never be in the county; a latitude or longitude that is not a number is refused.
     """
     data = read_bytes(path)
     cols = ["geonameid", "name", "latitude", "longitude", "population"]
     df = _geonames_zip(path, data) if data[:4] == b"PK\x03\x04" else read_csv(path, cols)
     lat = pd.to_numeric(df["latitude"], errors="coerce")
     lon = pd.to_numeric(df["longitude"], errors="coerce")
-    bad = lat.isna() | lon.isna() | ~lat.between(49.8, 60.9) | ~lon.between(-8.7, 1.9)
+    bad = lat.isna() | lon.isna()
     if bad.any():
         raise SourceError(path, f"place {quote(df.loc[bad, 'name'].iloc[0])} has no usable latitude/longitude")
+    uk = lat.between(49.8, 60.9) & lon.between(-8.7, 1.9)
+    df, lat, lon = df[uk], lat[uk], lon[uk]
     if (df["name"].str.strip() == "").any():
         raise SourceError(path, "a place has no name")
     return pd.DataFrame(
