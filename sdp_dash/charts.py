@@ -1035,14 +1035,17 @@ def spine(df: pd.DataFrame, *, description: str) -> alt.Chart:
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     unit = alt.Scale(domain=[0, 1])
     band = (
-        base.mark_bar(height=14, yOffset=10, color=SPINE_RANGE)
+        # The marks carry no ARIA roles of their own: the chart is named by its text alternative and the
+        # table view says the same row by row; a layer with no rows (a page whose figures have no range or
+        # no position) would otherwise leave an unnamed empty graphic.
+        base.mark_bar(height=14, yOffset=10, color=SPINE_RANGE, aria=False)
         .encode(x=alt.X("low:Q", scale=unit, axis=None), x2="high:Q")
         .transform_filter("isValid(datum.low) && isValid(datum.high)")
     )
-    centre = base.mark_tick(color="#0B0C0C", thickness=2, size=22, yOffset=10).encode(
+    centre = base.mark_tick(color="#0B0C0C", thickness=2, size=22, yOffset=10, aria=False).encode(
         x=alt.X("benchmark:Q", scale=alt.Scale(domain=[0, 1]), axis=None)
     )
-    marks = base.mark_point(filled=True, size=150, yOffset=10, opacity=1, stroke="#0B0C0C", strokeWidth=0.8).encode(
+    marks = base.mark_point(filled=True, size=150, yOffset=10, opacity=1, stroke="#0B0C0C", strokeWidth=0.8, aria=False).encode(
         x=x,
         color=alt.Color(
             "significance:N",
@@ -1053,7 +1056,7 @@ def spine(df: pd.DataFrame, *, description: str) -> alt.Chart:
             "significance:N", title="Chosen area", scale=alt.Scale(domain=present, range=[SPINE_MARKS[s][1] for s in present])
         ),
     )
-    names = base.mark_text(align="left", baseline="bottom", dy=-4, fontSize=13, color="#0B0C0C").encode(
+    names = base.mark_text(align="left", baseline="bottom", dy=-4, fontSize=13, color="#0B0C0C", aria=False).encode(
         x=alt.value(0), text="label:N"
     )
     chart = alt.layer(band, centre, marks, names).properties(height=alt.Step(SPINE_ROW))

@@ -119,7 +119,7 @@ def _table(df: pd.DataFrame, caption: str, numeric: tuple[str, ...] = ()) -> str
 def _against_table(rows, is_county: bool, caption: str, label: str = "Measure") -> str:
     """Rows whose area figure is shown (withheld ones are said once, in 'Not published for this area')."""
     shown = [r for r in rows if r.area.available]
-    rate = f"Rate {RATE_UNIT}"
+    rate = "Rate per 1,000 a year"
     df = pd.DataFrame(
         {
             label: [r.area.measure for r in shown],
@@ -129,10 +129,10 @@ def _against_table(rows, is_county: bool, caption: str, label: str = "Measure") 
         }
     )
     if not is_county:
-        df["County rate (context)"] = [r.county.rate_text if r.county.available else "not shown" for r in shown]
-        df["Rest of the county rate"] = [r.rest.rate_text if r.rest is not None else "" for r in shown]
-        df["Against the rest of the county"] = [_cmp_word(r.comparison) for r in shown]
-    return _table(df, caption, numeric=("Count", rate, "95% interval", "County rate (context)", "Rest of the county rate"))
+        df["County"] = [r.county.rate_text if r.county.available else "not shown" for r in shown]
+        df["Rest of county"] = [r.rest.rate_text if r.rest is not None else "" for r in shown]
+        df["Against rest of county"] = [_cmp_word(r.comparison) for r in shown]
+    return _table(df, caption, numeric=("Count", rate, "95% interval", "County", "Rest of county"))
 
 
 def _cmp_word(comparison) -> str:
@@ -227,7 +227,7 @@ def document(con: Con, code: str, start: str, end: str, measure_id: str, link: s
     parts.append(key_table)
     if not p.is_county:
         parts.append(
-            "<p class='note'>Higher or lower means the 95% intervals of the area and the county do not overlap; otherwise "
+            "<p class='note'>Higher or lower means the 95% intervals of the area and the rest of the county (the county without it) do not overlap; otherwise "
             "similar. Rates are per 1,000 residents a year (Census 2021 usual residents).</p>"
         )
     if p.not_published:
