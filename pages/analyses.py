@@ -28,7 +28,7 @@ SECTIONS = {
     "victims": ("affected", "long"),
     "reoffending": ("next",),
 }
-INEQUALITY_TYPES = ("county", "aap")  # areas big enough to compare deprivation deciles within
+INEQUALITY_TYPES = codes.DECILE_AREA_TYPES  # areas big enough to compare deprivation deciles within
 # Each analysis: its page's address, title and what it answers (the priority pages' links say it).
 PAGES = {
     "next": ("outcomes", "What happened next", "what happened to the crimes recorded (police.uk outcomes)"),

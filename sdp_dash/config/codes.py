@@ -58,3 +58,7 @@ CRIME_TYPES = (
 # The analyses' pages, in menu order (pages/site.py registers them; the browser tests and the server's
 # warm-up visit every page in this order).
 ANALYSIS_PAGES = ("outcomes", "deprivation", "long-view")
+
+# Areas big enough to compare deprivation deciles within (the deprivation page shows the county's for others);
+# the disclosure rule ties only these areas' deciles to their small areas.
+DECILE_AREA_TYPES = ("county", "aap")

@@ -285,7 +285,7 @@ def _nodes(members: pd.DataFrame) -> _Nodes:
     found: dict[str, tuple[str, set[str]]] = {}
     for code, area_type, lsoa, decile in members.itertuples(index=False):
         found.setdefault(code, (area_type, set()))[1].add(lsoa)
-        if decile is not None and decile == decile:  # NaN: no decile
+        if area_type in codes.DECILE_AREA_TYPES and decile is not None and decile == decile:  # NaN: no decile
             found.setdefault(decile_code(code, int(decile)), ("decile", set()))[1].add(lsoa)
     sets = {code: (t, frozenset(lsoas)) for code, (t, lsoas) in found.items()}
     by_set: dict[frozenset[str], int] = {}
