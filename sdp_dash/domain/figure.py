@@ -266,13 +266,10 @@ class Figure:
 SHOWN_TEXT = "shown"
 # The columns of every police.uk CSV (``Figure.data``, ``crime.tidy``), in order; the About page's data dictionary
 # describes each (``TIDY_DICTIONARY``).
+# Which figure a row is: the first columns of every tidy download (police.uk, outcomes, deciles, changes).
+KEY_COLUMNS = ("area_code", "area_name", "measure_id", "measure", "period_from", "period_to")
 TIDY_COLUMNS = (
-    "area_code",
-    "area_name",
-    "measure_id",
-    "measure",
-    "period_from",
-    "period_to",
+    *KEY_COLUMNS,
     "months_with_data",
     "count",
     "residents",

@@ -20,7 +20,7 @@ import pandas as pd
 from sdp_dash import warehouse
 from sdp_dash.config import catalogue, codes
 from sdp_dash.domain import baselines, crime, published, stats, words
-from sdp_dash.domain.figure import SHOWN_TEXT, WITHHELD_TEXT, Comparison, Figure, compare, tidy_frame, with_csv
+from sdp_dash.domain.figure import KEY_COLUMNS, SHOWN_TEXT, WITHHELD_TEXT, Comparison, Figure, compare, tidy_frame, with_csv
 from sdp_dash.domain.published import PublishedFigure
 from sdp_dash.warehouse import Con
 
@@ -233,12 +233,7 @@ def change_table(card: PoliceCard) -> pd.DataFrame:
 
 
 CHANGE_COLUMNS = (
-    "area_code",
-    "area_name",
-    "measure_id",
-    "measure",
-    "period_from",
-    "period_to",
+    *KEY_COLUMNS,
     "months_compared",
     "months_a_year_earlier",
     "count_in_months_compared",

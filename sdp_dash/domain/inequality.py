@@ -24,6 +24,7 @@ import pandas as pd
 from sdp_dash import warehouse
 from sdp_dash.domain import crime, disclosure, stats
 from sdp_dash.domain.figure import (
+    KEY_COLUMNS,
     SHOWN_TEXT,
     TIDY_COLUMNS,
     TIDY_INTEGERS,
@@ -236,12 +237,7 @@ NOT_GIVEN = "not given"  # a ratio's status when there is none to give (the note
 DECILE_COLUMNS = (*TIDY_COLUMNS[:4], "imd_decile", "small_areas", *TIDY_COLUMNS[4:])
 LSOA_COLUMNS = (*TIDY_COLUMNS[:4], "imd_decile", *TIDY_COLUMNS[4:])
 RATIO_COLUMNS = (
-    "area_code",
-    "area_name",
-    "measure_id",
-    "measure",
-    "period_from",
-    "period_to",
+    *KEY_COLUMNS,
     "most_deprived_decile",
     "least_deprived_decile",
     "rate_most_deprived",

@@ -32,6 +32,7 @@ from sdp_dash import warehouse
 from sdp_dash.config import codes
 from sdp_dash.domain import crime, disclosure, stats, words
 from sdp_dash.domain.figure import (
+    KEY_COLUMNS,
     NO_DATA_TEXT,
     SHOWN_TEXT,
     SUPPRESS_BELOW,
@@ -378,12 +379,7 @@ def _completeness(months: tuple[Month, ...], area_name: str) -> str:
 
 SHARE_UNIT = "share of the crimes recorded (0 to 1)"
 FRAME_COLUMNS = (
-    "area_code",
-    "area_name",
-    "measure_id",
-    "measure",
-    "period_from",
-    "period_to",
+    *KEY_COLUMNS,
     "months_with_data",
     "outcome_group",
     "outcome",
@@ -398,12 +394,7 @@ FRAME_COLUMNS = (
     "compared_with_rest_of_force_area",
 )
 MONTHS_COLUMNS = (
-    "area_code",
-    "area_name",
-    "measure_id",
-    "measure",
-    "period_from",
-    "period_to",
+    *KEY_COLUMNS,
     "month",
     "crimes",
     "still_open_share",
