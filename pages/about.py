@@ -185,7 +185,15 @@ def render() -> None:
         "Where the figures come from, which months are covered, how areas are built and how the statistics are "
         f"worked out. Warehouse built {md(c.built)} (UTC)."
     )
+    _sources(c)
+    _coverage_and_areas(c)
+    _methods()
+    _dictionary()
+    st.header("Accessibility", anchor=False)
+    st.markdown(c.statement)
 
+
+def _sources(c) -> None:
     st.header("Sources", anchor=False)
     st.markdown("All the data is open data, published under the licences below.")
     st.subheader("Police recorded crime (data.police.uk)", anchor=False)
@@ -199,6 +207,8 @@ def render() -> None:
     st.subheader("Reference data", anchor=False)
     st.markdown(c.references)
 
+
+def _coverage_and_areas(c) -> None:
     st.header("Coverage by month", anchor=False)
     st.markdown(c.coverage_text)
     with st.expander("Months loaded for each police force", icon=":material/table:"):
@@ -232,6 +242,8 @@ def render() -> None:
     with st.expander("How each electoral division was assigned to an area board", icon=":material/table:"):
         st.table(c.evidence_table, hide_index=True)
 
+
+def _methods() -> None:
     st.header("Methods", anchor=False)
     st.markdown(
         """
@@ -241,8 +253,10 @@ def render() -> None:
       e.g. "annualised from 9 of 12 months". Monthly trend points are each month's count times 12, on the same scale.
     - **95% intervals** show the range the underlying rate is likely to be in: exact Poisson intervals for counts under 10,
       Byar's method otherwise (the public-health convention).
-    - **Higher, similar or lower** than another area (or the county) means the two 95% intervals do not overlap
-      (higher or lower) or overlap (similar). Where there is no interval, the page says "not compared".
+    - **Higher, similar or lower** than another area means the two 95% intervals do not overlap (higher or lower) or
+      overlap (similar). An area is never compared with an area that holds it: an area of the county is compared with
+      the rest of the county (the county without it), and the county is shown beside it for context. Where there is no
+      interval, the page says "not compared".
     - **Change on a year earlier** compares the same months in both years, only where both are fully covered. Whether a
       change is "bigger than chance would explain" comes from an exact two-sided test (the count in one year, given the
       total of both, follows a binomial distribution with probability one half if nothing changed), at the 5% level.
@@ -263,6 +277,8 @@ def render() -> None:
     """
     )
 
+
+def _dictionary() -> None:
     st.header("The downloads: a data dictionary", anchor=False)
     st.markdown(
         "Every chart and table can be downloaded as a CSV file, and the command line's `export` writes the same "
@@ -272,9 +288,6 @@ def render() -> None:
         "file has the same columns; other files have those that apply to them, and the columns listed under them."
     )
     st.table(DICTIONARY, hide_index=True)
-
-    st.header("Accessibility", anchor=False)
-    st.markdown(c.statement)
 
 
 # Streamlit runs a file of pages/ on its own when a fresh server process's very first request is for that

@@ -109,11 +109,8 @@ class Pattern:
         c = self._cell(code, measure_id, months)
         if c is not None:
             return bool(self.hidden[c])
-        return any((m_ := self._cell(code, measure_id, (m,))) is not None and self.hidden[m_] for m in months)
-
-    @property
-    def complementary(self) -> int:
-        return int((self.hidden & ~self.primary).sum())
+        cells = [self._cell(code, measure_id, (m,)) for m in months]
+        return any(self.hidden[c] for c in cells if c is not None)
 
 
 @warehouse.lookup
@@ -179,86 +176,80 @@ def complete(primary: np.ndarray, cost: np.ndarray, lines: tuple[np.ndarray, np.
 @dataclass(frozen=True)
 class _Cube:
     node_of: dict[str, int]
-    node_family: list[set[str]]
-    node_size: np.ndarray
-    membership: sparse.csr_matrix  # node x small area
     measure_of: dict[str, int]
     measure_types: list[frozenset[str]]
     time_of: dict[tuple[str, ...], int]
     time_months: list[tuple[str, ...]]
-    cell: np.ndarray
-    value: np.ndarray
-    primary: np.ndarray
-    cost: np.ndarray
+    cell: np.ndarray  # [node, measure, time] -> cell id, -1 where there is none
+    primary: np.ndarray  # per cell: a small count of a sensitive measure
+    cost: np.ndarray  # per cell: what withholding it costs (the module notes' order)
     area_sums: list[tuple[int, list[int]]]
 
 
 def _cube(con: Con, start: str, end: str) -> _Cube:
+    """The period's cells, which are small sensitive counts, and what each costs to withhold."""
     nodes = _areas(con)
     measures = warehouse.measures(con)
-    types = sorted({t for ts in measures["crime_types"] for t in ts})
     type_sets = [frozenset(ts) for ts in measures["crime_types"]]
-    measure_of = {mid: i for i, mid in enumerate(measures["measure_id"])}
     sensitive = measures["sensitive"].to_numpy(bool)
     times = _times(con, start, end)
-    months = sorted({m for ts in times for m in ts})
-    time_of = {ts: i for i, ts in enumerate(times)}
-
-    counts = warehouse.lsoa_type_month_counts(con, months[0], months[-1]) if months else pd.DataFrame()
-    lsoa_ix = {c: i for i, c in enumerate(nodes.lsoas)}
-    type_ix = {t: i for i, t in enumerate(types)}
-    month_ix = {m: i for i, m in enumerate(months)}
-    x = np.zeros((len(nodes.lsoas), len(types), len(months)))
-    if len(counts):
-        keep = counts["lsoa21_code"].isin(lsoa_ix) & counts["month"].isin(month_ix) & counts["crime_type"].isin(type_ix)
-        c = counts[keep]
-        np.add.at(
-            x,
-            (
-                c["lsoa21_code"].map(lsoa_ix).to_numpy(),
-                c["crime_type"].map(type_ix).to_numpy(),
-                c["month"].map(month_ix).to_numpy(),
-            ),
-            c["n"].to_numpy(float),
-        )
-    by_node = (nodes.membership @ x.reshape(len(nodes.lsoas), -1)).reshape(len(nodes.codes_of), len(types), len(months))
-    measure_by_type = np.array([[t in ts for t in types] for ts in type_sets], dtype=float)
-    time_by_month = np.array([[m in ts for m in months] for ts in times], dtype=float)
-    values = np.einsum("ntm,kt,sm->nks", by_node, measure_by_type, time_by_month)
-
-    # Cells: every area at every time, but a decile of an area only over the whole period.
-    period_t = time_of[_period_months(con, start, end)] if _period_months(con, start, end) in time_of else None
-    exists = np.ones(values.shape, dtype=bool)
-    decile_only = np.array([fams <= {"decile"} for fams in nodes.family], dtype=bool)
-    exists[decile_only] = False
-    if period_t is not None:
-        exists[decile_only, :, period_t] = True
-    cell = np.full(values.shape, -1, dtype=np.int64)
-    cell[exists] = np.arange(int(exists.sum()))
-    value = values[exists]
+    period = _period_months(con, start, end)
+    values = _values(con, nodes, type_sets, times)
+    cell = _cells(nodes, values.shape, times.index(period) if period in times else None)
+    value = values[cell >= 0]
     small = (value >= 1) & (value < stats.SUPPRESS_BELOW)
-    primary = small & np.broadcast_to(sensitive[None, :, None], values.shape)[exists]
-
-    level = np.array([min(_LEVEL.get(t, 4) for t in types_) for types_ in nodes.types], dtype=float)
-    measure_cost = np.where(sensitive, _SENSITIVE_TYPE, np.where([len(ts) > 1 for ts in type_sets], _MULTI, _OTHER_TYPE))
-    time_cost = np.array([_MONTH if len(ts) == 1 else _AGGREGATE for ts in times])
-    base = level[:, None, None] * _AREA_STEP + measure_cost[None, :, None] + time_cost[None, None, :]
-    cost = base[exists] + np.where(values[exists] > 0, values[exists], _ZERO)
+    primary = small & np.broadcast_to(sensitive[None, :, None], values.shape)[cell >= 0]
+    cost = _costs(nodes, type_sets, sensitive, times)[cell >= 0] + np.where(value > 0, value, _ZERO)
     return _Cube(
         nodes.node_of,
-        nodes.family,
-        nodes.size,
-        nodes.membership,
-        measure_of,
+        {mid: i for i, mid in enumerate(measures["measure_id"])},
         type_sets,
-        time_of,
+        {ts: i for i, ts in enumerate(times)},
         times,
         cell,
-        value,
         primary,
         cost,
         nodes.area_sums,
     )
+
+
+def _values(con: Con, nodes: _Nodes, type_sets: list[frozenset[str]], times: list[tuple[str, ...]]) -> np.ndarray:
+    """Count of every area x measure x sum of months, from the counts per small area, category and month."""
+    types = sorted({t for ts in type_sets for t in ts})
+    months = sorted({m for ts in times for m in ts})
+    x = np.zeros((len(nodes.lsoas), len(types), len(months)))
+    counts = warehouse.lsoa_type_month_counts(con, months[0], months[-1]) if months else pd.DataFrame()
+    if len(counts):
+        axes = [
+            (col, {v: i for i, v in enumerate(vs)})
+            for col, vs in (("lsoa21_code", nodes.lsoas), ("crime_type", types), ("month", months))
+        ]
+        c = counts[np.logical_and.reduce([counts[col].isin(ix) for col, ix in axes])]
+        np.add.at(x, tuple(c[col].map(ix).to_numpy() for col, ix in axes), c["n"].to_numpy(float))
+    by_node = (nodes.membership @ x.reshape(len(nodes.lsoas), -1)).reshape(len(nodes.codes_of), len(types), len(months))
+    measure_by_type = np.array([[t in ts for t in types] for ts in type_sets], dtype=float)
+    time_by_month = np.array([[m in ts for m in months] for ts in times], dtype=float)
+    return np.einsum("ntm,kt,sm->nks", by_node, measure_by_type, time_by_month)
+
+
+def _cells(nodes: _Nodes, shape: tuple[int, int, int], period_t: int | None) -> np.ndarray:
+    """Cell ids: every area at every time, but a decile of an area only over the whole period (-1: no cell)."""
+    exists = np.ones(shape, dtype=bool)
+    decile_only = np.array([fams <= {"decile"} for fams in nodes.family], dtype=bool)
+    exists[decile_only] = False
+    if period_t is not None:
+        exists[decile_only, :, period_t] = True
+    cell = np.full(shape, -1, dtype=np.int64)
+    cell[exists] = np.arange(int(exists.sum()))
+    return cell
+
+
+def _costs(nodes: _Nodes, type_sets: list[frozenset[str]], sensitive: np.ndarray, times: list[tuple[str, ...]]) -> np.ndarray:
+    """What withholding each area x measure x time costs before its count is added (the module notes' order)."""
+    level = np.array([min(_LEVEL.get(t, 4) for t in types_) for types_ in nodes.types], dtype=float)
+    measure_cost = np.where(sensitive, _SENSITIVE_TYPE, np.where([len(ts) > 1 for ts in type_sets], _MULTI, _OTHER_TYPE))
+    time_cost = np.array([_MONTH if len(ts) == 1 else _AGGREGATE for ts in times])
+    return level[:, None, None] * _AREA_STEP + measure_cost[None, :, None] + time_cost[None, None, :]
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,6 @@ NUMERIC = {
 }
 AREA = ("area_code", "area_name")
 PERIOD = (("period_from", "period_to"), ("period",), ("month",))
-# Downloads another file still writes from its on-screen table (not yet through ``figure.csv_bytes``):
-# file name ending -> where.  Each is listed so it is seen; remove an entry when its page is changed.
-NOT_YET_TIDY = {}
 
 
 def tidy_problems(name: str, data: bytes) -> list[str]:
@@ -109,11 +106,7 @@ def test_every_csv_download_is_tidy(page, params):
     files = _downloads(page, **params)
     if page in ("home", "explore", "compare"):  # priority pages of published figures offer theirs in a closed expander
         assert files, f"/{page} offers its data as CSV"
-    problems = []
-    for name, data in files:
-        if any(name.endswith(k) for k in NOT_YET_TIDY):
-            continue
-        problems += tidy_problems(name, data)
+    problems = [p for name, data in files for p in tidy_problems(name, data)]
     assert not problems, "\n".join(problems)
 
 
@@ -133,7 +126,7 @@ def small_area(warehouse) -> str:
 
 def test_a_small_area_with_withheld_figures_downloads_tidy(small_area):
     files = _downloads("home", area=small_area, measure="robbery")
-    problems = [p for n, d in files if not any(n.endswith(k) for k in NOT_YET_TIDY) for p in tidy_problems(n, d)]
+    problems = [p for n, d in files for p in tidy_problems(n, d)]
     assert not problems, "\n".join(problems)
     statuses = set()
     for _name, data in files:
