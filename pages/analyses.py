@@ -21,7 +21,10 @@ from sdp_dash.web.cache import cached, chart
 from sdp_dash.web.escape import md
 from sdp_dash.web.state import ViewState
 
-SENSITIVE_NOTE = "Counts from 1 to 4 are shown as “fewer than 5”, and a share that would give such a count back is not shown."
+SENSITIVE_NOTE = (
+    "Counts from 1 to 4 are shown as “fewer than 5”; a figure or share that would give such a count back is withheld "
+    "(see About the data)."
+)
 # The analyses each priority page links to, in order.
 SECTIONS = {
     "being_safe": ("next", "affected", "long"),
@@ -205,13 +208,13 @@ def _affected(_con, code: str, measure: str, start: str, end: str) -> _Affected:
     figures = [q] if code == codes.COUNTY else [q, data.by_decile(codes.COUNTY, measure, start, end)]
     frame = pd.concat([inequality.frame(x) for x in figures], ignore_index=True)
     table = with_csv(pd.concat([inequality.table(x) for x in figures], ignore_index=True), frame)
-    withheld = [f"decile {d} ({x.area_name})" for x in figures for d, _, f in x.deciles if not f.available]
+    withheld = [f"decile {d} ({x.area_name}): {f.count_text}" for x in figures for d, _, f in x.deciles if not f.available]
     alt_text = (
         f"Bar chart of {q.measure.lower()} per 1,000 residents a year in each national deprivation decile of small areas "
         f"(1 = most deprived 10% in England) in {' and '.join(x.area_name for x in figures)}, {q.period.label}, with 95% intervals."
     )
     if withheld:
-        alt_text += f" Not shown (fewer than 5): {', '.join(withheld)}."
+        alt_text += f" Not shown (fewer than 5, or withheld so a small number cannot be worked out): {'; '.join(withheld)}."
     about = cards.police_about(
         None,
         "Crimes (or anti-social behaviour incidents) per 1,000 residents a year in the small areas (LSOAs) of each national "

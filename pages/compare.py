@@ -11,7 +11,7 @@ from sdp_dash import charts
 from sdp_dash.config import codes
 from sdp_dash.config.months import shift_month
 from sdp_dash.domain import crime, words
-from sdp_dash.domain.figure import RATE_UNIT
+from sdp_dash.domain.figure import POLICE_SOURCE, RATE_UNIT
 from sdp_dash.web import cards, data, frame, state
 from sdp_dash.web.cache import chart
 from sdp_dash.web.escape import md
@@ -100,6 +100,7 @@ def _summary(view: state.ViewState, chosen: list[str], measures: list) -> None:
         )
     )
     st.table(pd.DataFrame(rows), hide_index=True)
+    st.caption(f"Source: {POLICE_SOURCE}; residents: Census 2021 usual residents (Office for National Statistics).")
 
 
 def _sentences(figs) -> list[str]:
