@@ -9,11 +9,13 @@ by side) is built here, so every page says it the same way.  Numbers never print
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sdp_dash.config.months import month_date, months_between
+from sdp_dash.config.months import month_date, months_between, shift_month
 from sdp_dash.domain import stats
 
 SIGNIFICANCE = 0.05
+STALE_AFTER_MONTHS = 2  # police.uk publishes a month about six to eight weeks after it ends
 
 
 def month_words(month: str, short: bool = False) -> str:
@@ -31,15 +33,17 @@ def number(value: float, decimals: int = 0, *, sign: bool = False) -> str:
     return ("+" if sign and v > 0 else "") + text
 
 
-def shift_month(month: str, months: int) -> str:
-    d = month_date(month)
-    index = d.year * 12 + d.month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def default_start(end: str) -> str:
-    """The first month of the 12 months to ``end``."""
-    return shift_month(end, -11)
+def staleness(newest: str, today: date) -> str | None:
+    """A plain note when the newest month on file is more than ``STALE_AFTER_MONTHS`` months before
+    ``today``'s month (newer police.uk months are probably published), else None."""
+    newest_day = month_date(newest)
+    age = (today.year - newest_day.year) * 12 + today.month - newest_day.month
+    if age <= STALE_AFTER_MONTHS:
+        return None
+    return (
+        f"The newest month here is {month_words(newest)}, {age} months ago. police.uk usually publishes a month"
+        " about two months after it ends, so newer figures may be published: this site has not been refreshed since."
+    )
 
 
 def period_words(start: str, end: str) -> str:

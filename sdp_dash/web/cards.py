@@ -109,7 +109,7 @@ def chart_card(
     selection = None
     with st.container(border=True, key=f"card_{key}"):
         st.subheader(title, anchor=False)
-        st.caption(md(alt_text))
+        # The text alternative goes with the chart (its ``alt``: read by screen readers, not printed).
         if isinstance(chart, pdk.Deck):
             if on_select:
                 selection = st.pydeck_chart(
@@ -119,6 +119,7 @@ def chart_card(
                 st.pydeck_chart(chart, alt=alt_text, key=key, height=height)
         elif chart is None:  # every figure withheld or missing: say so, the table shows which
             st.markdown(NOTHING_TO_CHART)
+            st.caption(md(alt_text))
         else:  # a Vega-Lite spec from cache.chart
             st.vega_lite_chart(chart, width="stretch", alt=alt_text, key=key)
         # One "Details" control per card (issue 18): the table, its download and About, collapsed.
@@ -147,11 +148,6 @@ def about_text(about: About) -> None:
     st.markdown(f"**Period.** {md(about.period)}. **Data loaded** {md(about.loaded)}.")
     if about.caveats:
         st.markdown("**Things to know.**\n\n" + "\n".join(f"- {md(c)}" for c in about.caveats))
-
-
-def about_expander(about: About) -> None:
-    with st.expander("About this data", icon=":material/info:"):
-        about_text(about)
 
 
 def legend(items: list[tuple[str, str]], title: str) -> None:
@@ -184,10 +180,3 @@ def area_key(colours: charts.AreaColours, title: str, *, notes: dict[str, str] |
         f"<div class='sdp-legend sdp-area-key'><p><strong>{html(title)}</strong></p><ul>{''.join(rows)}</ul></div>",
         unsafe_allow_html=True,
     )
-
-
-def html_table(df: pd.DataFrame, caption: str) -> str:
-    """An accessible HTML table (for the downloadable factsheet)."""
-    head = "".join(f"<th scope='col'>{html(c)}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html(v)}</td>" for v in row) + "</tr>" for row in df.itertuples(index=False))
-    return f"<table><caption>{html(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

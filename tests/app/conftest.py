@@ -30,6 +30,12 @@ def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def alt_texts(at: AppTest) -> str:
+    """Every chart's and map's text alternative (sent as the element's ``alt``, read out, not printed)."""
+    charts = [*at.get("vega_lite_chart"), *at.get("deck_gl_json_chart")]
+    return "\n".join(c.proto.alt for c in charts if c.proto.alt)
+
+
 def assert_ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

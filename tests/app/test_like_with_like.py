@@ -12,7 +12,7 @@ import re
 import pytest
 
 from sdp_dash import warehouse as wh
-from sdp_dash.config import settings
+from sdp_dash.config import months, settings
 from sdp_dash.domain import indicator_cards, words
 from tests.app.conftest import assert_ok, open_page
 from tests.app.test_priority_pages import page_text
@@ -82,7 +82,7 @@ def test_being_safe_area_board_names_areas_and_months(con, board):
     text = opened("being-safe", area=board)
     name = str(wh.area(con, board)["area_name"])
     end = wh.latest_month(con)
-    period = (words.default_start(end), end)
+    period = (months.default_start(end), end)
     glance = next(m for m in text.split("\n") if "sdp-glance" in m and "<table" in m)
     mine, county_only = glance.split("County Durham only</th>", 1)
     assert f">{name}</th>" in mine

@@ -13,7 +13,7 @@ from sdp_dash import warehouse as wh
 from sdp_dash.config import catalogue
 from sdp_dash.domain import indicator_cards
 from sdp_dash.domain.indicator_cards import anchor
-from tests.app.conftest import assert_ok, markdown_text, open_page
+from tests.app.conftest import alt_texts, assert_ok, markdown_text, open_page
 from tests.support.colours import app_chart_datasets
 
 PRIORITIES = [(p.id, p.url_path) for p in catalogue.priorities()]
@@ -31,7 +31,7 @@ def division(warehouse) -> str:
 
 
 def page_text(at) -> str:
-    parts = [markdown_text(at)] + [s.value for s in at.subheader] + [h.value for h in at.header] + [c.value for c in at.caption]
+    parts = [markdown_text(at)] + [s.value for s in at.subheader] + [h.value for h in at.header] + [c.value for c in at.caption] + [alt_texts(at)]
     return "\n".join(parts)
 
 

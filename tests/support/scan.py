@@ -49,11 +49,15 @@ def collect(at, downloads: list[tuple[str, bytes]]) -> Collected:
             out.frames.append((f"chart {i} dataset {ds.name}", _arrow(ds.data.data)))
         if proto.data.data:
             out.frames.append((f"chart {i} data", _arrow(proto.data.data)))
+        if proto.alt:  # the chart's text alternative: read out, not printed
+            out.texts.append((f"chart {i} text alternative", proto.alt))
         spec = json.loads(proto.spec) if proto.spec else {}
         for name, rows in (spec.get("datasets") or {}).items():
             if isinstance(rows, list):
                 out.frames.append((f"chart {i} inline {name}", pd.DataFrame(rows)))
     for i, deck in enumerate(at.get("deck_gl_json_chart")):
+        if deck.proto.alt:
+            out.texts.append((f"map {i} text alternative", deck.proto.alt))
         spec = json.loads(deck.proto.json)
         for layer in spec.get("layers", []):
             data = layer.get("data")
