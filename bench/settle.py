@@ -102,8 +102,7 @@ def measure(base: str, paths: list[str], rounds: int) -> dict[str, dict]:
             print(f"round {r + 1}: " + ", ".join(f"{p} {s:.2f}" for p, s in this_round.items()), flush=True)
         browser.close()
     return {
-        p: {"median_s": statistics.median(times[p]), "ratio": statistics.median(ratios[p]), "height": heights[p]}
-        for p in paths
+        p: {"median_s": statistics.median(times[p]), "ratio": statistics.median(ratios[p]), "height": heights[p]} for p in paths
     }
 
 

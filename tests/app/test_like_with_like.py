@@ -12,8 +12,9 @@ import re
 import pytest
 
 from sdp_dash import warehouse as wh
-from sdp_dash.config import months, settings
-from sdp_dash.domain import indicator_cards, words
+from sdp_dash.config import settings
+from sdp_dash.config.months import default_start
+from sdp_dash.domain import indicator_cards
 from tests.app.conftest import assert_ok, open_page
 from tests.app.test_priority_pages import page_text
 
@@ -82,7 +83,7 @@ def test_being_safe_area_board_names_areas_and_months(con, board):
     text = opened("being-safe", area=board)
     name = str(wh.area(con, board)["area_name"])
     end = wh.latest_month(con)
-    period = (months.default_start(end), end)
+    period = (default_start(end), end)
     glance = next(m for m in text.split("\n") if "sdp-glance" in m and "<table" in m)
     mine, county_only = glance.split("County Durham only</th>", 1)
     assert f">{name}</th>" in mine
