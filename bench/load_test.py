@@ -314,7 +314,7 @@ async def drive_ws(
     return await _measured(
         meter,
         seconds,
-        None if cookies else warm_up,  # behind make serve the supervisor has warmed every worker already
+        None if cookies else warm_up,  # behind make serve every worker warmed itself before it listened
         lambda deadline, tally: (
             ws_session(port, n, sessions, deadline, tally, timeout, reload, think, host, cookies) for n in range(sessions)
         ),
@@ -387,20 +387,19 @@ async def drive_browser(port: int, meter: CpuMeter, sessions: int, seconds: floa
 
 
 def served_pid(url: str, given: int | None) -> int:
-    """The process whose tree is the server behind ``--url``: --server-pid, else the supervisor of
-    scripts/serve.py for that port (its state.json), whose tree holds nginx and every worker."""
-    import json
-    import tempfile
+    """The process whose tree is the server behind ``--url``: --server-pid, else `make serve`'s supervisord
+    for that port (its pid file in the run folder), whose tree holds nginx and every worker."""
     from urllib.parse import urlsplit
+
+    from scripts.serve import default_run_dir
 
     if given:
         return given
-    port = urlsplit(url).port
-    state = Path(os.environ.get("SDP_SERVE_DIR") or Path(tempfile.gettempdir()) / f"sdp-serve-{port}") / "state.json"
+    pidfile = default_run_dir(urlsplit(url).port) / "supervisord.pid"
     try:
-        return int(json.loads(state.read_text())["supervisor_pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        raise SystemExit(f"--url: no scripts/serve.py state at {state}; give --server-pid for memory and CPU") from None
+        return int(pidfile.read_text().strip())
+    except (OSError, ValueError):
+        raise SystemExit(f"--url: no supervisord pid file at {pidfile}; give --server-pid for memory and CPU") from None
 
 
 def run_url_level(sessions: int, args) -> dict:
@@ -582,7 +581,7 @@ def main() -> int:
         "each visitor keeps the cookies of its first answer, as a browser does (websocket driver only; implies --no-write)",
     )
     ap.add_argument(
-        "--server-pid", type=int, default=None, help="--url: the server's process (default: scripts/serve.py's supervisor)"
+        "--server-pid", type=int, default=None, help="--url: the server's process (default: make serve's supervisord)"
     )
     ap.add_argument("--during", default="", help="a shell command to run during the load (e.g. a rebuild, or killing a worker)")
     ap.add_argument("--during-at", type=float, default=5.0, help="seconds after the start to run --during (default 5)")

@@ -11,8 +11,8 @@ from sdp_dash.config.months import shift_month
 from sdp_dash.domain import crime, words
 from sdp_dash.domain import profile as profile_data
 from sdp_dash.domain.figure import RATE_UNIT, with_csv
-from sdp_dash.web import cards, connection, data, frame, state
-from sdp_dash.web.cache import chart
+from sdp_dash.web import cards, connection, data, frame, pdf, state
+from sdp_dash.web.cache import chart, pure
 from sdp_dash.web.escape import md
 from sdp_dash.web.profile import file_name as profile_file_name
 
@@ -29,7 +29,7 @@ POINTS_NOTE = (
 )
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)  # a map of the 330 small areas is 2 MiB of JSON
+@pure(max_entries=6)  # a map of the 330 small areas is 2 MiB of JSON: shared, read-only (sdp_dash.memo)
 def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str, basemap: str):
     """The map, built and serialised once per view (a map of the 330 small areas is 2 MiB of JSON)."""
     by_area = data.frame(data.area_figures(level, measure, start, end))
@@ -39,6 +39,7 @@ def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: st
         edges=charts.class_breaks(by_area["rate"]),
         rate_label=f"{label} {RATE_UNIT}",
         selected=selected,
+        chosen_geo=None if selected == codes.COUNTY else data.geometry(data.area(selected)["area_type"]),
         points=data.incident_points(selected, measure, start, end) if show_points else None,
         places=data.towns(),
         county=data.geometry("county"),
@@ -60,30 +61,47 @@ def render() -> None:
 
 def area_map(view: state.ViewState) -> None:
     measure = data.measures()[view.measure]
-    label = measure.label
     st.header("Map", anchor=False)
     st.session_state["sdp_level"] = state.map_level(view, LEVELS)
     level = st.selectbox(
         "Show areas on the map as", list(LEVELS), format_func=LEVELS.get, key="sdp_level", on_change=state.on_level_change
     )
     figs = data.area_figures(level, view.measure, view.start, view.end)
-    allowed = not view.is_county and not measure.sensitive
-    show_points = state.show_points(allowed)
-    if not view.is_county:
-        if measure.sensitive:
-            st.caption(f"Incident points are never shown for {label.lower()}: the map shows area rates only.")
-        else:
-            st.session_state["sdp_points"] = show_points
-            show_points = st.toggle(
-                "Show anonymised incident points in this area",
-                key="sdp_points",
-                on_change=state.on_points_change,
-                help="Each point is an anonymous map point on or near the street where incidents were recorded.",
-            )
+    show_points = _points_toggle(view, measure)
     basemap = settings.get("SDP_BASEMAP")
     deck = _map(
-        connection.warehouse_key(), level, view.measure, view.start, view.end, view.area_code, show_points, label, basemap
+        connection.warehouse_key(), level, view.measure, view.start, view.end, view.area_code, show_points, measure.label, basemap
     )
+    # The map fitted to its own column (the whole of it on a phone, where the columns stack), its keys beside it.
+    left, right = st.columns(2)
+    with left:
+        selection = _map_card(view, level, figs, deck, show_points, basemap)
+    with right:
+        _map_keys(view, figs, show_points)
+        _profile_picker(view, figs)
+    _follow_click(selection, view)
+
+
+def _points_toggle(view: state.ViewState, measure) -> bool:
+    """Whether the map shows the area's anonymised incident points (never for a sensitive measure or the county)."""
+    show_points = state.show_points(not view.is_county and not measure.sensitive)
+    if view.is_county:
+        return show_points
+    if measure.sensitive:
+        st.caption(f"Incident points are never shown for {measure.label.lower()}: the map shows area rates only.")
+        return show_points
+    st.session_state["sdp_points"] = show_points
+    return st.toggle(
+        "Show anonymised incident points in this area",
+        key="sdp_points",
+        on_change=state.on_points_change,
+        help="Each point is an anonymous map point on or near the street where incidents were recorded.",
+    )
+
+
+def _map_card(view: state.ViewState, level: str, figs: list, deck, show_points: bool, basemap: str):
+    """The map's card (its table, download and About behind Details); returns the map's selection."""
+    label = data.measures()[view.measure].label
     ranked = sorted((f for f in figs if f.available), key=lambda f: -f.rate)
     withheld = len(figs) - len(ranked)
     table = data.table(sorted(figs, key=lambda f: (f.rate is None, -(f.rate or 0))), drop=("Period",))
@@ -92,7 +110,8 @@ def area_map(view: state.ViewState) -> None:
         if ranked
         else ""
     )
-    selection = cards.chart_card(
+    outlined = view.area_code != codes.COUNTY
+    return cards.chart_card(
         f"{label} {RATE_UNIT}: {words.lower_first(LEVELS[level])}",
         deck,
         table,
@@ -102,11 +121,7 @@ def area_map(view: state.ViewState) -> None:
             + extremes
             + (f" {withheld} areas with too few to show are grey." if withheld else "")
             + " The table below lists every area."
-            + (
-                f" {view.area_name} is outlined in {charts.COLOUR_WORDS[charts.CHOSEN_COLOUR]}."
-                if any(f.area_code == view.area_code for f in figs)
-                else ""
-            )
+            + (f" {view.area_name} is outlined in {charts.COLOUR_WORDS[charts.CHOSEN_COLOUR]}." if outlined else "")
             + f" The county's boundary is {charts.COLOUR_WORDS[charts.COUNTY_COLOUR]}."
         ),
         about=cards.police_about(
@@ -114,13 +129,20 @@ def area_map(view: state.ViewState) -> None:
             f"{label} {RATE_UNIT} (Census 2021 usual residents) in each area, with 95% intervals.",
             cards.CAVEATS + ((POINTS_NOTE,) if show_points else ()) + (charts.basemap_words(basemap),),
         ),
-        key="explore_map",
+        key=f"explore_map_{view.area_code}",  # a new map for each area: no earlier click left selected (greyed)
         on_select=True,
+        height=deck.card_height,
     )
-    edges = charts.class_breaks(pd.Series([f.rate for f in ranked], dtype=float))
-    items = charts.legend_items(edges) + ([(charts.NOT_SHOWN, "too few to show")] if withheld else [])
+
+
+def _map_keys(view: state.ViewState, figs: list, show_points: bool) -> None:
+    """The map's key: its shades, the outlines (the chosen area's and the county's) and its points."""
+    label = data.measures()[view.measure].label
+    rates = [f.rate for f in figs if f.available]
+    edges = charts.class_breaks(pd.Series(rates, dtype=float))
+    items = charts.legend_items(edges) + ([(charts.NOT_SHOWN, "too few to show")] if len(rates) < len(figs) else [])
     cards.legend(items, f"{label} {RATE_UNIT} (classes hold about equal numbers of areas)")
-    outlined = [(view.area_code, view.area_name)] if any(f.area_code == view.area_code for f in figs) else []
+    outlined = [(view.area_code, view.area_name)] if view.area_code != codes.COUNTY else []
     cards.area_key(
         charts.area_colours([*outlined, (codes.COUNTY, codes.COUNTY_NAME)], chosen=view.area_code),
         "Outlines",
@@ -130,10 +152,16 @@ def area_map(view: state.ViewState) -> None:
     if show_points:
         n_points = len(data.incident_points(view.area_code, view.measure, view.start, view.end))
         st.caption(f"{n_points:,} anonymous map points shown in purple (larger = more incidents). {POINTS_NOTE}")
-    _follow_click(selection, view)
+
+
+def _profile_picker(view: state.ViewState, figs: list) -> None:
+    """Open another area's profile: the county, the chosen area (also when it is not one of the map's areas,
+    such as an area board on a map of neighbourhoods) and every area on the map."""
     names = {f.area_code: f.area_name for f in figs}
+    if view.area_code != codes.COUNTY:
+        names.setdefault(view.area_code, view.area_name)
     options = [codes.COUNTY] + sorted(names, key=names.get)
-    st.session_state["sdp_pick"] = view.area_code if view.area_code in options else codes.COUNTY
+    st.session_state["sdp_pick"] = view.area_code
     st.selectbox(
         "Open the profile of",
         options,
@@ -390,24 +418,23 @@ def _type_trends(view: state.ViewState) -> None:
 
 
 def _profile_download(view: state.ViewState) -> None:
-    """The profile document (print-ready HTML for A4), built only when it is asked for and cached per view."""
-    link = state.share_url(view)
+    """The profile as a PDF of two A4 pages (chromium prints the HTML: ``sdp_dash.web.pdf``), built only when it is
+    asked for and cached per view; when this server cannot make the PDF, the print-ready HTML, said in one line."""
     caveats = tuple(c for c in cards.CAVEATS if view.area["area_type"] in crime.APPROXIMATE_TYPES or c != cards.CAVEAT_APPROX)
-    area_code, start, end, measure = view.area_code, view.start, view.end, view.measure
-
-    def build() -> bytes:
-        return data.profile_document(area_code, start, end, measure, link, caveats).encode("utf-8")
-
+    args = (view.area_code, view.start, view.end, view.measure, state.share_url(view), caveats)
+    reason = pdf.unavailable()
+    if reason:
+        st.caption(md(f"The PDF cannot be made on this server just now ({reason}), so the profile is an HTML file to print."))
     st.download_button(
-        "Download the area profile (print-ready, A4)",
-        build,
-        file_name=profile_file_name(area_code, start, end),
-        mime="text/html",
+        "Download the area profile (print-ready HTML, A4)" if reason else "Download the area profile (PDF, 2 A4 pages)",
+        (lambda: data.profile_document(*args).encode("utf-8")) if reason else (lambda: data.profile_pdf(*args)),
+        file_name=profile_file_name(view.area_code, view.start, view.end, "html" if reason else "pdf"),
+        mime="text/html" if reason else "application/pdf",
         key="profile_document",
         on_click="ignore",
-        icon=":material/print:",
-        help="One HTML file with the key indicators, charts, map, sources and licence: open it in a browser and print, "
-        "or save it as PDF, to attach to an email.",
+        icon=":material/print:" if reason else ":material/picture_as_pdf:",
+        help="Two A4 pages: the headline figures against the county with the change on last year, the trend, every crime "
+        "type, the notes, sources and licence, to print or attach to an email.",
     )
 
 

@@ -3,10 +3,12 @@ county) or against the neighbouring police forces (for the county), their change
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from sdp_dash import charts
-from sdp_dash.config import codes
+from sdp_dash.config import catalogue, codes
 from sdp_dash.config.months import shift_month
 from sdp_dash.domain import crime, words
 from sdp_dash.domain.figure import RATE_UNIT
@@ -26,6 +28,10 @@ def render() -> None:
             else "and how that compares with the rest of the county and with a year earlier."
         )
     )
+    stale = words.staleness(data.present_months()[-1], date.today()) if data.present_months() else None
+    if stale:
+        st.info(stale + " See About the data for when this site's data was refreshed.", icon=":material/update:")
+    crime_links(view)
     key_indicators(view)
     monthly_trend(view)
     if view.is_county:  # the force areas mean something for the county as a whole, not for one of its areas
@@ -38,6 +44,22 @@ def render() -> None:
 def _colours(view: state.ViewState) -> charts.AreaColours:
     """The area's colour on every chart of the page (``charts.area_colours``): dark blue, or orange for the county."""
     return charts.area_colours([(view.area_code, view.area_name)], chosen=view.area_code)
+
+
+AGGREGATES = frozenset({"all_crime", "victim_based_crime", "theft"})  # the key indicators below, not crimes of one kind
+
+
+def crime_links(view: state.ViewState) -> None:
+    """A link to each crime's card (its trend and what it means) on its priority page, for this area and
+    period: the card opens first there (``?card=``), so a resident reaches it in one step from here."""
+    from pages import site
+
+    st.markdown("**Each crime's trend in this area, and what it means:**")
+    with st.container(horizontal=True, key="sdp_crime_links", gap="small"):
+        for prio in catalogue.priorities():
+            for ind in catalogue.indicators_for(prio.id):
+                if ind.kind == "police_uk" and ind.id not in AGGREGATES:
+                    st.page_link(site.page(prio.url_path), label=ind.title, query_params=view.params(card=ind.id))
 
 
 def key_indicators(view: state.ViewState) -> None:

@@ -54,11 +54,12 @@ def render(priority_id: str) -> None:
     view = state.current()
     prio = catalogue.priority(priority_id)
     inds = catalogue.indicators_for(priority_id)
-    frame.page_header(prio.title, view)
+    first = linked_card(inds)  # a link to one card: that card first, in view when the page opens
+    frame.page_header(prio.title, view, first=None if first is None else lambda: card(first, view))
     glance_parts = spine_parts(prio.id, view.area_code, view.start, view.end)
     st.markdown(f"**{md(glance_parts.answer)}**")
     glance(prio, view, glance_parts)
-    sections = [(w, [i for i in inds if i.work_area == w.name]) for w in prio.work_areas]
+    sections = [(w, [i for i in inds if i.work_area == w.name and i is not first]) for w in prio.work_areas]
     sections = [(w, group) for w, group in sections if group]
     contents(prio, view, [w.name for w, _ in sections])
     for work_area, group in sections:
@@ -74,6 +75,18 @@ def render(priority_id: str) -> None:
     if prio.help:
         st.header("How to report or get help", anchor="get-help", divider="gray")
         st.markdown("\n".join(f"- {link(h.label, h.url)}" for h in prio.help))
+
+
+def linked_card(inds: list[catalogue.Indicator]) -> catalogue.Indicator | None:
+    """The card a link names (``?card=burglary``, as each card's Details gives it), if it is on this page."""
+    wanted = st.query_params.get("card")
+    return next((i for i in inds if i.id == wanted), None)
+
+
+def card_link(ind: catalogue.Indicator, view: ViewState) -> None:
+    """The link to one card (it opens the page with that card first), in the card's Details."""
+    st.caption(f"Link to this card ({md(ind.title)}), for this area and period:")
+    st.code(state.share_url(view, {"card": ind.id}), language=None, wrap_lines=True)
 
 
 def contents(prio: catalogue.Priority, view: ViewState, work_areas: list[str]) -> None:
@@ -313,10 +326,11 @@ def police(ind: catalogue.Indicator, view: ViewState) -> None:
     )
     detail = st.expander(DETAILS, key=f"{ind.id}_detail", on_change="rerun")
     with detail:  # the words always (small); the tables and downloads only once it is opened
+        card_link(ind, view)
         st.page_link(
             site.page("explore"),
             label=f"Map of {ind.title[:1].lower() + ind.title[1:]} by area",
-            query_params=view.params(measure=ind.measure),
+            query_params={**state.link_params(view, "explore"), "measure": ind.measure},  # as Explore writes it: one Back
             icon=":material/map:",
         )
         st.markdown(text.more)
@@ -326,6 +340,27 @@ def police(ind: catalogue.Indicator, view: ViewState) -> None:
 
 
 def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> None:
+    """An open police.uk card's detail: the comparison, the change, the months and what it is built from."""
+    _police_comparison(ind, view, c)
+    _police_change(ind, c)
+    _police_months(ind, c)
+    caveats = (
+        *ind.method_notes,
+        *cards.CAVEATS,
+        f"Monthly rates are {MONTHLY_RATE_UNIT} times 12, so they sit on the yearly scale.",
+    )
+    cards.about_text(
+        cards.police_about(
+            view,
+            ind.definition,
+            caveats=caveats,
+            period=f"{words.month_words(c.monthly[0].period.start)} to {words.month_words(view.end)} (month by month); "
+            f"{view.period} (figures and comparisons)",
+        )
+    )
+
+
+def _police_comparison(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> None:
     figs = c.figures
     st.markdown(
         f"**Compared with other areas, {md(view.period)}** (Darlington is in the same police force but a different "
@@ -352,6 +387,9 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
     table.insert(1, "Which area", [role for _f, role, _how in rows])
     table.insert(2, "How it stands beside the chosen area", [how for _f, _role, how in rows])
     st.table(table, hide_index=True)
+
+
+def _police_change(ind: catalogue.Indicator, c: PoliceCard) -> None:
     st.markdown(f"**Change on a year earlier:** {md(c.change_text)}.")
     change = indicator_cards.change_table(c)
     st.table(change, hide_index=True)
@@ -364,6 +402,10 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def _police_months(ind: catalogue.Indicator, c: PoliceCard) -> None:
+    figs = c.figures
     monthly = data.table(list(c.monthly), drop=("Measure", "Period", "Residents", "95% interval")).copy()
     monthly.insert(0, "Month", [words.month_words(f.period.start) for f in c.monthly])
     monthly = monthly.rename(columns={f"Rate {RATE_UNIT}": f"Rate {RATE_UNIT} (month × 12)"})
@@ -376,20 +418,6 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
         key=f"{ind.id}_csv",
         on_click="ignore",
         icon=":material/download:",
-    )
-    caveats = (
-        *ind.method_notes,
-        *cards.CAVEATS,
-        f"Monthly rates are {MONTHLY_RATE_UNIT} times 12, so they sit on the yearly scale.",
-    )
-    cards.about_text(
-        cards.police_about(
-            view,
-            ind.definition,
-            caveats=caveats,
-            period=f"{words.month_words(c.monthly[0].period.start)} to {words.month_words(view.end)} (month by month); "
-            f"{view.period} (figures and comparisons)",
-        )
     )
 
 
@@ -458,6 +486,7 @@ def published_indicator(ind: catalogue.Indicator, view: ViewState) -> None:
 def _published_detail_expander(ind: catalogue.Indicator, view: ViewState, c: PublishedCard, text: _CardText) -> None:
     detail = st.expander(DETAILS, key=f"{ind.id}_detail", on_change="rerun")
     with detail:  # the words always (small); the tables and downloads only once it is opened
+        card_link(ind, view)
         st.markdown(text.more)
         if text.caption:
             st.caption(text.caption)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from pages import about, analyses, compare, explore, overview
 from sdp_dash.config import catalogue, codes
-from sdp_dash.web import connection, frame, process
+from sdp_dash.web import connection, frame, process, state
 
 process.configure()  # once per server process: see sdp_dash/web/process.py
 
@@ -74,20 +75,44 @@ def page(url_path: str) -> st.Page:
     return st.Page(_priority_view(prio.id), title=prio.menu_title, url_path=url_path)
 
 
-def url_paths() -> list[str]:
-    """Every page's address (the browser tests and the benchmark visit them all)."""
-    return [""] + [p.url_path for group in navigation().values() for p in group if p.url_path != "home"]
-
-
 # Pages drawn by the chosen measure: only they show the side panel's "Measure for charts and maps".
 MEASURE_PAGES = frozenset({"home", "overview", "explore", "compare", *ANALYSES})
+
+
+def not_found() -> None:
+    """An address that is no page: says so, with the menu of pages (keeping the view)."""
+    st.title("Page not found")
+    st.markdown(
+        "There is no page at this address: it may be mistyped, or the link may be out of date. These are the dashboard's pages."
+    )
+    frame.menu_links(navigation(), state.current(), key="sdp_not_found")
+
+
+def _asked_path() -> str:
+    """The page address the browser is at (``st.context.url``: Streamlit strips the query and names a
+    known page by its own address), without slashes; "" for the default page."""
+    try:
+        return urlsplit(st.context.url or "").path.strip("/")
+    except Exception:  # noqa: BLE001 - no browser context (AppTest): no address to check
+        return ""
+
+
+def _with_not_found(sections: dict[str, list[st.Page]]) -> dict[str, list[st.Page]]:
+    """An unknown address gets a hidden "Page not found" page of its own, at that address (Streamlit
+    would show a dialog and then the default page, changing the address)."""
+    asked = _asked_path()
+    known = {p.url_path for group in sections.values() for p in group}
+    if asked and asked not in known and "/" not in asked:
+        lost = st.Page(not_found, title="Page not found", url_path=asked, visibility="hidden")
+        sections = {**sections, "About": [*sections["About"], lost]}
+    return sections
 
 
 def run(default: str = "home") -> None:
     """The app: page config, navigation (run hidden: the frame draws the menu as page links), then
     the frame and the page inside the one error handler, reading one warehouse generation."""
     st.set_page_config(page_title="Safe Durham dashboard", page_icon="🛡️", layout="wide")
-    sections = navigation(default)
+    sections = _with_not_found(navigation(default))
     current = st.navigation(sections, position="hidden")
     path = current.url_path or default  # the default page is served at "/" (url_path "")
     try:

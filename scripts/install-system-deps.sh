@@ -1,53 +1,62 @@
 #!/usr/bin/env bash
-# What the project needs beyond Python, from Debian and npm.  Idempotent: installs only what is missing.
+# What the project needs beyond Python packages, from Debian: checked by make, installed by CI or a person.
 #
-#   scripts/install-system-deps.sh            the browser tests' needs: Debian chromium, axe-core from npm
-#   scripts/install-system-deps.sh nginx      Debian nginx, the load balancer of `make serve` (only that)
-#   scripts/install-system-deps.sh browser nginx
+#   scripts/install-system-deps.sh --check [COMPONENT...]   say what is missing and the one command that
+#                                                           installs it, exit 1; exit 0 when nothing is
+#   scripts/install-system-deps.sh [COMPONENT...]           install what is missing (apt-get; sudo when
+#                                                           not root): .ci/run does this on a fresh machine
 #
-# `make setup-dev` runs the first form; `make serve` runs the second when nginx is missing, so
-# `make run` users are never asked for nginx.
+# Components: base (make, Python's venv, npm), browser (Debian chromium and the fonts the pages and the
+# printed profile use), nginx (the load balancer of `make serve` and the serve tests); default: all three.
+# `make test` runs `--check base browser nginx` and `make serve` checks nginx: make never installs
+# system packages itself (no sudo, no apt-get).  axe-core comes from npm into node_modules (make does
+# that: no root needed).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-APT_UPDATED=""
+CHECK=""
+if [ "${1:-}" = "--check" ]; then
+  CHECK=1
+  shift
+fi
+[ "$#" -eq 0 ] && set -- base browser nginx
 
-apt_install() {  # apt_install PACKAGE...: one apt-get update per run, then install
-  if [ -z "$APT_UPDATED" ]; then
-    $SUDO apt-get update -qq
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+missing=()
+need() {  # need PACKAGE TEST...: the Debian package when the test command fails
+  local package="$1"
+  shift
+  "$@" >/dev/null 2>&1 || missing+=("$package")
 }
+has() { command -v "$1" || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
+font() { [ -f "/usr/share/fonts/truetype/$1" ]; }
 
-install_browser() {
-  if ! command -v chromium >/dev/null 2>&1; then
-    echo "Installing Debian chromium (for the browser tests)..." >&2
-    apt_install chromium
-  fi
-  if [ ! -f node_modules/axe-core/axe.min.js ]; then
-    echo "Installing axe-core from npm (package-lock.json)..." >&2
-    npm ci --no-audit --no-fund --silent
-  fi
-}
-
-install_nginx() {
-  # Debian nginx: the core server with the upstream, proxy, gzip and headers modules that
-  # deploy/nginx.conf.template uses; the package's own service is not used (scripts/serve.py runs
-  # nginx in the foreground with the project's configuration).
-  if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-    echo "Installing Debian nginx (the load balancer of make serve)..." >&2
-    apt_install --no-install-recommends nginx
-  fi
-}
-
-[ "$#" -eq 0 ] && set -- browser
 for what in "$@"; do
   case "$what" in
-    browser) install_browser ;;
-    nginx) install_nginx ;;
-    *) echo "unknown component '$what' (browser, nginx)" >&2; exit 2 ;;
+    base)
+      need make has make
+      need python3-venv python3 -c "import ensurepip, venv"
+      need npm has npm
+      ;;
+    browser)
+      need chromium has chromium
+      need fonts-dejavu-core font dejavu/DejaVuSans.ttf
+      need fonts-liberation font liberation/LiberationSans-Regular.ttf
+      ;;
+    nginx) need nginx has nginx ;;
+    *) echo "unknown component '$what' (base, browser, nginx)" >&2; exit 2 ;;
   esac
 done
+
+[ "${#missing[@]}" -eq 0 ] && exit 0
+# --no-install-recommends: nginx's package service is never used (make serve runs nginx under supervisord
+# with the project's configuration) and chromium needs none of its recommendations headless.
+command="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ -n "$CHECK" ]; then
+  echo "Missing system packages (Debian): ${missing[*]}. Install them with:" >&2
+  echo "  sudo $command" >&2
+  exit 1
+fi
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "Installing ${missing[*]} (apt-get)..." >&2
+$SUDO apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive $command -qq >/dev/null

@@ -26,7 +26,6 @@ DARK_PINK = "#801650"
 ORANGE = "#F46A25"
 DARK_GREY = "#3D3D3D"
 LIGHT_PURPLE = "#A285D1"
-CATEGORICAL = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE]
 # Light to dark: the lightest class still has a dark outline so it shows on white.
 NOT_SHOWN = "#B1B4B6"  # areas whose rate is withheld (too few to show)
 SEQUENTIAL = ["#DEEBF7", "#9ECAE1", "#6BACE6", "#2073BC", "#12436D"]
@@ -154,7 +153,7 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
 
     Converting an Altair chart costs 25-40 ms (more with Altair's schema validation, which
     ``st.altair_chart`` runs on every rerun), so the pages convert each chart once and cache the
-    spec.  Validation is skipped here; tests/test_charts.py validates every builder's output.
+    spec.  Validation is skipped here; tests/unit/test_charts.py validates every builder's output.
     The width and height that Altair's default theme adds are dropped: the chart fills its card.
     """
     spec = chart.to_dict(validate=False)
@@ -178,12 +177,15 @@ class CompactDeck(pdk.Deck):
     """
 
     _compact: str | None = None
+    card_height: int = 500  # the card's height in pixels that fits the map (``choropleth``); not part of the JSON
 
     def to_json(self) -> str:
         if self._compact is None:  # every later call (each rerun) returns the JSON without the lock
             with _COMPACTING:  # a cached deck is shared: written once, by one thread
                 if self._compact is None:
-                    self._compact = json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+                    spec = json.loads(super().to_json())
+                    spec.pop("cardHeight", None)
+                    self._compact = json.dumps(spec, separators=(",", ":"))
                     for layer in self.layers:
                         layer.data = None  # in the JSON now; Streamlit reads only the JSON and the tooltip
         return self._compact
@@ -197,6 +199,13 @@ def _style(chart: alt.Chart, description: str) -> alt.Chart:
 
 
 DASHES = [[1, 0], [5, 3], [2, 2], [8, 3, 2, 3], [1, 4], [12, 4]]  # solid first
+
+
+def axis_title(title: str, width: int = 32) -> list[str] | str:
+    """A vertical axis title in lines of at most ``width`` characters, so it is never cut off at the chart's
+    height ("Rate per 1,000 residents a year", "(the month's count × 12)"): every word is printed."""
+    lines = textwrap.wrap(title, width)
+    return lines if len(lines) > 1 else title
 
 
 def trend(
@@ -221,11 +230,11 @@ def trend(
         tooltip.insert(0, alt.Tooltip(f"{series}:N", title="Area"))
     base = alt.Chart(data).encode(
         x=alt.X("month_date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", labelOverlap=True)),
-        y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(zero=True)),
+        y=alt.Y(f"{value}:Q", title=axis_title(title), scale=alt.Scale(zero=True), axis=alt.Axis(titleLimit=600)),
         color=enc_colour,
         tooltip=tooltip,
     )
-    if series:  # the chosen area solid, then the county, then the others, dashed in turn (as in ``type_trends``)
+    if series:  # the chosen area solid, then the county, then the others, dashed in turn
         present = set(data[series].astype(str))
         role = {CHOSEN_COLOUR: 0, COUNTY_COLOUR: 1}
         order = sorted((n for n in palette.names if n in present), key=lambda n: role.get(palette[n], 2))
@@ -352,9 +361,13 @@ def _palette(k: int) -> list[str]:
     return [SEQUENTIAL[i] for i in idx]
 
 
-# deck.gl draws the world 512 px wide at zoom 0; the view is fitted to a map about this big.  The width
-# is a phone's (the card is about 310 px wide at 375 px), so the whole area shows on every screen.
-_FIT_WIDTH_PX, _FIT_HEIGHT_PX = 360, 440
+# The map is fitted to the narrowest card it is drawn in, a phone's (at 375 px the card is about 310 px wide),
+# so the whole of what it shows is on every screen; its height is fitted to what it shows at that width
+# (``Deck.height``), so the card has no empty band above and below.  deck.gl draws the world 512 px wide at
+# zoom 0.
+CARD_WIDTH_PX = 300
+MAP_HEIGHT_PX = (220, 520)  # the least and most a map's card is given
+_PAD_PX = 10  # kept clear around the shown areas
 
 
 def _coords(geometry: dict) -> np.ndarray:
@@ -363,23 +376,59 @@ def _coords(geometry: dict) -> np.ndarray:
     return np.concatenate([np.asarray(r, dtype=float)[:, :2] for r in rings])
 
 
-def _bounds(geometries: list[dict], margin: float = 0.05) -> tuple[float, float, float, float]:
+def _bounds(geometries: list[dict], margin: float = 0.0) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the geometries, widened by ``margin`` degrees."""
     pts = np.concatenate([_coords(g) for g in geometries])
     (west, south), (east, north) = pts.min(axis=0), pts.max(axis=0)
     return west - margin, south - margin, east + margin, north + margin
 
 
-def _view(geometries: list[dict]) -> pdk.ViewState:
-    """Centre on the areas' bounding box, zoomed so it fits the map with a little margin."""
+def _merc_y(lat: float | np.ndarray) -> float | np.ndarray:
+    """Web mercator y in the units of longitude degrees (north up)."""
+    return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
+
+
+def fit_zoom(bounds: tuple[float, float, float, float], width_px: float, height_px: float) -> float:
+    """The deck.gl zoom at which ``bounds`` fill a ``width_px`` by ``height_px`` card, less ``_PAD_PX`` all round."""
+    west, south, east, north = bounds
+    span_x = max(east - west, 1e-5)
+    span_y = max(float(_merc_y(north) - _merc_y(south)), 1e-5)
+    per_degree = min((width_px - 2 * _PAD_PX) / span_x, (height_px - 2 * _PAD_PX) / span_y)  # px per degree
+    return float(np.log2(per_degree * 360 / 512))
+
+
+def map_height(bounds: tuple[float, float, float, float], width_px: float = CARD_WIDTH_PX) -> int:
+    """The card height that holds ``bounds`` at the zoom fitting them to ``width_px``, within ``MAP_HEIGHT_PX``."""
+    west, south, east, north = bounds
+    ratio = float(_merc_y(north) - _merc_y(south)) / max(east - west, 1e-5)
+    return int(np.clip(round((width_px - 2 * _PAD_PX) * ratio + 2 * _PAD_PX), *MAP_HEIGHT_PX))
+
+
+def _view(geometries: list[dict], width_px: float = CARD_WIDTH_PX, height_px: float | None = None) -> pdk.ViewState:
+    """Centred on the areas, zoomed so they fill a card ``width_px`` wide and ``height_px`` high (by default
+    the height ``map_height`` gives them)."""
     if not geometries:
-        return pdk.ViewState(longitude=-1.75, latitude=54.68, zoom=8.3, pitch=0)
-    pts = np.concatenate([_coords(g) for g in geometries])
-    (west, south), (east, north) = pts.min(axis=0), pts.max(axis=0)
-    merc = np.log(np.tan(np.pi / 4 + np.radians([south, north]) / 2))
-    zoom_x = np.log2(_FIT_WIDTH_PX * 360 / (512 * max(east - west, 1e-4)))
-    zoom_y = np.log2(_FIT_HEIGHT_PX * 2 * np.pi / (512 * max(merc[1] - merc[0], 1e-6)))
-    zoom = float(np.clip(min(zoom_x, zoom_y) - 0.2, 6, 15))
-    return pdk.ViewState(longitude=float(west + east) / 2, latitude=float(south + north) / 2, zoom=round(zoom, 2), pitch=0)
+        return pdk.ViewState(longitude=-1.75, latitude=54.68, zoom=7.5, pitch=0)
+    bounds = _bounds(geometries)
+    zoom = fit_zoom(bounds, width_px, height_px or map_height(bounds, width_px))
+    west, south, east, north = bounds
+    middle = float(np.degrees(2 * np.arctan(np.exp(np.radians((_merc_y(south) + _merc_y(north)) / 2))) - np.pi / 2))
+    return pdk.ViewState(longitude=(west + east) / 2, latitude=middle, zoom=round(float(np.clip(zoom, 5, 16)), 2), pitch=0)
+
+
+def _screen_box(view: pdk.ViewState, width_px: float, height_px: float) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of the card in the labels' screen units (pixels at the view's zoom)."""
+    scale = 512 * 2**view.zoom / 360
+    cx, cy = view.longitude * scale, -_merc_y(view.latitude) * scale
+    return cx - width_px / 2, cy - height_px / 2, cx + width_px / 2, cy + height_px / 2
+
+
+def neighbours(geometries: dict[str, dict], chosen: dict) -> list[str]:
+    """The codes of the areas that touch or overlap ``chosen`` (a GeoJSON geometry), itself among them."""
+    from shapely.geometry import shape
+
+    around = shape(chosen).buffer(0.002)
+    return [code for code, g in geometries.items() if shape(g).intersects(around)]
 
 
 # Outline widths in screen pixels.  pydeck turns every plain string argument into a JavaScript
@@ -439,38 +488,76 @@ def basemap_words(setting: str | None) -> str:
     return f"The maps are drawn over a basemap from the site operator's own tile server ({host})."
 
 
-def labels_layer(
-    places: pd.DataFrame, *, zoom: float, limit: int = 30, bounds: tuple[float, float, float, float] | None = None
-) -> list[pdk.Layer]:
-    """Town and village names, larger for larger places (GeoNames populations rank them; they are
-    not statistics), with a dot at each place.  Larger places are named first, and a name is left
-    out where it would overlap one already placed at the map's opening zoom (``zoom``)."""
-    if places is None or places.empty:
-        return []
-    data = places.sort_values("population", ascending=False)
-    if bounds is not None:
-        w, so, e, n = bounds
-        data = data[data["longitude"].between(w, e) & data["latitude"].between(so, n)]
-    pop = data["population"].clip(lower=500).astype(float)
-    data = data.assign(size=np.interp(np.log10(pop), [np.log10(500), np.log10(50000)], [11, 16]).round(1))
-    # Screen positions (pixels at the opening zoom, web mercator) and each label's box.
-    scale = 512 * 2**zoom / 360
-    px = data["longitude"].to_numpy() * scale
-    py = -np.degrees(np.log(np.tan(np.pi / 4 + np.radians(data["latitude"].to_numpy()) / 2))) * scale
+# Town labels: at the county's scale only places of at least this many people (GeoNames' figure) are named,
+# so the county's towns come first and a hamlet never takes their place; zoomed in to an area, any place.
+LABEL_POPULATION = 2000
+
+
+def _label_sizes(population: pd.Series) -> np.ndarray:
+    pop = population.clip(lower=500).astype(float)
+    return np.interp(np.log10(pop), [np.log10(500), np.log10(50000)], [10, 14]).round(1)
+
+
+TOWN_POPULATION = 15000  # no name is written over the dot of a town this large (the county's main towns)
+# Where a name goes beside its dot, in the order tried: right, left, above, below (text anchor, baseline, offset).
+LABEL_PLACES = (("start", "center", [6, 0]), ("end", "center", [-6, 0]), ("middle", "bottom", [0, -5]), ("middle", "top", [0, 5]))
+
+
+def _overlaps(box: tuple[float, float, float, float], boxes: list[tuple[float, float, float, float]]) -> bool:
+    return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes)
+
+
+def _label_box(x: float, y: float, length: float, size: float, anchor: str, baseline: str) -> tuple[float, float, float, float]:
+    """The screen box of a name of ``length`` px set at the dot (x, y) as ``anchor`` and ``baseline`` say."""
+    x0 = {"start": x + 4, "end": x - 4 - length, "middle": x - length / 2}[anchor]
+    y0 = {"center": y - size * 0.65, "bottom": y - 5 - size * 1.2, "top": y + 5}[baseline]
+    return x0, y0, x0 + length, y0 + size * 1.2 if baseline != "center" else y + size * 0.65
+
+
+def place_labels(
+    places: pd.DataFrame, view: pdk.ViewState, *, width_px: float = CARD_WIDTH_PX, height_px: float, limit: int = 30
+) -> pd.DataFrame:
+    """The places to name on a map opening at ``view`` in a ``width_px`` by ``height_px`` card: larger places
+    first (GeoNames populations rank them; they are not statistics), each name beside its dot (right, else
+    left, above or below) where it overlaps no name already placed, covers no town's dot and stays inside the
+    card; a name that fits nowhere is left out (never cut at the card's edge).
+    Columns: name, longitude, latitude, size, anchor, baseline, offset."""
+    data = places.sort_values(["population", "name"], ascending=[False, True], kind="stable")
+    if view.zoom < 10:  # the county or a large part of it: its towns, not its hamlets
+        data = data[data["population"] >= LABEL_POPULATION]
+    left, top, right, bottom = _screen_box(view, width_px, height_px)
+    scale = 512 * 2**view.zoom / 360
+    px, py = data["longitude"].to_numpy() * scale, -_merc_y(data["latitude"].to_numpy()) * scale
+    inside = (left < px) & (px < right) & (top < py) & (py < bottom)
+    data, px, py = data[inside].assign(size=_label_sizes(data["population"][inside])), px[inside], py[inside]
+    big = (data["population"] >= TOWN_POPULATION).to_numpy()
+    towns = [(x - 3, y - 3, x + 3, y + 3) for x, y in zip(px[big], py[big], strict=True)]
     boxes: list[tuple[float, float, float, float]] = []
-    rows = []
+    rows, chosen = [], []
     for i, (idx, name, size) in enumerate(zip(data.index, data["name"], data["size"], strict=True)):
-        box = (px[i] - 4, py[i] - size * 0.7, px[i] + 8 + len(name) * size * 0.56, py[i] + size * 0.7)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
-            continue
-        boxes.append(box)
-        rows.append(idx)
+        length = 4 + len(name) * size * 0.52
+        for anchor, baseline, offset in LABEL_PLACES:
+            box = _label_box(px[i], py[i], length, size, anchor, baseline)
+            fits = left <= box[0] and box[2] <= right and top <= box[1] and box[3] <= bottom
+            if fits and not _overlaps(box, boxes + towns):
+                boxes += [box, (px[i] - 4, py[i] - 4, px[i] + 4, py[i] + 4)]
+                rows.append(idx)
+                chosen.append((anchor, baseline, offset))
+                break
         if len(rows) >= limit:
             break
-    data = data.loc[rows, ["name", "longitude", "latitude", "size"]]
+    out = data.loc[rows, ["name", "longitude", "latitude", "size"]]
+    return out.assign(anchor=[c[0] for c in chosen], baseline=[c[1] for c in chosen], offset=[c[2] for c in chosen])
+
+
+def labels_layer(places: pd.DataFrame | None, view: pdk.ViewState, *, height_px: float, limit: int = 30) -> list[pdk.Layer]:
+    """Town and village names (``place_labels``), larger for larger places, with a dot at each place."""
+    if places is None or places.empty:
+        return []
+    data = place_labels(places, view, height_px=height_px, limit=limit)
     dots = pdk.Layer(
         "ScatterplotLayer",
-        data=data,
+        data=data[["longitude", "latitude"]],
         id="place-dots",
         get_position=["longitude", "latitude"],
         get_radius=3,
@@ -490,9 +577,9 @@ def labels_layer(
         get_size="size",
         size_units=PIXELS,
         get_color=[11, 12, 12, 255],
-        get_text_anchor="'start'",
-        get_alignment_baseline="'center'",
-        get_pixel_offset=[6, 0],
+        get_text_anchor="anchor",
+        get_alignment_baseline="baseline",
+        get_pixel_offset="offset",
         font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",
         font_weight=600,
         font_settings={"sdf": True},
@@ -521,6 +608,54 @@ def outline_layer(geo: pd.DataFrame, layer_id: str = "county-outline") -> pdk.La
     )
 
 
+def _area_features(data: pd.DataFrame, edges: list[float], selected: str | None) -> list[dict]:
+    """One GeoJSON feature per area: its fill by rate class (grey where withheld) and its tooltip's figures."""
+    colours = _palette(len(edges) - 1)
+    features = []
+    for (_, row), c in zip(data.iterrows(), classify(data["rate"], edges), strict=True):
+        shown = not pd.isna(row["rate"])
+        chosen = row["area_code"] == selected
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(row["geojson"]),
+                "properties": {
+                    "area_code": row["area_code"],
+                    "name": row["area_name"],
+                    "count": str(row["count_shown"]),
+                    "rate": f"{row['rate']:,.1f}" if shown else "not shown",
+                    "interval": f"{row['lower']:,.1f} to {row['upper']:,.1f}" if shown else "not shown",
+                    "fill": (_hex_rgb(colours[int(c)]) if shown else _hex_rgb(NOT_SHOWN)) + [215],
+                    "line": _hex_rgb(CHOSEN_COLOUR) + [255] if chosen else [61, 61, 61, 200],
+                    "width": _WIDE if chosen else _THIN,
+                },
+            }
+        )
+    return features
+
+
+def _chosen_layers(geometry: dict) -> list[pdk.Layer]:
+    """The chosen area's outline, on top of everything: white edging, then its colour (its shade shows inside)."""
+    feature = [{"type": "Feature", "geometry": geometry, "properties": {}}]
+    return [
+        _areas_layer(feature, layer_id, filled=False, get_line_color=colour, get_line_width=width, pickable=False)
+        for layer_id, colour, width in (
+            ("chosen-edge", [255, 255, 255, 255], _WIDE + 4),
+            ("chosen", _hex_rgb(CHOSEN_COLOUR) + [255], _WIDE),
+        )
+    ]
+
+
+def _chosen_geometry(features: list[dict], selected: str | None, chosen_geo: pd.DataFrame | None) -> dict | None:
+    """The chosen area's boundary: its feature on the map, else its own (an area board on a map of neighbourhoods)."""
+    for f in features:
+        if f["properties"]["area_code"] == selected:
+            return f["geometry"]
+    if selected and chosen_geo is not None and selected in set(chosen_geo["area_code"]):
+        return json.loads(chosen_geo.loc[chosen_geo["area_code"] == selected, "geojson"].iloc[0])
+    return None
+
+
 def choropleth(
     rates: pd.DataFrame,
     geo: pd.DataFrame,
@@ -528,6 +663,7 @@ def choropleth(
     edges: list[float],
     rate_label: str,
     selected: str | None = None,
+    chosen_geo: pd.DataFrame | None = None,
     points: pd.DataFrame | None = None,
     places: pd.DataFrame | None = None,
     county: pd.DataFrame | None = None,
@@ -539,31 +675,10 @@ def choropleth(
     count reads "fewer than 5"), rate, lower, upper (empty where withheld).  An area whose rate is
     withheld is drawn in a neutral grey and its tooltip says "not shown".  The ``selected`` area is
     outlined in the chosen area's colour (dark blue, edged in white so it shows on the darkest class),
-    the county in its own (orange), as in every chart and key.
-    """
-    data = rates.merge(geo, on="area_code", how="inner")
-    colours = _palette(len(edges) - 1)
-    cls = classify(data["rate"], edges)
-    features = []
-    for (_, row), c in zip(data.iterrows(), cls, strict=True):
-        shown = not pd.isna(row["rate"])
-        fill = (_hex_rgb(colours[int(c)]) if shown else _hex_rgb(NOT_SHOWN)) + [215]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": json.loads(row["geojson"]),
-                "properties": {
-                    "area_code": row["area_code"],
-                    "name": row["area_name"],
-                    "count": str(row["count_shown"]),
-                    "rate": f"{row['rate']:,.1f}" if shown else "not shown",
-                    "interval": f"{row['lower']:,.1f} to {row['upper']:,.1f}" if shown else "not shown",
-                    "fill": fill,
-                    "line": _hex_rgb(CHOSEN_COLOUR) + [255] if row["area_code"] == selected else [61, 61, 61, 200],
-                    "width": _WIDE if row["area_code"] == selected else _THIN,
-                },
-            }
-        )
+    the county in its own (orange); its boundary comes from ``chosen_geo`` when it is not one of the map's
+    areas (an area board on a map of neighbourhoods).  The map opens on the chosen area and its neighbours,
+    else on every area, fitted to a phone's card (``_view``, ``card_height``)."""
+    features = _area_features(rates.merge(geo, on="area_code", how="inner"), edges, selected)
     layers = [
         _areas_layer(
             features,
@@ -579,21 +694,18 @@ def choropleth(
     edge = outline_layer(county)
     if edge is not None:
         layers.append(edge)
-    chosen = [f for f in features if f["properties"]["area_code"] == selected]
-    if chosen:  # the chosen area's outline on top: white edging, then its colour
-        for layer_id, colour, width in (
-            ("chosen-edge", [255, 255, 255, 255], _WIDE + 4),
-            ("chosen", _hex_rgb(CHOSEN_COLOUR) + [255], _WIDE),
-        ):
-            layers.append(
-                _areas_layer(chosen, layer_id, filled=False, get_line_color=colour, get_line_width=width, pickable=False)
-            )
+    chosen = _chosen_geometry(features, selected, chosen_geo)
+    shown = [f["geometry"] for f in features]
+    if chosen is not None:
+        layers += _chosen_layers(chosen)
+        around = set(neighbours({f["properties"]["area_code"]: f["geometry"] for f in features}, chosen))
+        shown = [chosen] + [f["geometry"] for f in features if f["properties"]["area_code"] in around]
     if points is not None and len(points):
         layers.append(points_layer(points))
-    focus = [f["geometry"] for f in features if f["properties"]["area_code"] == selected]
-    view = _view(focus or [f["geometry"] for f in features])
-    layers += labels_layer(places, zoom=view.zoom, bounds=_bounds(focus) if focus and view.zoom >= 10 else None)
-    return CompactDeck(
+    height = map_height(_bounds(shown)) if shown else MAP_HEIGHT_PX[1]
+    view = _view(shown, height_px=height)
+    layers += labels_layer(places, view, height_px=height)
+    deck = CompactDeck(
         layers=layers,
         initial_view_state=view,
         **basemap(basemap_setting),
@@ -602,6 +714,8 @@ def choropleth(
             "style": {"backgroundColor": "#12436D", "color": "white", "fontSize": "14px"},
         },
     )
+    deck.card_height = height
+    return deck
 
 
 def points_layer(points: pd.DataFrame) -> pdk.Layer:
@@ -647,23 +761,46 @@ def outline(
     if points is not None and len(points):
         layers.append(points_layer(points))
     geoms = [f["geometry"] for f in features]
-    view = _view(geoms)
-    layers += labels_layer(places, zoom=view.zoom, bounds=_bounds(geoms) if geoms else None)
+    height = map_height(_bounds(geoms)) if geoms else MAP_HEIGHT_PX[1]
+    view = _view(geoms, height_px=height)
+    layers += labels_layer(places, view, height_px=height)
     return pdk.Deck(
         layers=layers,
         initial_view_state=view,
+        height=height,
         **basemap(basemap_setting),
         tooltip={"html": "<b>{name}</b><br/>{count}"},
     )
 
 
-def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Chart:
-    """Published figures over time: a line only joins points of one series, area and kind of period
-    (``joined``); every other point is a separate mark.  Periods are placed at their last month.
+PUBLISHED_AREAS = 5  # at most this many areas drawn in a published chart (the county, the nation and a few comparators)
 
-    Each area in its colour by the one rule (``area_colours``: County Durham orange, Darlington and the
-    force areas their own, the national figure black, other areas grey); where an area has several
-    lines (series or kinds of period) they differ by dash and point shape, with their own key.
+
+def _published_areas(data: pd.DataFrame, unit: str) -> AreaColours:
+    """The areas a published chart draws, each in its colour: those with a colour of their own (County Durham
+    first, then Darlington, the force areas and the national figure), at most ``PUBLISHED_AREAS``; the other
+    councils of a published table (grey context) are left to its table.  A national count beside local
+    counts would flatten them to a line along zero, so a chart of counts draws the nation only when it has
+    no local area.  A chart of other areas only (a force's, a nation's) draws its first few, each in a colour
+    of its own."""
+    first = data.assign(_county=data["area_name"] != codes.COUNTY_NAME).sort_values(["_county", "area_name"], kind="stable")
+    areas = frame_areas(first)
+    local = [(c, n) for c, n in areas if c not in NATIONAL]
+    if local and any(w in unit.lower() for w in ("count", "number")):
+        areas = local
+    named = [(c, n) for c, n in areas if _role_colour(c, n, None)]
+    return area_colours((named or areas)[:PUBLISHED_AREAS], compared=not named)
+
+
+def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Chart:
+    """Published figures over time: one slot per period on the axis (its label as published, in the order
+    the periods end), a line joining only points of one series, area and kind of period (``joined``);
+    every other point is a separate mark.  A missing value (empty) is a gap in its line, never a zero.
+
+    The areas drawn are County Durham (orange), Darlington and the force areas (their own colours) and the
+    national figure (black), by the one rule (``area_colours``); the key lists exactly those.  Where an
+    area has several lines (series or kinds of period) they differ by dash and point shape, with their
+    own key.  The height is the plot's: the keys add to it, never squeeze it.
 
     Columns: line (its label), area_code, area_name, period_end (first day of the last month), period
     (as published), value, value_text, joined.
@@ -673,44 +810,47 @@ def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Cha
     if "area_name" not in data:  # a frame of lines alone: each line its own area
         data["area_name"] = data["line"]
     data["area_name"] = data["area_name"].astype(str)
-    first = data.assign(_county=data["area_name"] != codes.COUNTY_NAME).sort_values(["_county", "area_name"], kind="stable")
-    colours = area_colours(frame_areas(first), compared=False)
+    colours = _published_areas(data, unit)
     areas = colours.names
-    data["what"] = _what(data)
+    data = data[data["area_name"].isin(areas)]
+    data = data.assign(value=pd.to_numeric(data["value"], errors="coerce"), what=_what(data))
     several = data.groupby("area_name")["line"].nunique().max() > 1
-    # Grey context first, so the coloured areas (the county last of all) are drawn on top of it.
-    rank = {name: (colours[name] != CONTEXT_COLOUR) + (name == codes.COUNTY_NAME) for name in areas}
-    data = data.assign(_rank=data["area_name"].map(rank)).sort_values("_rank", kind="stable").drop(columns="_rank")
-
-    def legend(labels) -> alt.Legend:
-        return alt.Legend(orient="bottom", columns=1 if max(len(str(x)) for x in labels) > 28 else 3, labelLimit=600)
-
-    colour = alt.Color("area_name:N", title=None, scale=colours.scale(areas), legend=legend(areas))
+    # The county last, so it is drawn on top of the others.
+    data = data.assign(_top=data["area_name"] == codes.COUNTY_NAME).sort_values("_top", kind="stable").drop(columns="_top")
+    periods = list(dict.fromkeys(data.sort_values(["period_end", "period"], kind="stable")["period"].astype(str)))
     tooltip = [
         alt.Tooltip("line:N", title="Figure"),
         alt.Tooltip("period:N", title="Period"),
         alt.Tooltip("value_text:N", title=unit),
     ]
     base = alt.Chart(data).encode(
-        x=alt.X("period_end:T", title="End of period", axis=alt.Axis(format="%Y", labelAngle=0, labelOverlap=True)),
-        y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=True), axis=alt.Axis(titleLimit=600)),
-        color=colour,
+        x=alt.X("period:O", title=None, sort=periods, axis=_period_axis(periods)),
+        y=alt.Y("value:Q", title=axis_title(unit), scale=alt.Scale(zero=True), axis=alt.Axis(titleLimit=600)),
+        color=alt.Color("area_name:N", title=None, scale=colours.scale(areas), legend=_key(areas)),
         tooltip=tooltip,
     )
-    joined = base.transform_filter("datum.joined").mark_line(strokeWidth=2.5).encode(detail="line:N")
-    points = base.mark_point(filled=True, size=60)
+    joined = base.transform_filter("datum.joined").mark_line(strokeWidth=2.5, invalid="break-paths-filter-domains")
+    joined = joined.encode(detail="line:N")
+    points = base.transform_filter("isValid(datum.value)").mark_point(filled=True, size=60, opacity=1)
     if several:
         whats = list(dict.fromkeys(data["what"]))
-        joined = joined.encode(
-            strokeDash=alt.StrokeDash(
-                "what:N",
-                title=None,
-                scale=alt.Scale(domain=whats, range=[DASHES[i % len(DASHES)] for i in range(len(whats))]),
-                legend=legend(whats),
-            )
-        )
-        points = points.encode(shape=alt.Shape("what:N", title=None, scale=alt.Scale(domain=whats), legend=legend(whats)))
-    return _style(alt.layer(joined, points).properties(height=320), description)
+        dashes = alt.Scale(domain=whats, range=[DASHES[i % len(DASHES)] for i in range(len(whats))])
+        joined = joined.encode(strokeDash=alt.StrokeDash("what:N", title=None, scale=dashes, legend=_key(whats)))
+        points = points.encode(shape=alt.Shape("what:N", title=None, scale=alt.Scale(domain=whats), legend=_key(whats)))
+    chart = alt.layer(joined, points).properties(height=260, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return _style(chart, description)
+
+
+def _key(labels) -> alt.Legend:
+    """A key under the chart, two to a row (one where a name is long), so it fits a phone's card."""
+    return alt.Legend(orient="bottom", columns=1 if max(len(str(x)) for x in labels) > 20 else 2, labelLimit=600)
+
+
+def _period_axis(periods: list[str]) -> alt.Axis:
+    """One label per period, level when the labels are short ('2019', '2018/19'), slanted when they are long;
+    Vega leaves out labels that would overlap (every other one, evenly) rather than print them on each other."""
+    longest = max((len(p) for p in periods), default=0)
+    return alt.Axis(labelAngle=0 if longest <= 9 else -35, labelOverlap=True, labelLimit=180, labelPadding=4)
 
 
 def _what(data: pd.DataFrame) -> list[str]:
@@ -872,53 +1012,6 @@ def long_view_lines(
 
 
 # --- The area profile (issue 10, item 5): trends by crime type and a small locator map ----------------
-
-
-def type_trends(
-    df: pd.DataFrame,
-    *,
-    order: list[str],
-    area: str,
-    county: str | None,
-    title: str,
-    description: str,
-    columns: int = 3,
-    colours: AreaColours | None = None,
-) -> alt.FacetChart:
-    """Small multiples: one panel per police.uk category (in ``order``), the area's monthly rate against the
-    county's, each panel on its own scale.  Withheld or missing months (rate empty) are gaps.  Each area
-    in its colour (``colours``, else the rule: the area the chosen one).
-
-    Columns: month (YYYY-MM), measure, area_name, rate (None where withheld)."""
-    data = df[df["measure"].isin(order)].copy()
-    data["month_date"] = pd.to_datetime(data["month"] + "-01")
-    series = [area] + ([county] if county and county != area else [])
-    palette = colours or area_colours(series, chosen=area)
-    colour = alt.Color("area_name:N", title=None, scale=palette.scale(series), legend=alt.Legend(orient="top"))
-    base = alt.Chart().encode(
-        x=alt.X("month_date:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount=4, labelOverlap=True)),
-        y=alt.Y("rate:Q", title=None, scale=alt.Scale(zero=True), axis=alt.Axis(tickCount=4)),
-        color=colour,
-        strokeDash=alt.StrokeDash("area_name:N", scale=alt.Scale(domain=series, range=DASHES[: len(series)]), legend=None),
-        tooltip=[
-            alt.Tooltip("area_name:N", title="Area"),
-            alt.Tooltip("measure:N", title="Crime type"),
-            alt.Tooltip("month_date:T", title="Month", format="%B %Y"),
-            alt.Tooltip("rate:Q", title=title, format=",.1f"),
-        ],
-    )
-    panel = alt.layer(base.mark_line(strokeWidth=1.8), base.mark_point(filled=True, size=12), data=data).properties(
-        width=180, height=66
-    )
-    chart = (
-        panel.facet(
-            facet=alt.Facet("measure:N", sort=order, title=None, header=alt.Header(labelFontSize=12, labelFontWeight="bold")),
-            columns=columns,
-        )
-        .resolve_scale(y="independent")
-        .properties(title=alt.Title(title, fontSize=12, fontWeight="normal", anchor="start"))
-    )
-    return chart.configure_axis(labelFontSize=10, titleFontSize=11).configure_legend(labelFontSize=12, labelLimit=400)
 
 
 def _simplified(geojson: str, tolerance: float) -> dict:

@@ -24,10 +24,15 @@ def _month(text: str) -> str:
     return text
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sdp_dash", description="Safe Durham dashboard data tools.")
     sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_build, _add_fetch, _add_refresh, _add_coverage, _add_export):
+        add(sub)
+    return parser
 
+
+def _add_build(sub) -> None:
     p_build = sub.add_parser("build", help="build or update the DuckDB warehouse from the source folder")
     p_build.add_argument("--source", type=Path, help="source folder (default: SDP_MIRROR, else SDP_DOWNLOADS)")
     p_build.add_argument("--warehouse", type=Path, help="warehouse file (default: SDP_WAREHOUSE)")
@@ -41,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         help="wait this long for another build to finish (default: refuse at once)",
     )
 
+
+def _add_fetch(sub) -> None:
     p_fetch = sub.add_parser("fetch", help="download the publishers' files into the download folder")
     p_fetch.add_argument("--from", dest="start", type=_month, required=True, help="first month, YYYY-MM")
     p_fetch.add_argument("--to", dest="end", type=_month, required=True, help="last month, YYYY-MM")
@@ -48,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     p_fetch.add_argument("--dest", type=Path, help="download folder (default: SDP_DOWNLOADS)")
     p_fetch.add_argument("--quiet", action="store_true")
 
+
+def _add_refresh(sub) -> None:
     p_ref = sub.add_parser(
         "refresh",
         help="fetch the police.uk months published since the last download (none with SDP_MIRROR), then build",
@@ -63,9 +72,13 @@ def main(argv: list[str] | None = None) -> int:
         "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for a build or refresh to finish"
     )
 
+
+def _add_coverage(sub) -> None:
     p_cov = sub.add_parser("coverage", help="months present per force, the gaps, and the last build's report")
     p_cov.add_argument("--warehouse", type=Path)
 
+
+def _add_export(sub) -> None:
     p_exp = sub.add_parser(
         "export",
         help="print figures as tidy CSV: the same columns as the pages' downloads (see About the data's data dictionary)",
@@ -88,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_exp.add_argument("--warehouse", type=Path)
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.command == "refresh":
         return _refresh(args)
     try:

@@ -6,37 +6,41 @@ SQL as a bound parameter.
 
 The small lookups that computing figures asks for again and again (an area, its forces, the months
 on file, the measures, an area's counts) are :func:`lookup` functions: on the app's cursor they are
-answered once per warehouse generation (``con.lookups``, see ``sdp_dash.web.connection``); on any
-other connection they simply run.  A cold priority page made about 1,000 such queries before.
+answered once per warehouse generation (``con.lookups``, see ``sdp_dash.web.connection``) and shared
+(read-only, as every cached value: ``sdp_dash.memo``); on any other connection they simply run.  A cold
+priority page made about 1,000 such queries before.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+from cachetools.keys import hashkey
 
 from sdp_dash.config.months import month_date, months_between
+from sdp_dash.memo import Store
 
 Con = duckdb.DuckDBPyConnection
 
 
 def lookup(fn):
-    """``fn(con, ...)`` answered from ``con.lookups`` (a :class:`sdp_dash.memo.Memo`) when the
-    connection has one; callers get their own copy of the answer (frames, dicts and lists)."""
+    """``fn(con, ...)`` answered from ``con.lookups`` (a :class:`sdp_dash.memo.Store`) when the
+    connection has one, else simply run.  The answer is shared, as every cached value is
+    (``sdp_dash.memo``: read-only; a caller that changes it makes its own copy)."""
     name = f"{fn.__module__}.{fn.__qualname__}"
+
+    def key(_con, *args, **kwargs):
+        return hashkey(name, *args, **kwargs)
 
     @functools.wraps(fn)
     def call(con, *args, **kwargs):
-        memo = getattr(con, "lookups", None)
-        if memo is None:
+        store = getattr(con, "lookups", None)
+        if store is None:
             return fn(con, *args, **kwargs)
-        key = (name, args, tuple(sorted(kwargs.items())))
-        value = memo.get_or_compute(key, lambda: fn(con, *args, **kwargs))
-        return value.copy() if isinstance(value, pd.DataFrame) else copy.copy(value)
+        return store.memoized(fn, key=key)(con, *args, **kwargs)
 
     return call
 
@@ -46,10 +50,8 @@ class Remembering:
     repeated exports and for tests (the disclosure pattern of a period takes about a second)."""
 
     def __init__(self, con: Con, entries: int = 500):
-        from sdp_dash.memo import Memo
-
         self._con = con
-        self.lookups = Memo("lookups (remembering connection)", entries)
+        self.lookups = Store("lookups (remembering connection)", entries)
 
     def __getattr__(self, name: str):
         return getattr(self._con, name)
@@ -383,16 +385,6 @@ def aap_lsoas_outside_division(con: Con) -> int:
     ).fetchone()[0]
 
 
-def search_areas(con: Con) -> pd.DataFrame:
-    """Every county area a resident might look for, with its type label (for the 'Find your area' box)."""
-    return con.execute(
-        """SELECT a.area_code, a.area_name, a.area_type, t.label AS type_label, t.sort_order
-           FROM areas a JOIN area_types t USING (area_type)
-           WHERE a.area_type IN ('county', 'aap', 'division_2025', 'division_2013', 'msoa', 'lsoa')
-           ORDER BY t.sort_order, a.area_name"""
-    ).fetchdf()
-
-
 # --- Indicator catalogue: published tables ------------------------------------------------------------
 
 
@@ -406,19 +398,6 @@ def indicator_rows(con: Con, indicator_ids: list[str]) -> pd.DataFrame:
            ORDER BY v.indicator_id, v.area_code, v.period""",
         [list(indicator_ids)],
     ).fetchdf()
-
-
-def published_area_names(con: Con, codes: list[str]) -> dict[str, str]:
-    """Names for area codes: the area model first, then the published tables, then the ONS LA list."""
-    rows = con.execute(
-        """SELECT code, coalesce(any_value(a.area_name), any_value(p.area_name), any_value(l.lad_name))
-           FROM unnest(?) AS t(code)
-           LEFT JOIN areas a ON a.area_code = t.code LEFT JOIN population_published p ON p.area_code = t.code
-           LEFT JOIN la_names l ON l.lad_code = t.code
-           GROUP BY code""",
-        [list(codes)],
-    ).fetchall()
-    return {code: name for code, name in rows if name is not None}
 
 
 def statistical_neighbours(con: Con, code: str) -> pd.DataFrame:

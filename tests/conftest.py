@@ -2,7 +2,7 @@
 
 ``warehouse``: a built warehouse for the whole session.  It is built from the open-data mirror
 when ``SDP_MIRROR`` is set (as in CI and the README's test command), otherwise from the small
-synthetic source tree that ``sdp_dash.fixtures`` writes in the publishers' formats (police.uk months
+synthetic source tree that ``tests/support/fixtures.py`` writes in the publishers' formats (police.uk months
 as in the mirror: 2024-01..02, then all of 2025; a row for every published indicator of the catalogue).  The
 environment variable ``SDP_WAREHOUSE`` points at it, so AppTest and the browser tests' server
 read the same file.

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
-
 from sdp_dash.config import settings
 
 CATALOGUE_PATH = settings.PROJECT_ROOT / "data" / "indicators.toml"
@@ -36,10 +34,6 @@ PRESS_CAVEAT = {
 
 class CatalogueError(ValueError):
     """data/indicators.toml or data/plan_baselines.toml is malformed; the message names the entry."""
-
-
-class NotShownError(LookupError):
-    """A view the dashboard never shows (e.g. map points of a sensitive measure)."""
 
 
 # --- The catalogue ----------------------------------------------------------------------------------
@@ -225,6 +219,13 @@ def _indicator(raw: dict, priorities: dict[str, Priority], baseline_ids: set[str
         raise CatalogueError(f"{where}: period_type must be one of {', '.join(PERIOD_TYPES)}")
     if ind.kind not in KINDS:
         raise CatalogueError(f"{where}: kind must be one of {', '.join(KINDS)}")
+    _check_kind(ind, where)
+    _check_ids(ind, where, baseline_ids)
+    return ind
+
+
+def _check_kind(ind: Indicator, where: str) -> None:
+    """What an indicator of each kind needs: a police_uk one its measure, sources and monthly periods; geographies."""
     if ind.kind == "police_uk":
         police_sources = (POLICE_UK, PLAN_SOURCE) if ind.baseline_ids else (POLICE_UK,)
         if not ind.measure or ind.sources != police_sources or ind.period_type != "monthly":
@@ -238,6 +239,10 @@ def _indicator(raw: dict, priorities: dict[str, Priority], baseline_ids: set[str
         bad = set(ind.geographies) - set(PUBLISHED_GEOGRAPHIES)
     if bad:
         raise CatalogueError(f"{where}: unknown geography {', '.join(sorted(bad))}")
+
+
+def _check_ids(ind: Indicator, where: str, baseline_ids: set[str]) -> None:
+    """The official indicator ids (headline, quoted) and the plan's baselines an indicator names."""
     if ind.kind == "published" and not ind.indicator_ids and not ind.no_official_figure:
         raise CatalogueError(f"{where}: with no official indicator_ids it must say so in no_official_figure")
     if len(ind.indicator_ids) > 1 and not ind.headline_series:
@@ -254,7 +259,29 @@ def _indicator(raw: dict, priorities: dict[str, Priority], baseline_ids: set[str
     for b in ind.baseline_ids:
         if b not in baseline_ids:
             raise CatalogueError(f"{where}: unknown plan baseline {b!r}")
-    return ind
+
+
+def _baseline(b: dict, seen: set[str]) -> Baseline:
+    """One plan baseline, checked (its id is added to ``seen``: ids are unique)."""
+    where = f"plan baseline {b.get('id', '?')!r}"
+    for key in ("id", "label", "description", "value", "unit", "period", "months", "section", "page"):
+        if b.get(key) in (None, ""):
+            raise CatalogueError(f"{where}: missing {key!r}")
+    if "comparable" not in b or "measure" not in b:
+        raise CatalogueError(f"{where}: say whether it is comparable and with which measure ('' for none)")
+    if not b["comparable"] and not b.get("reason"):
+        raise CatalogueError(f"{where}: a figure that is not comparable needs a reason")
+    if b["comparable"] and not b["measure"]:
+        raise CatalogueError(f"{where}: a comparable figure needs the measure it compares with")
+    if b.get("measure") and not b.get("source"):
+        raise CatalogueError(f"{where}: say what the plan's figure was measured from (source), to compare it honestly")
+    unknown = set(b) - set(Baseline.__dataclass_fields__)
+    if unknown:
+        raise CatalogueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    if b["id"] in seen:
+        raise CatalogueError(f"{where}: duplicate id")
+    seen.add(b["id"])
+    return Baseline(**{**b, "value": float(b["value"]), "months": int(b["months"]), "page": int(b["page"])})
 
 
 def _baselines(raw: dict) -> tuple[dict, tuple[Baseline, ...]]:
@@ -264,25 +291,7 @@ def _baselines(raw: dict) -> tuple[dict, tuple[Baseline, ...]]:
             raise CatalogueError(f"plan_baselines.toml: [plan] is missing {key!r}")
     out, seen = [], set()
     for b in raw.get("baseline", []):
-        where = f"plan baseline {b.get('id', '?')!r}"
-        for key in ("id", "label", "description", "value", "unit", "period", "months", "section", "page"):
-            if b.get(key) in (None, ""):
-                raise CatalogueError(f"{where}: missing {key!r}")
-        if "comparable" not in b or "measure" not in b:
-            raise CatalogueError(f"{where}: say whether it is comparable and with which measure ('' for none)")
-        if not b["comparable"] and not b.get("reason"):
-            raise CatalogueError(f"{where}: a figure that is not comparable needs a reason")
-        if b["comparable"] and not b["measure"]:
-            raise CatalogueError(f"{where}: a comparable figure needs the measure it compares with")
-        if b.get("measure") and not b.get("source"):
-            raise CatalogueError(f"{where}: say what the plan's figure was measured from (source), to compare it honestly")
-        unknown = set(b) - set(Baseline.__dataclass_fields__)
-        if unknown:
-            raise CatalogueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        if b["id"] in seen:
-            raise CatalogueError(f"{where}: duplicate id")
-        seen.add(b["id"])
-        out.append(Baseline(**{**b, "value": float(b["value"]), "months": int(b["months"]), "page": int(b["page"])}))
+        out.append(_baseline(b, seen))
     return plan, tuple(out)
 
 
@@ -346,27 +355,3 @@ def plan_baselines() -> list[Baseline]:
 def plan_citation() -> dict:
     """The plan's title, publisher and note (the citation of every baseline)."""
     return dict(catalogue().plan)
-
-
-def catalogue_frame() -> pd.DataFrame:
-    """One row per indicator (for an 'About the figures' table or a download)."""
-    rows = []
-    for i in catalogue().indicators:
-        rows.append(
-            {
-                "indicator_id": i.id,
-                "title": i.title,
-                "priority": i.priority,
-                "work_area": i.work_area,
-                "definition": i.definition,
-                "unit": i.unit,
-                "polarity": i.polarity,
-                "kind": i.kind,
-                "period_type": i.period_type,
-                "geographies": ", ".join(i.geographies),
-                "sources": ", ".join(i.sources),
-                "has_official_figures": i.has_official_figures,
-                "no_official_figure": i.no_official_figure,
-            }
-        )
-    return pd.DataFrame(rows)

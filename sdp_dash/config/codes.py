@@ -6,6 +6,8 @@ service but is a different partnership: a comparator, never part of partnership 
 
 from __future__ import annotations
 
+import re
+
 COUNTY = "E06000047"
 DARLINGTON = "E06000005"
 FORCES = ("E23000008", "E23000013", "E23000007")  # Durham, Cleveland, Northumbria
@@ -62,3 +64,16 @@ ANALYSIS_PAGES = ("outcomes", "deprivation", "long-view")
 # Areas big enough to compare deprivation deciles within (the deprivation page shows the county's for others);
 # the disclosure rule ties only these areas' deciles to their small areas.
 DECILE_AREA_TYPES = ("county", "aap")
+
+
+# A full UK postcode: outward code (area letters, district) and inward code (sector digit, unit letters).
+# Written once: the build places postcodes with it and "Find your area" reads them with it.
+POSTCODE_OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+POSTCODE = re.compile(rf"^({POSTCODE_OUTWARD}) ?([0-9])([A-Z]{{2}})$")
+
+
+def normalise_postcode(text: str) -> str | None:
+    """A full postcode in its standard form ("DH1 1AB") from any case and spacing, else None."""
+    compact = re.sub(r"\s+", "", str(text or "")).upper()
+    m = POSTCODE.match(compact) if 5 <= len(compact) <= 7 else None
+    return f"{m.group(1)} {m.group(2)}{m.group(3)}" if m else None

@@ -106,6 +106,26 @@ def _check(raw: dict, where: str) -> None:
         slugs.append(force["slug"])
     if dup := sorted({s for s in slugs if slugs.count(s) > 1}):
         raise SourceError(where, f"duplicate force slug(s) {', '.join(dup)}")
+    _check_sources(raw, where)
+
+
+def _check_source(entry, i: int, defaults: dict, where: str) -> str:
+    """One [[source]] entry: known keys, known defaults, the required keys (defaults merged); returns its id."""
+    label = f"[[source]] {entry.get('id', i + 1) if isinstance(entry, dict) else i + 1}"
+    if not isinstance(entry, dict):
+        raise SourceError(where, f"{label}: not a table")
+    if bad := _unknown(entry, _SOURCE_FIELDS | _EXTRA_FIELDS | {"defaults"}):
+        raise SourceError(where, f"{label}: unknown key(s) {bad}")
+    if "defaults" in entry and entry["defaults"] not in defaults:
+        raise SourceError(where, f"{label}: unknown defaults {entry['defaults']!r}")
+    merged = {**defaults.get(entry.get("defaults", ""), {}), **entry}
+    if missing := ", ".join(sorted(_REQUIRED - set(merged))):
+        raise SourceError(where, f"{label}: missing {missing}")
+    return entry["id"]
+
+
+def _check_sources(raw: dict, where: str) -> None:
+    """[defaults] and every [[source]] entry: known keys, the required ones (defaults merged), unique ids."""
     defaults = raw.get("defaults", {})
     if not isinstance(defaults, dict):
         raise SourceError(where, "[defaults] must be a table of tables")
@@ -115,19 +135,7 @@ def _check(raw: dict, where: str) -> None:
     entries = raw.get("source")
     if not isinstance(entries, list) or not entries:
         raise SourceError(where, "needs [[source]] entries")
-    ids = []
-    for i, entry in enumerate(entries):
-        label = f"[[source]] {entry.get('id', i + 1) if isinstance(entry, dict) else i + 1}"
-        if not isinstance(entry, dict):
-            raise SourceError(where, f"{label}: not a table")
-        if bad := _unknown(entry, _SOURCE_FIELDS | _EXTRA_FIELDS | {"defaults"}):
-            raise SourceError(where, f"{label}: unknown key(s) {bad}")
-        if "defaults" in entry and entry["defaults"] not in defaults:
-            raise SourceError(where, f"{label}: unknown defaults {entry['defaults']!r}")
-        merged = {**defaults.get(entry.get("defaults", ""), {}), **entry}
-        if missing := ", ".join(sorted(_REQUIRED - set(merged))):
-            raise SourceError(where, f"{label}: missing {missing}")
-        ids.append(entry["id"])
+    ids = [_check_source(entry, i, defaults, where) for i, entry in enumerate(entries)]
     if dup := sorted({s for s in ids if ids.count(s) > 1}):
         raise SourceError(where, f"duplicate source id(s) {', '.join(dup)}")
 

@@ -66,7 +66,8 @@ def _name(path: Path) -> str:
         return str(path)
 
 
-def load(path: Path = MEASURES_PATH, crime_types: tuple[str, ...] = CRIME_TYPES) -> Measures:
+def read_toml(path: Path, top_keys: set[str]) -> tuple[str, dict]:
+    """A project TOML file (its name for messages, its content) with no top-level key but ``top_keys``."""
     where = _name(path)
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -74,8 +75,13 @@ def load(path: Path = MEASURES_PATH, crime_types: tuple[str, ...] = CRIME_TYPES)
         raise SourceError(where, f"cannot be read ({type(exc).__name__})") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(where, f"not valid TOML ({exc})") from None
-    if bad := sorted(set(raw) - _TOP):
+    if bad := sorted(set(raw) - top_keys):
         raise SourceError(where, f"unknown top-level key(s) {', '.join(bad)}")
+    return where, raw
+
+
+def load(path: Path = MEASURES_PATH, crime_types: tuple[str, ...] = CRIME_TYPES) -> Measures:
+    where, raw = read_toml(path, _TOP)
     known = set(crime_types)
     sensitive = raw.get("sensitive_types", [])
     if not isinstance(sensitive, list) or (bad := [t for t in sensitive if t not in known]):
@@ -87,33 +93,41 @@ def load(path: Path = MEASURES_PATH, crime_types: tuple[str, ...] = CRIME_TYPES)
     if not isinstance(entries, list) or not entries:
         raise SourceError(where, "needs [[measure]] entries")
     by_type = {type_id(t): t for t in crime_types}
-    out: list[Measure] = []
-    for i, m in enumerate(entries):
-        label = f"[[measure]] {m.get('id', i + 1) if isinstance(m, dict) else i + 1}"
-        if not isinstance(m, dict):
-            raise SourceError(where, f"{label}: not a table")
-        if bad := sorted(set(m) - _REQUIRED - _OPTIONAL):
-            raise SourceError(where, f"{label}: unknown key(s) {', '.join(bad)}")
-        if missing := sorted(_REQUIRED - set(m)):
-            raise SourceError(where, f"{label}: missing {', '.join(missing)}")
-        if not isinstance(m["id"], str) or not _ID.match(m["id"]):
-            raise SourceError(where, f"{label}: id must be a lower-case slug")
-        for k in ("label", "short", "definition"):
-            if not isinstance(m[k], str) or not m[k].strip():
-                raise SourceError(where, f"{label}: {k} must be non-empty text")
-        types = m["types"]
-        if not isinstance(types, list) or not types:
-            raise SourceError(where, f"{label}: types must be a non-empty list of police.uk crime types")
-        if bad := [t for t in types if t not in known]:
-            raise SourceError(where, f"{label}: not police.uk crime type(s): {', '.join(map(repr, bad))}")
-        if len(set(types)) != len(types):
-            raise SourceError(where, f"{label}: a crime type is listed twice")
-        if not isinstance(m.get("sensitive", False), bool):
-            raise SourceError(where, f"{label}: sensitive must be true or false")
-        if m["id"] in by_type and types != [by_type[m["id"]]]:
-            raise SourceError(where, f"{label}: the id of the police.uk category {by_type[m['id']]!r} must count only that type")
-        out.append(Measure(m["id"], m["label"], m["short"], m["definition"], tuple(types), m.get("sensitive", False)))
+    out = [_measure(m, i, where, known, by_type) for i, m in enumerate(entries)]
     ids = [m.id for m in out]
     if dup := sorted({i for i in ids if ids.count(i) > 1}):
         raise SourceError(where, f"duplicate measure id(s) {', '.join(dup)}")
     return Measures(tuple(out), tuple(sensitive), tuple(crime_types))
+
+
+def _types(types, label: str, where: str, known: set[str]) -> list[str]:
+    """A measure's police.uk crime types: a non-empty list of known types, each once."""
+    if not isinstance(types, list) or not types:
+        raise SourceError(where, f"{label}: types must be a non-empty list of police.uk crime types")
+    if bad := [t for t in types if t not in known]:
+        raise SourceError(where, f"{label}: not police.uk crime type(s): {', '.join(map(repr, bad))}")
+    if len(set(types)) != len(types):
+        raise SourceError(where, f"{label}: a crime type is listed twice")
+    return types
+
+
+def _measure(m, i: int, where: str, known: set[str], by_type: dict[str, str]) -> Measure:
+    """One [[measure]] entry, checked."""
+    label = f"[[measure]] {m.get('id', i + 1) if isinstance(m, dict) else i + 1}"
+    if not isinstance(m, dict):
+        raise SourceError(where, f"{label}: not a table")
+    if bad := sorted(set(m) - _REQUIRED - _OPTIONAL):
+        raise SourceError(where, f"{label}: unknown key(s) {', '.join(bad)}")
+    if missing := sorted(_REQUIRED - set(m)):
+        raise SourceError(where, f"{label}: missing {', '.join(missing)}")
+    if not isinstance(m["id"], str) or not _ID.match(m["id"]):
+        raise SourceError(where, f"{label}: id must be a lower-case slug")
+    for k in ("label", "short", "definition"):
+        if not isinstance(m[k], str) or not m[k].strip():
+            raise SourceError(where, f"{label}: {k} must be non-empty text")
+    types = _types(m["types"], label, where, known)
+    if not isinstance(m.get("sensitive", False), bool):
+        raise SourceError(where, f"{label}: sensitive must be true or false")
+    if m["id"] in by_type and types != [by_type[m["id"]]]:
+        raise SourceError(where, f"{label}: the id of the police.uk category {by_type[m['id']]!r} must count only that type")
+    return Measure(m["id"], m["label"], m["short"], m["definition"], tuple(types), m.get("sensitive", False))

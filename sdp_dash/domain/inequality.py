@@ -38,9 +38,6 @@ from sdp_dash.domain.figure import (
 )
 from sdp_dash.warehouse import Con
 
-DECILES = tuple(range(1, 11))
-SOURCE = "English Indices of Deprivation 2019 (MHCLG), national deciles of LSOAs, bridged to 2021 LSOAs"
-
 
 def decile_words(d: int) -> str:
     if d == 1:

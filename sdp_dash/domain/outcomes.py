@@ -47,7 +47,6 @@ from sdp_dash.domain.figure import (
 from sdp_dash.warehouse import Con
 
 NO_OUTCOME_TYPES = ("Anti-social behaviour",)
-SOURCE = "data.police.uk street-level crime files: the 'Last outcome category' of each crime"
 NOT_SHOWN = "not shown"
 SETTLED_NOTE = (
     "police.uk gives each crime its latest outcome when the files are published. Cases take time: recent months "

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sdp_dash import warehouse
 from sdp_dash.config import catalogue, codes
+from sdp_dash.config.codes import POSTCODE_OUTWARD, normalise_postcode
 
 # Clauses that name a place as *outside* or *uncertain* are not used for search.
 _UNSURE = re.compile(
@@ -353,9 +354,8 @@ def comparator_links(place: dict) -> tuple[tuple[str, str], ...]:
 
 # --- Postcodes ---------------------------------------------------------------------------------------
 
-_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])([A-Z]{2})$")  # as sdp_dash.pipeline.sources.postcodes
-_SECTOR = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])$")
-_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+_SECTOR = re.compile(rf"^({POSTCODE_OUTWARD}) ?([0-9])$")
+_DISTRICT = re.compile(rf"^{POSTCODE_OUTWARD}$")
 NOT_COUNTY = (
     "We couldn't find that postcode in County Durham. It may be outside the county (for example in Darlington, "
     "Sunderland or Hartlepool, which have their own community safety partnerships), or newer than April 2025. "
@@ -385,20 +385,13 @@ class Finding:
     links: tuple[tuple[str, str], ...] = ()
 
 
-def normalise_postcode(text: str) -> str | None:
-    """A full postcode in its standard form ("DH1 1AB") from any case and spacing, else None."""
-    compact = re.sub(r"\s+", "", str(text or "")).upper()
-    m = _POSTCODE.match(compact) if 5 <= len(compact) <= 7 else None
-    return f"{m.group(1)} {m.group(2)}{m.group(3)}" if m else None
-
-
 def postcode_kind(query: str) -> tuple[str, str] | None:
     """('postcode' | 'sector' | 'district', normalised) when the text looks like one, else None."""
     full = normalise_postcode(query)
     if full:
         return "postcode", full
     spaced = re.sub(r"\s+", " ", str(query or "").strip().upper())
-    m = re.match(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])$", spaced)
+    m = re.match(rf"^({POSTCODE_OUTWARD}) ([0-9])$", spaced)
     if m:
         return "sector", f"{m.group(1)} {m.group(2)}"
     compact = spaced.replace(" ", "")
@@ -416,6 +409,26 @@ _PREFIX_LEVEL = {  # (area type, one, many)
 }
 
 
+def _full_postcode(con, value: str) -> Finding:
+    """A full postcode: its small area (also a retired one the ONS lookup still places), else why not."""
+    row = warehouse.postcode(con, value)
+    if row is None:
+        return Finding(NOT_COUNTY, kind="postcode")
+    if not row["lsoa21_code"]:
+        return Finding(TERMINATED, kind="postcode")
+    if row["terminated"]:
+        return Finding(
+            "That postcode is retired (Royal Mail no longer uses it), but the ONS postcode lookup still places it: "
+            f"showing its small area, {row['area_name']}.",
+            row["lsoa21_code"],
+            kind="postcode",
+        )
+    note = "" if row["method"].startswith("grid reference inside") else " (it is on the edge of the area: check the map)"
+    return Finding(
+        f"Showing the small area that holds your postcode: {row['area_name']}{note}.", row["lsoa21_code"], kind="postcode"
+    )
+
+
 def find_postcode(con, kind: str, value: str) -> Finding:
     """A full postcode opens its small area; a sector or district lists the areas holding its postcodes."""
     if not warehouse.has_table(con, "postcodes"):
@@ -423,22 +436,7 @@ def find_postcode(con, kind: str, value: str) -> Finding:
             "Postcode search is not available in this build of the data. Try the name of your town or village.", kind=kind
         )
     if kind == "postcode":
-        row = warehouse.postcode(con, value)
-        if row is None:
-            return Finding(NOT_COUNTY, kind=kind)
-        if not row["lsoa21_code"]:
-            return Finding(TERMINATED, kind=kind)
-        if row["terminated"]:
-            return Finding(
-                "That postcode is retired (Royal Mail no longer uses it), but the ONS postcode lookup still places it: "
-                f"showing its small area, {row['area_name']}.",
-                row["lsoa21_code"],
-                kind=kind,
-            )
-        note = "" if row["method"].startswith("grid reference inside") else " (it is on the edge of the area: check the map)"
-        return Finding(
-            f"Showing the small area that holds your postcode: {row['area_name']}{note}.", row["lsoa21_code"], kind=kind
-        )
+        return _full_postcode(con, value)
     area_type, words_, many = _PREFIX_LEVEL[kind]
     found = warehouse.postcode_areas(con, kind, value, area_type)
     if found.empty and kind == "district" and len(value) >= 4 and value[-1].isdigit():

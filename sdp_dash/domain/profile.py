@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sdp_dash import warehouse
 from sdp_dash.config import codes
-from sdp_dash.domain import crime, disclosure, places, words
+from sdp_dash.domain import crime, disclosure, places, stats, words
 from sdp_dash.domain.figure import Figure, Period
 from sdp_dash.warehouse import Con
 
@@ -22,18 +22,34 @@ def trend_start(start: str) -> str:
     return disclosure.trend_start(start)
 
 
-def type_trends(con: Con, code: str, start: str, end: str) -> list[Figure]:
-    """One figure per police.uk category and month of the trend of the period ``start``-``end`` (the
-    month's count x 12 per 1,000 residents), for the area and, unless the area is the county, for
-    County Durham.  Months with no police.uk file have no count; small counts of sensitive categories,
-    and the figures that would give them back, are withheld by the figure model."""
-    ms = [m for m in crime.measures(con).values() if m.single_type]
-    return [
-        f
-        for area_code in dict.fromkeys([code, codes.COUNTY])
-        for m in ms
-        for f in crime.trend_figures(con, area_code, m.measure_id, start, end)
-    ]
+@dataclass(frozen=True)
+class YearChange:
+    """One measure in the period's months with data against the same months a year earlier, in words
+    (``crime.change`` decides whether it may be shown: a withheld or small count never is)."""
+
+    text: str  # 'up 4% (from 2,088)', 'down 44% (5 against 9)', 'not shown (small numbers)', 'no comparison'
+    significant: bool  # the difference is bigger than chance would explain
+
+
+def year_change(c: crime.Change) -> YearChange:
+    """'up 4% (from 2,088)' when every month of the period is compared, else 'down 44% (5 against 9)': the
+    counts of the months compared (``Profile.change_months`` names them)."""
+    if not c.comparable.current:
+        return YearChange("no comparison", False)
+    if c.now is None or c.before is None:
+        return YearChange("not shown (small numbers)", False)
+    pct = stats.percent_change(c.now, c.before)
+    counts = f"from {c.before:,}" if c.comparable.complete else f"{c.now:,} against {c.before:,}"
+    if pct is None:  # none a year earlier
+        return YearChange(f"{c.now:,} against none" if c.now else "none in either year", False)
+    significant = stats.change_p_value(c.now, c.before) < words.SIGNIFICANCE
+    word = "about the same" if round(pct) == 0 else f"{'up' if pct > 0 else 'down'} {abs(pct):.0f}%"
+    return YearChange(f"{word} ({counts})", significant)
+
+
+def year_changes(con: Con, code: str, start: str, end: str, measure_ids: list[str]) -> dict[str, YearChange]:
+    """Change on last year for each measure (the same months a year earlier; see ``Profile.change_months``)."""
+    return {m: year_change(crime.change(con, code, m, start, end)) for m in dict.fromkeys(measure_ids)}
 
 
 @dataclass(frozen=True)
@@ -48,48 +64,41 @@ class Profile:
     measure_id: str
     measure_label: str
     against: tuple[crime.AgainstCounty, ...]  # key indicators (area beside the county); the county alone if it is the area
-    types: tuple[Figure, ...]  # every police.uk category, highest rate first
-    types_against: tuple[crime.AgainstCounty, ...]  # each category beside the county's (the county alone if it is the area)
+    types_against: tuple[crime.AgainstCounty, ...]  # each category beside the county's, highest rate first
+    changes: dict[str, YearChange]  # change on last year by measure id (key indicators and categories)
+    change_months: str  # 'Jan to Dec 2025 against Jan to Dec 2024', '' when no month can be compared
+    change_note: str  # which months could not be compared, in words, or ''
     trend: tuple[Figure, ...]  # the chosen measure month by month (area, then county)
-    type_trend: tuple[Figure, ...]  # every category month by month (area, then county)
     trend_from: str
     method: str  # how the area is built (approximate areas), or ""
     deprivation: str  # one sentence, or "" when there are no figures
     not_published: tuple[str, ...]  # what is withheld or missing for this area, said once
 
-    @property
-    def approximate(self) -> bool:
-        return bool(self.method)
 
-    @property
-    def shown_types(self) -> list[Figure]:
-        return [f for f in self.types if f.available]
-
-    @property
-    def trend_types(self) -> list[str]:
-        """The categories whose monthly trend is drawn: those with any month shown for the area."""
-        shown = {f.measure for f in self.type_trend if f.area_code == self.area_code and f.available}
-        return [f.measure for f in self.types if f.measure in shown]
-
-
-def build(con: Con, code: str, start: str, end: str, measure_id: str) -> Profile:
-    """The profile of one area for one period (the trends run from a year before the period)."""
-    area = warehouse.area(con, code)
-    is_county = code == codes.COUNTY
-    per = crime.period(con, code, start, end)
-    m = crime.measure(con, measure_id)
-    if is_county:
+def _against(
+    con: Con, code: str, start: str, end: str
+) -> tuple[tuple[crime.AgainstCounty, ...], tuple[crime.AgainstCounty, ...]]:
+    """The key indicators and every police.uk category, each beside the county's."""
+    if code == codes.COUNTY:
         against = tuple(crime.against_rest(f, f) for f in crime.key_figures(con, code, start, end))
     else:
         against = tuple(crime.against_county(con, code, start, end))
-    types = tuple(crime.type_figures(con, code, start, end))
     county_types = {f.measure_id: f for f in crime.type_figures(con, codes.COUNTY, start, end)}
-    types_against = tuple(crime.against_rest(f, county_types[f.measure_id]) for f in types)
-    t0 = trend_start(start)
+    types = tuple(crime.against_rest(f, county_types[f.measure_id]) for f in crime.type_figures(con, code, start, end))
+    return against, types
+
+
+def build(con: Con, code: str, start: str, end: str, measure_id: str) -> Profile:
+    """The profile of one area for one period (the trend runs from a year before the period)."""
+    area = warehouse.area(con, code)
+    is_county = code == codes.COUNTY
+    per = crime.period(con, code, start, end)
+    against, types_against = _against(con, code, start, end)
     trend = crime.trend_figures(con, code, measure_id, start, end)
     if not is_county:
         trend += crime.trend_figures(con, codes.COUNTY, measure_id, start, end)
-    type_trend = tuple(type_trends(con, code, start, end))
+    comp = crime.comparison_months(con, code, start, end)
+    ids = [r.area.measure_id for r in against + types_against]
     return Profile(
         area_code=code,
         area_name=str(area["area_name"]),
@@ -97,16 +106,17 @@ def build(con: Con, code: str, start: str, end: str, measure_id: str) -> Profile
         is_county=is_county,
         period=per,
         measure_id=measure_id,
-        measure_label=m.label,
+        measure_label=crime.measure(con, measure_id).label,
         against=against,
-        types=types,
         types_against=types_against,
+        changes=year_changes(con, code, start, end, ids),
+        change_months=words.change_months(comp, short=True),
+        change_note=comp.note(),
         trend=tuple(trend),
-        type_trend=type_trend,
-        trend_from=t0,
+        trend_from=trend_start(start),
         method=places.area_method(con, str(area["area_type"])),
         deprivation=deprivation_sentence(crime.deprivation_summary(con, code)),
-        not_published=not_published(code, per, against, types, tuple(trend), type_trend),
+        not_published=not_published(code, per, against, tuple(r.area for r in types_against), tuple(trend)),
     )
 
 
@@ -132,7 +142,6 @@ def not_published(
     against: tuple[crime.AgainstCounty, ...],
     types: tuple[Figure, ...],
     trend: tuple[Figure, ...],
-    type_trend: tuple[Figure, ...],
 ) -> tuple[str, ...]:
     """What is withheld or missing for the area, each said once (instead of rows that read 'no data')."""
     out: list[str] = []
@@ -150,12 +159,12 @@ def not_published(
     if empty and not per.missing:
         out.append(f"{_join(list(dict.fromkeys(empty)))}: no figures for this period.")
     withheld: dict[str, int] = {}
-    for f in trend + type_trend:
+    for f in trend:
         if f.area_code == code and f.suppressed:
             withheld[f.measure] = withheld.get(f.measure, 0) + 1
     if withheld:
         out.append(
-            "Monthly figures with fewer than 5 recorded are left out of the trend charts (gaps): "
+            "Monthly figures with fewer than 5 recorded are left out of the trend chart (gaps): "
             + "; ".join(f"{m.lower() if i else m}, {_months(n)}" for i, (m, n) in enumerate(withheld.items()))
             + "."
         )

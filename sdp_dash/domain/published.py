@@ -58,12 +58,6 @@ OFFICIAL = "official statistic"
 TRANSCRIBED = "transcribed from an official page"
 SECONDARY = "secondary quotation"
 PRESS = "press report"
-QUALITY_NOTES = {
-    OFFICIAL: "an official statistic, from the publisher's own table",
-    TRANSCRIBED: "transcribed by hand from an official page",
-    SECONDARY: "a secondary quotation: an official page quoting another publisher's statistic; check the original",
-    PRESS: "a press report: a pointer to the primary publication, not an official figure",
-}
 
 _REGION_NAMES = {
     NORTH_EAST: "North East",
@@ -713,16 +707,23 @@ def check_against_warehouse(con: Con) -> list[str]:
                 problems.append(f"{ind.id}: measure {ind.measure!r} is not in the warehouse")
             elif measures[ind.measure] != ind.sensitive:
                 problems.append(f"{ind.id}: sensitive = {ind.sensitive} but the warehouse says {measures[ind.measure]}")
-        for i in ind.indicator_ids:
-            if i not in quality:
-                problems.append(f"{ind.id}: indicator_id {i!r} has no rows")
-            elif quality[i] != "official":
-                problems.append(f"{ind.id}: indicator_id {i!r} is {quality[i]!r}; put it in pointer_ids")
-        for i in ind.pointer_ids:
-            if i not in quality:
-                problems.append(f"{ind.id}: pointer_id {i!r} has no rows")
-            elif "official" in quality[i].split(","):
-                problems.append(f"{ind.id}: pointer_id {i!r} is official; put it in indicator_ids")
+        problems += _id_problems(ind, quality)
+    return problems
+
+
+def _id_problems(ind, quality: dict[str, str]) -> list[str]:
+    """An indicator's official ids must have official rows; its pointer ids rows that are not official."""
+    problems = []
+    for i in ind.indicator_ids:
+        if i not in quality:
+            problems.append(f"{ind.id}: indicator_id {i!r} has no rows")
+        elif quality[i] != "official":
+            problems.append(f"{ind.id}: indicator_id {i!r} is {quality[i]!r}; put it in pointer_ids")
+    for i in ind.pointer_ids:
+        if i not in quality:
+            problems.append(f"{ind.id}: pointer_id {i!r} has no rows")
+        elif "official" in quality[i].split(","):
+            problems.append(f"{ind.id}: pointer_id {i!r} is official; put it in indicator_ids")
     return problems
 
 

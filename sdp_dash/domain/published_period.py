@@ -112,14 +112,21 @@ def parse(text: str) -> PublishedPeriod:
     t = " ".join(str(text).split())
     low = t.lower()
     years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", t)]
-
     if "not stated" in low:
-        hint = years[-1] if years else None
-        if hint is None:  # 'listed with Jan 18 - Dec 18 ...': a two-digit year
-            short = re.findall(rf"\b{_MON}\s+(\d{{2}})\b", low)
-            hint = 2000 + int(short[-1][1]) if short else None
-        return PublishedPeriod(t, "not stated", None, None, hint)
+        return _not_stated(t, low, years)
+    return _several_years(t, low) or _month_span(t, low) or _year_forms(t, low, years)
 
+
+def _not_stated(t: str, low: str, years: list[int]) -> PublishedPeriod:
+    hint = years[-1] if years else None
+    if hint is None:  # 'listed with Jan 18 - Dec 18 ...': a two-digit year
+        short = re.findall(rf"\b{_MON}\s+(\d{{2}})\b", low)
+        hint = 2000 + int(short[-1][1]) if short else None
+    return PublishedPeriod(t, "not stated", None, None, hint)
+
+
+def _several_years(t: str, low: str) -> PublishedPeriod | None:
+    """A total, median or average over several years, or a change between two years."""
     m = re.search(rf"(\d+) years to (?:year ending )?(?:\d{{1,2}} )?{_MON} (\d{{4}})", low)
     if m:  # '10 years to year ending 31 Mar 2024' (a median or total over several years)
         n, mon, year = int(m.group(1)), _month(m.group(2)), int(m.group(3))
@@ -133,7 +140,11 @@ def parse(text: str) -> PublishedPeriod:
     m = re.search(r"(\d{4}) to (\d{4}) \(jan-dec\)", low)
     if m:  # '2010 to 2020 (Jan-Dec)': a change between two calendar years
         return PublishedPeriod(t, "change between calendar years", _ym(int(m.group(2)), 12), 12)
+    return None
 
+
+def _month_span(t: str, low: str) -> PublishedPeriod | None:
+    """A span between two named months, or a year ending in a named month."""
     m = re.search(rf"(?:\d{{1,2}} )?{_MON} (\d{{4}}) ?- ?(?:\d{{1,2}} )?{_MON} (\d{{4}})", low)
     if m:  # 'Apr 2020 - Dec 2020', '1 Apr 2017 - 31 Mar 2018', 'Jan 2018 - Dec 2018 (offender cohort)'
         start, end = _ym(int(m.group(2)), _month(m.group(1))), _ym(int(m.group(4)), _month(m.group(3)))
@@ -148,7 +159,11 @@ def parse(text: str) -> PublishedPeriod:
     if m:  # 'year ending 30 Sep 2023', '12 months to March 2018', 'rolling year to end Dec 2020'
         mon, year = _month(m.group(1)), int(m.group(2))
         return PublishedPeriod(t, _twelve_to(mon), _ym(year, mon), 12)
+    return None
 
+
+def _year_forms(t: str, low: str, years: list[int]) -> PublishedPeriod:
+    """Financial and calendar years written with digits only; else the last year named, or not stated."""
     m = re.fullmatch(r"(\d{4})/(\d{2})-(\d{2,4})/(\d{2})(?: .*)?", low)
     if m:  # '2020/21-2022/23', '2019/19-20/21 (as printed on page)': three financial years pooled
         last = int(m.group(3)) if len(m.group(3)) == 4 else int(m.group(1)[:2] + m.group(3))

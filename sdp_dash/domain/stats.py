@@ -13,7 +13,6 @@ Conventions follow the public-health (OHID/PHE) methods:
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from scipy import special as _sp
 from scipy import stats as _st
 
@@ -46,12 +45,6 @@ def rate_interval(count, population, per: float = 1000.0, level: float = 0.95):
     lo, hi = poisson_interval(c, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         return c / p * per, lo / p * per, hi / p * per
-
-
-def add_rates(df: pd.DataFrame, count: str = "count", population: str = "population", per: float = 1000.0) -> pd.DataFrame:
-    """Adds ``rate``, ``lower``, ``upper`` (per 1,000 residents by default) to a frame."""
-    rate, lo, hi = rate_interval(df[count].to_numpy(), df[population].to_numpy(), per)
-    return df.assign(rate=rate, lower=lo, upper=hi)
 
 
 def wilson_interval(successes, total, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

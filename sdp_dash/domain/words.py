@@ -41,8 +41,8 @@ def staleness(newest: str, today: date) -> str | None:
     if age <= STALE_AFTER_MONTHS:
         return None
     return (
-        f"The newest month here is {month_words(newest)}, {age} months ago. police.uk usually publishes a month"
-        " about two months after it ends, so newer figures may be published: this site has not been refreshed since."
+        f"Not the latest figures: the newest month here is {month_words(newest)}, {age} months ago, and police.uk"
+        " usually publishes a month about two months after it ends."
     )
 
 

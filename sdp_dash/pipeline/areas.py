@@ -27,7 +27,6 @@ from sdp_dash.pipeline.sources.geography import Feature
 COUNTY_CODE = "E06000047"
 COUNTY_NAME = "County Durham"
 DARLINGTON_CODE = "E06000005"
-REGION_CODE = "E12000001"
 
 # How each area type is named to people; the app reads these from the warehouse.
 AREA_TYPES = pd.DataFrame(
@@ -91,10 +90,18 @@ def _assign_by_centroid(points: pd.DataFrame, features: list[Feature], what: str
 
 
 def build(inp: AreaInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The areas table, each area's LSOAs and each area's geometry (GeoJSON and a label point)."""
     lookup21 = inp.lookup.drop_duplicates("lsoa21_code")[["lsoa21_code", "lsoa21_name", "lad_code", "lad_name"]]
-    pop = inp.population.groupby("lsoa21_code", as_index=False)["usual_residents"].sum()
+    county = _county_lsoas(inp, lookup21)
+    lad_pfa, comparator_lsoas = _comparators(inp, lookup21)
+    area_lsoa = _membership(county, comparator_lsoas)
+    areas = _areas_table(inp, county, lad_pfa, _population_by_area(inp, area_lsoa))
+    lad_names = dict(zip(lad_pfa["lad_code"], lad_pfa["lad_name"], strict=True))
+    return areas, area_lsoa, _geometry(inp, county, DARLINGTON_CODE in lad_names)
 
-    # --- County Durham LSOAs and their containing areas -------------------------------
+
+def _county_lsoas(inp: AreaInputs, lookup21: pd.DataFrame) -> pd.DataFrame:
+    """County Durham's LSOAs with their divisions (by population-weighted centroid), MSOA and area board."""
     county = lookup21[lookup21["lad_code"] == COUNTY_CODE].merge(inp.centroids, on="lsoa21_code", how="left")
     if county["longitude"].isna().any():
         raise SourceError("lsoa21_centroids", f"no centroid for {county.loc[county['longitude'].isna(), 'lsoa21_code'].iloc[0]}")
@@ -109,8 +116,11 @@ def build(inp: AreaInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         if county["aap_name"].isna().any():
             raise SourceError("aap_lsoa", f"no area board for {county.loc[county['aap_name'].isna(), 'lsoa21_code'].iloc[0]}")
         county["aap"] = county["aap_name"].map(aap_code)
+    return county
 
-    # --- Comparators: police force areas and their local authorities -----------------
+
+def _comparators(inp: AreaInputs, lookup21: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The police force areas' local authorities (current codes), and their LSOAs with authority and force."""
     active = dict(zip(inp.la_names["lad_code"], inp.la_names["lad_code_active"], strict=True))
     lad_pfa = inp.lad_pfa.assign(lad_code=inp.lad_pfa["lad_code"].map(lambda c: active.get(c, c) or c))
     force_codes = {f.pfa_code: f for f in inp.forces}
@@ -118,8 +128,11 @@ def build(inp: AreaInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     comparator_lsoas = lookup21[lookup21["lad_code"].isin(lad_pfa["lad_code"])].merge(
         lad_pfa[["lad_code", "pfa_code"]], on="lad_code"
     )
+    return lad_pfa, comparator_lsoas
 
-    # --- Membership --------------------------------------------------------------------
+
+def _membership(county: pd.DataFrame, comparator_lsoas: pd.DataFrame) -> pd.DataFrame:
+    """(area_code, lsoa21_code) for every area of every type."""
     member_frames = [
         comparator_lsoas[["lad_code", "lsoa21_code"]].rename(columns={"lad_code": "area_code"}),
         comparator_lsoas[["pfa_code", "lsoa21_code"]].rename(columns={"pfa_code": "area_code"}),
@@ -127,15 +140,40 @@ def build(inp: AreaInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     ]
     for col in ("division_2013", "division_2025", "msoa") + (("aap",) if "aap" in county else ()):
         member_frames.append(county[[col, "lsoa21_code"]].rename(columns={col: "area_code"}))
-    area_lsoa = pd.concat(member_frames, ignore_index=True).drop_duplicates()[["area_code", "lsoa21_code"]]
+    return pd.concat(member_frames, ignore_index=True).drop_duplicates()[["area_code", "lsoa21_code"]]
 
+
+def _population_by_area(inp: AreaInputs, area_lsoa: pd.DataFrame) -> pd.Series:
+    pop = inp.population.groupby("lsoa21_code", as_index=False)["usual_residents"].sum()
     population = area_lsoa.merge(pop, on="lsoa21_code", how="left")
     if population["usual_residents"].isna().any():
         missing = population.loc[population["usual_residents"].isna(), "lsoa21_code"].iloc[0]
         raise SourceError("census21_lsoa", f"no Census 2021 population for LSOA {missing}")
-    pop_by_area = population.groupby("area_code")["usual_residents"].sum()
+    return population.groupby("area_code")["usual_residents"].sum()
 
-    # --- Areas table ---------------------------------------------------------------------
+
+def _areas_table(inp: AreaInputs, county: pd.DataFrame, lad_pfa: pd.DataFrame, pop_by_area: pd.Series) -> pd.DataFrame:
+    """One row per area: code, name, type, parent, whether approximate, official name and population."""
+    rows = _area_rows(inp, county, lad_pfa)
+    areas = pd.DataFrame(rows, columns=["area_code", "area_name", "area_type", "parent_code", "approximate", "official_name"])
+    areas = areas.drop_duplicates("area_code")
+    areas["population"] = areas["area_code"].map(pop_by_area).fillna(0).astype("int64")
+    empty = areas[areas["population"] == 0]
+    if not empty.empty:
+        raise SourceError("areas", f"area {empty['area_code'].iloc[0]} ({empty['area_name'].iloc[0]}) has no LSOAs")
+    return areas
+
+
+def _division_rows(inp: AreaInputs) -> list[tuple]:
+    """The electoral divisions (2013 set: parent its area board when known; 2025 set: the county)."""
+    aap_by_div = {}
+    if inp.aap_divisions is not None:
+        aap_by_div = dict(zip(inp.aap_divisions["division_code"], inp.aap_divisions["aap_name"].map(aap_code), strict=True))
+    rows = [(f.code, f.name, "division_2013", aap_by_div.get(f.code, COUNTY_CODE), False, "") for f in inp.divisions_2013]
+    return rows + [(f.code, f.name, "division_2025", COUNTY_CODE, False, "") for f in inp.divisions_2025]
+
+
+def _area_rows(inp: AreaInputs, county: pd.DataFrame, lad_pfa: pd.DataFrame) -> list[tuple]:
     msoa_names = dict(zip(inp.msoa_names["msoa21_code"], inp.msoa_names["hcl_name"], strict=True))
     rows: list[tuple] = []
     lad_names = dict(zip(lad_pfa["lad_code"], lad_pfa["lad_name"], strict=True))
@@ -144,13 +182,7 @@ def build(inp: AreaInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         rows.append((lad, name, "county" if lad == COUNTY_CODE else "la", pfa, False, ""))
     for f in inp.forces:
         rows.append((f.pfa_code, f"{f.name} area", "force", None, False, ""))
-    aap_by_div = {}
-    if inp.aap_divisions is not None:
-        aap_by_div = dict(zip(inp.aap_divisions["division_code"], inp.aap_divisions["aap_name"].map(aap_code), strict=True))
-    for f in inp.divisions_2013:
-        rows.append((f.code, f.name, "division_2013", aap_by_div.get(f.code, COUNTY_CODE), False, ""))
-    for f in inp.divisions_2025:
-        rows.append((f.code, f.name, "division_2025", COUNTY_CODE, False, ""))
+    rows += _division_rows(inp)
     for f in inp.msoa_features:
         rows.append((f.code, msoa_names.get(f.code, f.name), "msoa", COUNTY_CODE, False, f.name))
     msoa_of = dict(zip(county["lsoa21_code"], county["msoa"], strict=True))
@@ -160,18 +192,15 @@ def build(inp: AreaInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     if "aap" in county:
         for name in sorted(county["aap_name"].unique()):
             rows.append((aap_code(name), name, "aap", COUNTY_CODE, True, ""))
-    areas = pd.DataFrame(rows, columns=["area_code", "area_name", "area_type", "parent_code", "approximate", "official_name"])
-    areas = areas.drop_duplicates("area_code")
-    areas["population"] = areas["area_code"].map(pop_by_area).fillna(0).astype("int64")
-    empty = areas[areas["population"] == 0]
-    if not empty.empty:
-        raise SourceError("areas", f"area {empty['area_code'].iloc[0]} ({empty['area_name'].iloc[0]}) has no LSOAs")
+    return rows
 
-    # --- Geometry -------------------------------------------------------------------------
+
+def _geometry(inp: AreaInputs, county: pd.DataFrame, with_darlington: bool) -> pd.DataFrame:
+    """Each mapped area's shape as GeoJSON (WGS84, 1e-5 degrees) and a label point inside it."""
     lsoa_geom = {f.code: f.geometry for f in inp.lsoa_features}
     geo_rows = [(f.code, f.geometry) for f in inp.divisions_2013 + inp.divisions_2025 + inp.msoa_features]
     geo_rows += [(c, lsoa_geom[c]) for c in county["lsoa21_code"] if c in lsoa_geom]
-    if DARLINGTON_CODE in lad_names:
+    if with_darlington:
         darl = [g for c, g in lsoa_geom.items() if c not in set(county["lsoa21_code"])]
         if darl:
             geo_rows.append((DARLINGTON_CODE, unary_union(darl)))
@@ -180,11 +209,10 @@ def build(inp: AreaInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     if "aap" in county:
         for code, grp in county.groupby("aap"):
             geo_rows.append((code, unary_union([lsoa_geom[c] for c in grp["lsoa21_code"] if c in lsoa_geom])))
-    geometry = pd.DataFrame(
+    return pd.DataFrame(
         [
             (code, json.dumps(mapping(shapely.set_precision(g, 1e-5))), g.representative_point().x, g.representative_point().y)
             for code, g in geo_rows
         ],
         columns=["area_code", "geojson", "label_lon", "label_lat"],
     )
-    return areas, area_lsoa, geometry

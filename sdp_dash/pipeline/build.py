@@ -40,8 +40,8 @@ from sdp_dash.config.measures import MEASURES_PATH
 from sdp_dash.config.settings import PROJECT_ROOT
 from sdp_dash.errors import SourceError
 from sdp_dash.pipeline import areas as area_model
-from sdp_dash.pipeline.sources import deprivation, geography, indicators, police_uk, population
-from sdp_dash.pipeline.sources.common import check_regular, sha256
+from sdp_dash.pipeline.sources import deprivation, geography, indicators, ons_pfa, places, police_uk, population, postcodes
+from sdp_dash.pipeline.sources.common import check_regular, create_from, read_csv, sha256
 
 SCHEMA_VERSION = "2"  # 2: lsoa21_known, force_bbox and build_report tables
 BOX_MARGIN = 0.1  # degrees around the population-weighted centroids of a force's LSOAs (report only)
@@ -343,7 +343,7 @@ def _build(root, warehouse, force_full, progress, manifest, measures, fail_after
             shutil.copyfile(warehouse, tmp)
         with duckdb.connect(str(tmp)) as con:
             if mode == "full":
-                steps = _full_steps(con, root, manifest, measures, inputs, street, checksums, report)
+                steps = _full_steps(_Context(con, manifest, measures, inputs, street, checksums, report))
             else:
                 steps = _incremental_steps(con, manifest, previous, inputs, street, checksums, report)
             bar = tqdm(steps, desc=f"build ({mode})", unit="step", disable=not progress, leave=False)
@@ -369,215 +369,275 @@ def _remove(path: Path) -> None:
             p.unlink()
 
 
-def _full_steps(con, root, manifest, measures, inputs, street, checksums, report):
-    by_id = {f.source_id: f for f in inputs if f.kind == "reference"}
-    state: dict = {}
+# --- A full build in named steps: each reads the files it names and hands the next steps what they need ---
 
-    def path_of(source_id: str) -> Path | None:
-        f = by_id.get(source_id)
+
+@dataclass
+class _Context:
+    """What every step of a full build shares: the new warehouse, the configuration and the inputs."""
+
+    con: duckdb.DuckDBPyConnection
+    manifest: Manifest
+    measures: measures_config.Measures
+    inputs: list[InputFile]
+    street: list[police_uk.StreetFile]
+    checksums: dict[str, str]
+    report: BuildReport
+
+    def __post_init__(self) -> None:
+        self.by_id = {f.source_id: f for f in self.inputs if f.kind == "reference"}
+
+    def path_of(self, source_id: str) -> Path | None:
+        f = self.by_id.get(source_id)
         return f.path if f else None
 
-    def rel_of(source_id: str) -> str:
-        return by_id[source_id].rel
+    def rel_of(self, source_id: str) -> str:
+        return self.by_id[source_id].rel
 
-    def read(source_id: str, n: int, item: str = "read") -> None:
-        report.rows.append((rel_of(source_id), "reference", item, int(n)))
+    def read(self, source_id: str, n: int, item: str = "read") -> None:
+        self.report.rows.append((self.rel_of(source_id), "reference", item, int(n)))
 
-    def geography_step():
-        src_ids = ("lsoa11_lsoa21_lookup", "lsoa21_centroids", "lad_csp_pfa", "msoa_names", "la_names")
-        state["lookup"] = geography.read_lsoa_lookup(path_of(src_ids[0]))
-        state["centroids"] = geography.read_centroids(path_of(src_ids[1]))
-        state["lad_pfa"] = geography.read_lad_pfa(path_of(src_ids[2]))
-        state["msoa_names"] = geography.read_msoa_names(path_of(src_ids[3]))
-        state["la_names"] = geography.read_la_names(path_of(src_ids[4]))
-        neighbours = geography.read_neighbours(path_of("ons_neighbours_global"), "global")  # noqa: F841 - read by DuckDB
-        con.execute("CREATE TABLE area_neighbours AS SELECT * FROM neighbours")
-        # The ONS LSOA 2021 codes (England and Wales): a police.uk row's LSOA must be one of them.
-        known = state["lookup"][["lsoa21_code"]]  # noqa: F841 - read by DuckDB
-        con.execute("CREATE TABLE lsoa21_known AS SELECT DISTINCT lsoa21_code FROM known ORDER BY 1")
-        for sid, key in zip(src_ids, ("lookup", "centroids", "lad_pfa", "msoa_names", "la_names"), strict=True):
-            read(sid, len(state[key]))
-        read("ons_neighbours_global", len(neighbours))
-        la_names = state["la_names"][["lad_code", "lad_name", "region_code", "region_name"]]  # noqa: F841
-        con.execute("CREATE TABLE la_names AS SELECT DISTINCT * FROM la_names")
-        report.files_read += len(src_ids) + 1
 
-    def boundaries_step():
-        bounds = geography.read_boundaries
-        lookup = state["lookup"].drop_duplicates("lsoa21_code")
-        state["lsoa"] = []
-        for sid, lad in (("lsoa21_county_durham", area_model.COUNTY_CODE), ("lsoa21_darlington", area_model.DARLINGTON_CODE)):
-            features = bounds(path_of(sid), "LSOA21CD", "LSOA21NM")
-            _check_lsoa_boundaries(rel_of(sid), features, set(lookup.loc[lookup["lad_code"] == lad, "lsoa21_code"]))
-            state["lsoa"] += features
-            read(sid, len(features), "features read")
-        for key, sid, code, name in (
-            ("msoa", "msoa21_county_durham", "MSOA21CD", "MSOA21NM"),
-            ("div13", "divisions2013_county_durham", "WD22CD", "WD22NM"),
-            ("div25", "divisions2025_county_durham", "WD25CD", "WD25NM"),
-        ):
-            state[key] = bounds(path_of(sid), code, name)
-            read(sid, len(state[key]), "features read")
-        report.files_read += 5
+@dataclass(frozen=True)
+class _Geography:
+    lookup: pd.DataFrame  # LSOA 2011 -> 2021 -> local authority
+    centroids: pd.DataFrame
+    lad_pfa: pd.DataFrame
+    msoa_names: pd.DataFrame
+    la_names: pd.DataFrame
 
-    def population_step():
-        state["census"] = population.read_census_lsoa(path_of("census21_lsoa"))
-        la = population.read_census_la(path_of("census21_la"))
-        lsoa_lad = state["lookup"].drop_duplicates("lsoa21_code")[["lsoa21_code", "lad_code"]]
-        population.check_totals(state["census"], lsoa_lad, la, rel_of("census21_lsoa"))
-        country = population.read_census_country(path_of("census21_country"))
-        for sid, df in (("census21_lsoa", state["census"]), ("census21_la", la), ("census21_country", country)):
-            read(sid, len(df))
-        published = pd.concat(  # noqa: F841 - read by DuckDB by name
-            [la.assign(source_id="census21_la"), country.assign(source_id="census21_country")],
-            ignore_index=True,
-        )
-        con.execute("CREATE TABLE population_published AS SELECT * FROM published")
-        report.files_read += 3
 
-    def areas_step():
-        aap_lsoa = aap_div = None
-        if path_of("aap_lsoa") and path_of("aap_divisions"):
-            from sdp_dash.pipeline.sources.common import read_csv
+@dataclass(frozen=True)
+class _Boundaries:
+    lsoa: list  # County Durham's and Darlington's LSOAs
+    msoa: list
+    div13: list
+    div25: list
 
-            aap_lsoa = read_csv(path_of("aap_lsoa"), ["lsoa21_code", "aap_name"])
-            aap_div = read_csv(path_of("aap_divisions"), ["division_code", "division_name", "aap_name", "confidence", "evidence"])
-            read("aap_lsoa", len(aap_lsoa))
-            read("aap_divisions", len(aap_div))
-            report.files_read += 2
-        else:
-            report.messages.append("Area Action Partnership files not found: area boards are left out.")
-        totals = state["census"].groupby("lsoa21_code", as_index=False)["usual_residents"].sum()
-        inp = area_model.AreaInputs(
-            lookup=state["lookup"],
-            centroids=state["centroids"],
-            population=totals,
-            lsoa_features=state["lsoa"],
-            msoa_features=state["msoa"],
-            divisions_2013=state["div13"],
-            divisions_2025=state["div25"],
-            msoa_names=state["msoa_names"],
-            lad_pfa=state["lad_pfa"],
-            la_names=state["la_names"],
-            forces=manifest.forces,
-            aap_lsoa=aap_lsoa,
-            aap_divisions=aap_div,
-        )
-        areas, area_lsoa, geometry = area_model.build(inp)
-        area_types = area_model.AREA_TYPES  # noqa: F841 - read by DuckDB by name
-        con.execute("CREATE TABLE areas AS SELECT * FROM areas ORDER BY area_type, area_name")
-        con.execute("CREATE TABLE area_lsoa AS SELECT * FROM area_lsoa ORDER BY area_code, lsoa21_code")
-        con.execute("CREATE TABLE area_geometry AS SELECT * FROM geometry")
-        con.execute("CREATE TABLE area_types AS SELECT * FROM area_types")
-        if aap_div is not None:
-            div_evidence = aap_div.assign(aap_code=aap_div["aap_name"].map(area_model.aap_code))  # noqa: F841
-            con.execute("CREATE TABLE aap_division_evidence AS SELECT * FROM div_evidence")
-        # Each LSOA's home force: its figures come from that force's files only.
-        forces = pd.DataFrame([(f.pfa_code, f.slug) for f in manifest.forces], columns=["pfa", "force"])  # noqa: F841
-        con.execute(
-            """CREATE TABLE lsoa_force AS
-               SELECT m.lsoa21_code, f.force FROM area_lsoa m JOIN forces f ON m.area_code = f.pfa"""
-        )
-        # Each force's box (its LSOAs' centroids and a margin): points outside it are reported, not refused.
-        centroids = state["centroids"][["lsoa21_code", "longitude", "latitude"]]  # noqa: F841
-        con.execute(
-            """CREATE TABLE force_bbox AS
-               SELECT f.force, min(c.longitude) - ? AS min_lon, max(c.longitude) + ? AS max_lon,
-                      min(c.latitude) - ? AS min_lat, max(c.latitude) + ? AS max_lat
-               FROM lsoa_force f JOIN centroids c USING (lsoa21_code) GROUP BY ALL ORDER BY ALL""",
-            [BOX_MARGIN] * 4,
-        )
-        members = set(area_lsoa["lsoa21_code"])
-        census = state["census"][state["census"]["lsoa21_code"].isin(members)]  # noqa: F841
-        con.execute("CREATE TABLE population_lsoa AS SELECT lsoa21_code, age_group, usual_residents FROM census")
-        lookup = state["lookup"][state["lookup"]["lsoa21_code"].isin(members)]  # noqa: F841
-        con.execute("CREATE TABLE lsoa_lookup AS SELECT * FROM lookup")
-        state["members"] = members
 
-    def deprivation_step():
-        domains = deprivation.read_domains(path_of("imd2019_domains"))
-        pop2015 = deprivation.read_population(path_of("imd2019_population"))
-        read("imd2019_domains", len(domains))
-        read("imd2019_population", len(pop2015))
-        lookup = state["lookup"][state["lookup"]["lsoa21_code"].isin(state["members"])]
-        bridged = deprivation.bridge_to_2021(domains, pop2015, lookup)  # noqa: F841
-        con.execute("CREATE TABLE deprivation AS SELECT * FROM bridged")
-        report.files_read += 2
+def _geography_step(ctx: _Context) -> _Geography:
+    """Lookups, centroids and names; tables area_neighbours, lsoa21_known, la_names."""
+    src_ids = ("lsoa11_lsoa21_lookup", "lsoa21_centroids", "lad_csp_pfa", "msoa_names", "la_names")
+    readers = (geography.read_lsoa_lookup, geography.read_centroids, geography.read_lad_pfa)
+    readers += (geography.read_msoa_names, geography.read_la_names)
+    geo = _Geography(*(reader(ctx.path_of(sid)) for reader, sid in zip(readers, src_ids, strict=True)))
+    neighbours = geography.read_neighbours(ctx.path_of("ons_neighbours_global"), "global")
+    create_from(ctx.con, "CREATE TABLE area_neighbours AS SELECT * FROM neighbours", neighbours=neighbours)
+    # The ONS LSOA 2021 codes (England and Wales): a police.uk row's LSOA must be one of them.
+    known = geo.lookup[["lsoa21_code"]]
+    create_from(ctx.con, "CREATE TABLE lsoa21_known AS SELECT DISTINCT lsoa21_code FROM known ORDER BY 1", known=known)
+    for sid, df in zip(src_ids, (geo.lookup, geo.centroids, geo.lad_pfa, geo.msoa_names, geo.la_names), strict=True):
+        ctx.read(sid, len(df))
+    ctx.read("ons_neighbours_global", len(neighbours))
+    names = geo.la_names[["lad_code", "lad_name", "region_code", "region_name"]]
+    create_from(ctx.con, "CREATE TABLE la_names AS SELECT DISTINCT * FROM names", names=names)
+    ctx.report.files_read += len(src_ids) + 1
+    return geo
 
-    def indicators_step():
-        names = state["la_names"]
-        codes_by_name = dict(zip(names["lad_name"], names["lad_code_active"], strict=True))
-        codes_by_name.update({f.name.split()[0]: f.pfa_code for f in manifest.forces})
-        frames = []
-        for src in manifest.sources:
-            if src.format and path_of(src.id):
-                frames.append(indicators.read(src, path_of(src.id), codes_by_name))
-                read(src.id, len(frames[-1]), "values read")
-                report.files_read += 1
-        tidy = pd.concat(frames, ignore_index=True)  # noqa: F841
-        con.execute("CREATE TABLE indicator_values AS SELECT * FROM tidy")
 
-    def find_step():  # postcodes and places: "Find your area" and the map labels (sources/postcodes.py, places.py)
-        from sdp_dash.pipeline.sources import places, postcodes
+def _boundaries_step(ctx: _Context, geo: _Geography) -> _Boundaries:
+    """The boundaries of LSOAs (checked against the lookup), MSOAs and both sets of divisions."""
+    bounds = geography.read_boundaries
+    lookup = geo.lookup.drop_duplicates("lsoa21_code")
+    lsoa = []
+    for sid, lad in (("lsoa21_county_durham", area_model.COUNTY_CODE), ("lsoa21_darlington", area_model.DARLINGTON_CODE)):
+        features = bounds(ctx.path_of(sid), "LSOA21CD", "LSOA21NM")
+        _check_lsoa_boundaries(ctx.rel_of(sid), features, set(lookup.loc[lookup["lad_code"] == lad, "lsoa21_code"]))
+        lsoa += features
+        ctx.read(sid, len(features), "features read")
+    others = []
+    for sid, code, name in (
+        ("msoa21_county_durham", "MSOA21CD", "MSOA21NM"),
+        ("divisions2013_county_durham", "WD22CD", "WD22NM"),
+        ("divisions2025_county_durham", "WD25CD", "WD25NM"),
+    ):
+        others.append(bounds(ctx.path_of(sid), code, name))
+        ctx.read(sid, len(others[-1]), "features read")
+    ctx.report.files_read += 5
+    return _Boundaries(lsoa, *others)
 
-        lookup = state["lookup"]
-        county_codes = set(lookup.loc[lookup["lad_code"] == area_model.COUNTY_CODE, "lsoa21_code"])
-        county = [f for f in state["lsoa"] if f.code in county_codes]
-        ids = {"codepoint": "postcodes_codepoint", "ons": "postcodes_ons_lookup"}
-        lines = postcodes.load(
-            con, path_of(ids["codepoint"]), path_of(ids["ons"]), county, lookup, lad_code=area_model.COUNTY_CODE
-        )
-        for key, item, n in lines:
-            read(ids[key], n, item)
-        for item, n in places.load(con, path_of("places_geonames"), county):
-            read("places_geonames", n, item)
-        if path_of("places_geonames_uk"):  # places outside the county: "Darlington is outside County Durham"
-            for item, n in places.load_outside(
-                con, path_of("places_geonames_uk"), county, state["centroids"], lookup, state["lad_pfa"],
-                state["la_names"], county_code=area_model.COUNTY_CODE,
-            ):  # fmt: skip
-                read("places_geonames_uk", n, item)
-        report.files_read += 2 + bool(path_of(ids["ons"])) + bool(path_of("places_geonames_uk"))
 
-    def measures_step():
-        _create_measures(con, measures)
+def _population_step(ctx: _Context, geo: _Geography) -> pd.DataFrame:
+    """Census 2021 usual residents by LSOA (checked against each authority's total); table population_published."""
+    census = population.read_census_lsoa(ctx.path_of("census21_lsoa"))
+    la = population.read_census_la(ctx.path_of("census21_la"))
+    lsoa_lad = geo.lookup.drop_duplicates("lsoa21_code")[["lsoa21_code", "lad_code"]]
+    population.check_totals(census, lsoa_lad, la, ctx.rel_of("census21_lsoa"))
+    country = population.read_census_country(ctx.path_of("census21_country"))
+    for sid, df in (("census21_lsoa", census), ("census21_la", la), ("census21_country", country)):
+        ctx.read(sid, len(df))
+    published = pd.concat(
+        [la.assign(source_id="census21_la"), country.assign(source_id="census21_country")],
+        ignore_index=True,
+    )
+    create_from(ctx.con, "CREATE TABLE population_published AS SELECT * FROM published", published=published)
+    ctx.report.files_read += 3
+    return census
 
-    def police_step():
-        con.execute(police_uk.EVENTS_DDL)
-        known = _known_lsoas(con)
-        for sf in tqdm(street, desc="police.uk files", unit="file", disable=True):
-            report.police_rows += police_uk.load(con, sf, known)
-            report.files_read += 1
 
-    def long_view_step():  # ONS recorded crime by police force area, 2003-2018 (sources/ons_pfa.py)
-        from sdp_dash.pipeline.sources import ons_pfa
+def _aap_files(ctx: _Context) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The Area Action Partnership files (small areas and divisions), or (None, None) when absent."""
+    if not (ctx.path_of("aap_lsoa") and ctx.path_of("aap_divisions")):
+        ctx.report.messages.append("Area Action Partnership files not found: area boards are left out.")
+        return None, None
+    aap_lsoa = read_csv(ctx.path_of("aap_lsoa"), ["lsoa21_code", "aap_name"])
+    aap_div = read_csv(ctx.path_of("aap_divisions"), ["division_code", "division_name", "aap_name", "confidence", "evidence"])
+    ctx.read("aap_lsoa", len(aap_lsoa))
+    ctx.read("aap_divisions", len(aap_div))
+    ctx.report.files_read += 2
+    return aap_lsoa, aap_div
 
-        sid, forces = "ons_recorded_crime_pfa", tuple(f.name.split()[0] for f in manifest.forces)
-        n = ons_pfa.load(con, path_of(sid), rel_of(sid) if path_of(sid) else "", forces)
-        if path_of(sid):
-            read(sid, n)
-            report.files_read += 1
 
-    def derive_step():
-        _derive_crime_tables(con)
-        _write_build_report(con, report.rows)
+def _areas_step(ctx: _Context, geo: _Geography, bounds: _Boundaries, census: pd.DataFrame) -> set[str]:
+    """The area model (sdp_dash/pipeline/areas.py); returns the LSOAs that belong to some area."""
+    aap_lsoa, aap_div = _aap_files(ctx)
+    inp = area_model.AreaInputs(
+        lookup=geo.lookup,
+        centroids=geo.centroids,
+        population=census.groupby("lsoa21_code", as_index=False)["usual_residents"].sum(),
+        lsoa_features=bounds.lsoa,
+        msoa_features=bounds.msoa,
+        divisions_2013=bounds.div13,
+        divisions_2025=bounds.div25,
+        msoa_names=geo.msoa_names,
+        lad_pfa=geo.lad_pfa,
+        la_names=geo.la_names,
+        forces=ctx.manifest.forces,
+        aap_lsoa=aap_lsoa,
+        aap_divisions=aap_div,
+    )
+    areas, area_lsoa, geometry = area_model.build(inp)
+    con = ctx.con
+    create_from(con, "CREATE TABLE areas AS SELECT * FROM new_areas ORDER BY area_type, area_name", new_areas=areas)
+    create_from(con, "CREATE TABLE area_lsoa AS SELECT * FROM members ORDER BY area_code, lsoa21_code", members=area_lsoa)
+    create_from(con, "CREATE TABLE area_geometry AS SELECT * FROM geometry", geometry=geometry)
+    create_from(con, "CREATE TABLE area_types AS SELECT * FROM types", types=area_model.AREA_TYPES)
+    if aap_div is not None:
+        evidence = aap_div.assign(aap_code=aap_div["aap_name"].map(area_model.aap_code))
+        create_from(con, "CREATE TABLE aap_division_evidence AS SELECT * FROM evidence", evidence=evidence)
+    members = set(area_lsoa["lsoa21_code"])
+    _force_tables(ctx, geo)
+    in_areas = census[census["lsoa21_code"].isin(members)]
+    create_from(
+        con, "CREATE TABLE population_lsoa AS SELECT lsoa21_code, age_group, usual_residents FROM census", census=in_areas
+    )
+    lookup = geo.lookup[geo.lookup["lsoa21_code"].isin(members)]
+    create_from(con, "CREATE TABLE lsoa_lookup AS SELECT * FROM lookup", lookup=lookup)
+    return members
 
-    def sources_step():
-        _write_sources(con, manifest, inputs, checksums)
+
+def _force_tables(ctx: _Context, geo: _Geography) -> None:
+    """Each LSOA's home force (its figures come from that force's files only) and each force's box
+    (its LSOAs' centroids and a margin: points outside it are reported, not refused)."""
+    forces = pd.DataFrame([(f.pfa_code, f.slug) for f in ctx.manifest.forces], columns=["pfa", "force"])
+    create_from(
+        ctx.con,
+        """CREATE TABLE lsoa_force AS
+           SELECT m.lsoa21_code, f.force FROM area_lsoa m JOIN forces f ON m.area_code = f.pfa""",
+        forces=forces,
+    )
+    create_from(
+        ctx.con,
+        """CREATE TABLE force_bbox AS
+           SELECT f.force, min(c.longitude) - ? AS min_lon, max(c.longitude) + ? AS max_lon,
+                  min(c.latitude) - ? AS min_lat, max(c.latitude) + ? AS max_lat
+           FROM lsoa_force f JOIN centroids c USING (lsoa21_code) GROUP BY ALL ORDER BY ALL""",
+        [BOX_MARGIN] * 4,
+        centroids=geo.centroids[["lsoa21_code", "longitude", "latitude"]],
+    )
+
+
+def _deprivation_step(ctx: _Context, geo: _Geography, members: set[str]) -> None:
+    """IMD 2019 bridged to the 2021 LSOAs of the areas; table deprivation."""
+    domains = deprivation.read_domains(ctx.path_of("imd2019_domains"))
+    pop2015 = deprivation.read_population(ctx.path_of("imd2019_population"))
+    ctx.read("imd2019_domains", len(domains))
+    ctx.read("imd2019_population", len(pop2015))
+    lookup = geo.lookup[geo.lookup["lsoa21_code"].isin(members)]
+    bridged = deprivation.bridge_to_2021(domains, pop2015, lookup)
+    create_from(ctx.con, "CREATE TABLE deprivation AS SELECT * FROM bridged", bridged=bridged)
+    ctx.report.files_read += 2
+
+
+def _indicators_step(ctx: _Context, geo: _Geography) -> None:
+    """The published indicator tables in one tidy shape; table indicator_values."""
+    codes_by_name = dict(zip(geo.la_names["lad_name"], geo.la_names["lad_code_active"], strict=True))
+    codes_by_name.update({f.name.split()[0]: f.pfa_code for f in ctx.manifest.forces})
+    frames = []
+    for src in ctx.manifest.sources:
+        if src.format and ctx.path_of(src.id):
+            frames.append(indicators.read(src, ctx.path_of(src.id), codes_by_name))
+            ctx.read(src.id, len(frames[-1]), "values read")
+            ctx.report.files_read += 1
+    tidy = pd.concat(frames, ignore_index=True)
+    create_from(ctx.con, "CREATE TABLE indicator_values AS SELECT * FROM tidy", tidy=tidy)
+
+
+def _find_step(ctx: _Context, geo: _Geography, bounds: _Boundaries) -> None:
+    """Postcodes and places: "Find your area" and the map labels (sources/postcodes.py, places.py)."""
+    lookup = geo.lookup
+    county_codes = set(lookup.loc[lookup["lad_code"] == area_model.COUNTY_CODE, "lsoa21_code"])
+    county = [f for f in bounds.lsoa if f.code in county_codes]
+    ids = {"codepoint": "postcodes_codepoint", "ons": "postcodes_ons_lookup"}
+    lines = postcodes.load(
+        ctx.con, ctx.path_of(ids["codepoint"]), ctx.path_of(ids["ons"]), county, lookup, lad_code=area_model.COUNTY_CODE
+    )
+    for key, item, n in lines:
+        ctx.read(ids[key], n, item)
+    for item, n in places.load(ctx.con, ctx.path_of("places_geonames"), county):
+        ctx.read("places_geonames", n, item)
+    if ctx.path_of("places_geonames_uk"):  # places outside the county: "Darlington is outside County Durham"
+        for item, n in places.load_outside(
+            ctx.con, ctx.path_of("places_geonames_uk"), county, geo.centroids, lookup, geo.lad_pfa,
+            geo.la_names, county_code=area_model.COUNTY_CODE,
+        ):  # fmt: skip
+            ctx.read("places_geonames_uk", n, item)
+    ctx.report.files_read += 2 + bool(ctx.path_of(ids["ons"])) + bool(ctx.path_of("places_geonames_uk"))
+
+
+def _police_step(ctx: _Context) -> None:
+    """Every police.uk street file; table crime_events."""
+    ctx.con.execute(police_uk.EVENTS_DDL)
+    known = _known_lsoas(ctx.con)
+    for sf in ctx.street:
+        ctx.report.police_rows += police_uk.load(ctx.con, sf, known)
+        ctx.report.files_read += 1
+
+
+def _long_view_step(ctx: _Context) -> None:
+    """ONS recorded crime by police force area, 2003-2018 (sources/ons_pfa.py)."""
+    sid, forces = "ons_recorded_crime_pfa", tuple(f.name.split()[0] for f in ctx.manifest.forces)
+    n = ons_pfa.load(ctx.con, ctx.path_of(sid), ctx.rel_of(sid) if ctx.path_of(sid) else "", forces)
+    if ctx.path_of(sid):
+        ctx.read(sid, n)
+        ctx.report.files_read += 1
+
+
+def _full_steps(ctx: _Context) -> list[tuple[str, Callable[[], None]]]:
+    """The steps of a full build in order, each with the outputs of earlier steps it needs."""
+    out: dict[str, object] = {}
+
+    def step(fn: Callable, keep: str | None = None, *needs: str) -> Callable[[], None]:
+        def run() -> None:
+            value = fn(ctx, *(out[n] for n in needs))
+            if keep:
+                out[keep] = value
+
+        return run
 
     return [
-        ("geography", geography_step),
-        ("boundaries", boundaries_step),
-        ("population", population_step),
-        ("areas", areas_step),
-        ("deprivation", deprivation_step),
-        ("indicators", indicators_step),
-        ("measures", measures_step),
-        ("postcodes and places", find_step),
-        ("police.uk", police_step),
-        ("long view", long_view_step),
-        ("crime tables", derive_step),
-        ("sources", sources_step),
+        ("geography", step(_geography_step, "geo")),
+        ("boundaries", step(_boundaries_step, "bounds", "geo")),
+        ("population", step(_population_step, "census", "geo")),
+        ("areas", step(_areas_step, "members", "geo", "bounds", "census")),
+        ("deprivation", step(_deprivation_step, None, "geo", "members")),
+        ("indicators", step(_indicators_step, None, "geo")),
+        ("measures", lambda: _create_measures(ctx.con, ctx.measures)),
+        ("postcodes and places", step(_find_step, None, "geo", "bounds")),
+        ("police.uk", step(_police_step)),
+        ("long view", step(_long_view_step)),
+        ("crime tables", lambda: (_derive_crime_tables(ctx.con), _write_build_report(ctx.con, ctx.report.rows))),
+        ("sources", lambda: _write_sources(ctx.con, ctx.manifest, ctx.inputs, ctx.checksums)),
     ]
 
 
@@ -622,8 +682,8 @@ def _check_lsoa_boundaries(rel: str, features: list, expected: set[str]) -> None
 
 def _create_measures(con, measures: measures_config.Measures) -> None:
     rows = measures.rows()
-    df = pd.DataFrame(rows, columns=["measure_id", "label", "short_label", "definition", "sensitive", "kind", "crime_type"])  # noqa: F841
-    con.execute("CREATE OR REPLACE TABLE measures AS SELECT * FROM df")
+    df = pd.DataFrame(rows, columns=["measure_id", "label", "short_label", "definition", "sensitive", "kind", "crime_type"])
+    create_from(con, "CREATE OR REPLACE TABLE measures AS SELECT * FROM df", df=df)
 
 
 def _derive_crime_tables(con) -> None:
@@ -728,71 +788,47 @@ def report_lines(con) -> list[str]:
     return out
 
 
+SOURCE_COLUMNS = ["source_id", "title", "publisher", "licence", "attribution", "url", "page", "file", "sha256", "bytes"]
+SOURCE_COLUMNS += ["quality", "kind", "loaded_at"]
+
+
+def _source_of(manifest: Manifest, f: InputFile) -> Source:
+    """The manifest's entry for a reference file; for a police.uk file, one made from the force and month."""
+    if f.kind != "police":
+        return manifest.source(f.source_id)
+    force_slug, month = f.source_id.removeprefix("police_uk_").rsplit("_", 1)
+    police = manifest.police
+    return Source(
+        id=f.source_id,
+        path=f.rel,
+        title=f"{police['title']}: {manifest.force(force_slug).name}, {month}",
+        publisher=police["publisher"],
+        licence=police["licence"],
+        attribution=police["attribution"],
+        page=police["page"],
+        url=police["archive_url"].format(month=month),
+    )
+
+
 def _write_sources(con, manifest: Manifest, inputs: list[InputFile], checksums: dict[str, str]) -> None:
+    """Tables sources (every file read, with its publisher, licence and when it was first loaded) and loaded_files."""
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     previous = {}
-    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sources'").fetchone()[0]:
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sources'").fetchall()[0][0]:
         previous = {(r[0], r[1]): r[2] for r in con.execute("SELECT file, sha256, loaded_at FROM sources").fetchall()}
-    police = manifest.police
     rows = []
     for f in inputs:
-        if f.kind == "police":
-            slug_month = f.source_id.removeprefix("police_uk_")
-            force_slug, month = slug_month.rsplit("_", 1)
-            force = manifest.force(force_slug)
-            src = Source(
-                id=f.source_id,
-                path=f.rel,
-                title=f"{police['title']}: {force.name}, {month}",
-                publisher=police["publisher"],
-                licence=police["licence"],
-                attribution=police["attribution"],
-                page=police["page"],
-                url=police["archive_url"].format(month=month),
-            )
-        elif f.source_id == "project":
+        if f.source_id == "project":
             continue
-        else:
-            src = manifest.source(f.source_id)
-        loaded = previous.get((f.rel, checksums[f.rel]), now)
+        src, sha = _source_of(manifest, f), checksums[f.rel]
         rows.append(
-            (
-                src.id,
-                src.title,
-                src.publisher,
-                src.licence,
-                src.attribution,
-                src.url,
-                src.page,
-                f.rel,
-                checksums[f.rel],
-                f.path.stat().st_size,
-                src.quality,
-                f.kind,
-                loaded,
-            )
+            (src.id, src.title, src.publisher, src.licence, src.attribution, src.url, src.page, f.rel, sha)
+            + (f.path.stat().st_size, src.quality, f.kind, previous.get((f.rel, sha), now))
         )
-    df = pd.DataFrame(  # noqa: F841
-        rows,
-        columns=[
-            "source_id",
-            "title",
-            "publisher",
-            "licence",
-            "attribution",
-            "url",
-            "page",
-            "file",
-            "sha256",
-            "bytes",
-            "quality",
-            "kind",
-            "loaded_at",
-        ],
-    )
-    con.execute("CREATE OR REPLACE TABLE sources AS SELECT * FROM df ORDER BY kind DESC, source_id")
-    files = pd.DataFrame([(f.rel, checksums[f.rel], f.kind) for f in inputs], columns=["rel", "sha256", "kind"])  # noqa: F841
-    con.execute("CREATE OR REPLACE TABLE loaded_files AS SELECT * FROM files")
+    df = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    create_from(con, "CREATE OR REPLACE TABLE sources AS SELECT * FROM df ORDER BY kind DESC, source_id", df=df)
+    files = pd.DataFrame([(f.rel, checksums[f.rel], f.kind) for f in inputs], columns=["rel", "sha256", "kind"])
+    create_from(con, "CREATE OR REPLACE TABLE loaded_files AS SELECT * FROM files", files=files)
 
 
 def _check(con) -> None:

@@ -1,15 +1,14 @@
 """Cached calls: a domain or warehouse function ``fn(con, *args)`` becomes ``call(*args)`` that
 runs on a cursor of the app's read-only connection and is cached by its arguments and the
-warehouse generation (a rebuilt warehouse is a new key).  One mechanism for every cached call.
+warehouse generation (a rebuilt warehouse is a new key).  Pure functions (``pure``), chart specs
+(``chart``) and the maps are cached the same way.
 
-The cache is the process's own bounded LRU of the values themselves, shared by every session:
-a hit costs a dictionary lookup, not the hashing and unpickling of ``st.cache_data`` (which made
-up a third of a warm priority-page rerun, bench/RESULTS.md).  The values are the domain's frozen
-dataclasses, frames and Vega-Lite specs, and callers treat them as read-only; with
-``SDP_CACHE_CHECK=1`` (set by the test suite) every hit checks that the value is still
-byte-for-byte what was stored, so a caller that changes a shared value fails the tests.
-A missing value is computed once however many sessions ask for it at the same moment
-(``sdp_dash.memo``): the others wait for it.
+Every cache here is a :class:`sdp_dash.memo.Store` (``cachetools``), the process's own bounded LRU
+of the values themselves, shared by every session: a hit costs a dictionary lookup, not the hashing
+and unpickling of ``st.cache_data`` (which made up a third of a warm priority-page rerun,
+bench/RESULTS.md).  The one rule of ``sdp_dash.memo`` holds: values are shared, never copied, and
+callers treat them as read-only (``SDP_CACHE_CHECK=1`` checks it).  A missing value is computed once
+however many sessions ask for it at the same moment: the others wait for it.
 """
 
 from __future__ import annotations
@@ -21,16 +20,21 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 import pyarrow as pa
-import streamlit as st
 
 from sdp_dash import charts
-from sdp_dash.memo import Memo, MutatedCacheValue, fingerprint  # noqa: F401 (MutatedCacheValue: for callers)
+from sdp_dash.memo import MutatedCacheValue, Store, fingerprint  # noqa: F401 (MutatedCacheValue: for callers)
 from sdp_dash.web import connection
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_memos: list[Memo] = []
+_stores: list[Store] = []
+
+
+def _store(name: str, max_entries: int) -> Store:
+    store = Store(name, max_entries)
+    _stores.append(store)
+    return store
 
 
 def _key(args: tuple, kwargs: dict):
@@ -43,11 +47,9 @@ def _key(args: tuple, kwargs: dict):
 
 
 def clear() -> None:
-    """Empty every cache of the app (ours and Streamlit's): for tests and after a deliberate reset."""
-    for memo in _memos:
-        memo.clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    """Empty every cache of the app: for tests and after a deliberate reset."""
+    for store in _stores:
+        store.clear()
 
 
 def cached(fn: Callable[Concatenate[object, P], R], *, max_entries: int = 100) -> Callable[P, R]:
@@ -55,22 +57,21 @@ def cached(fn: Callable[Concatenate[object, P], R], *, max_entries: int = 100) -
 
     ``max_entries`` bounds each function's cache (least recently used out first); the sizes are
     chosen from bench/memory.py so a server stays under its memory ceiling whatever visitors ask for.
-    Two threads asking for the same new value may both compute it (the result is the same).
+    The key is computed after the cursor is made (its generation is chosen at first use).
     """
-    memo = Memo(f"{fn.__module__}.{fn.__qualname__}", max_entries)
-    _memos.append(memo)
+    store = _store(f"{fn.__module__}.{fn.__qualname__}", max_entries)
 
-    def compute(cur, args, kwargs):
+    def run(cur, *args, **kwargs):
         with cur:
             return fn(cur, *args, **kwargs)
 
+    run = store.memoized(run, key=lambda _cur, *args, **kwargs: (connection.warehouse_key(), *_key(args, kwargs)))
+
     @functools.wraps(fn)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        cur = connection.cursor()
-        key = (connection.warehouse_key(), *_key(args, kwargs))
-        return memo.get_or_compute(key, lambda: compute(cur, args, kwargs))
+        return run(connection.cursor(), *args, **kwargs)
 
-    call.memo = memo  # type: ignore[attr-defined]
+    call.memo = store  # type: ignore[attr-defined]
     return call
 
 
@@ -114,8 +115,14 @@ def _frame_key(df: pd.DataFrame) -> tuple:
     return ("content", fingerprint(df))
 
 
-_charts = Memo("sdp_dash.web.cache.chart", 300)
-_memos.append(_charts)
+_charts = _store("sdp_dash.web.cache.chart", 300)
+
+
+def _build_spec(key: tuple, builder: Callable[..., object], df: pd.DataFrame, kwargs: dict) -> dict:
+    return vega_spec(builder(df, **kwargs))
+
+
+_chart_spec = _charts.memoized(_build_spec, key=lambda key, *_rest: key)
 
 
 def chart(builder: Callable[..., object], df: pd.DataFrame, **kwargs) -> dict | None:
@@ -126,25 +133,30 @@ def chart(builder: Callable[..., object], df: pd.DataFrame, **kwargs) -> dict | 
         raise ValueError(f"{builder!r} is not a chart builder of sdp_dash.charts")
     if df.empty:
         return None
-    key = (builder.__name__, _frame_key(df), *_key((), kwargs))
-    return _charts.get_or_compute(key, lambda: vega_spec(builder(df, **kwargs)))
+    return _chart_spec((builder.__name__, _frame_key(df), *_key((), kwargs)), builder, df, kwargs)
 
 
-def pure(fn: Callable[P, R], *, max_entries: int = 300) -> Callable[P, R]:
+def pure(fn: Callable[P, R] | None = None, *, max_entries: int = 300):
     """A pure function of its arguments (no warehouse), cached by them: e.g. the table of some
-    figures.  List arguments are keyed as tuples (figures are frozen, so hashable)."""
-    memo = Memo(f"{fn.__module__}.{fn.__qualname__}", max_entries)
-    _memos.append(memo)
+    figures, or a map (its arguments name the warehouse generation).  List arguments are keyed as
+    tuples (figures are frozen, so hashable).  ``pure(fn)``, or ``@pure(max_entries=6)`` as a decorator."""
+    if fn is None:
+        return functools.partial(pure, max_entries=max_entries)
+    store = _store(f"{fn.__module__}.{fn.__qualname__}", max_entries)
 
-    def compute(key, args, kwargs):
+    def key(*args, **kwargs) -> tuple:
+        return (store.name, *_key(tuple(tuple(a) if isinstance(a, list) else a for a in args), kwargs))
+
+    def compute(*args, **kwargs):
         value = fn(*args, **kwargs)
-        _remember(value, key)
+        _remember(value, key(*args, **kwargs))
         return value
+
+    run = store.memoized(compute, key=key)
 
     @functools.wraps(fn)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        key = (memo.name, *_key(tuple(tuple(a) if isinstance(a, list) else a for a in args), kwargs))
-        return memo.get_or_compute(key, lambda: compute(key, args, kwargs))
+        return run(*args, **kwargs)
 
-    call.memo = memo  # type: ignore[attr-defined]
+    call.memo = store  # type: ignore[attr-defined]
     return call

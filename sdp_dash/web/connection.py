@@ -19,10 +19,20 @@ A warehouse deleted under a running server keeps being served from the generatio
 A page run is :func:`pinned` to one generation: the file is looked at once when the run starts, and
 every query and cache key of that run uses the same generation, so one page never mixes two builds
 (and a warm rerun makes one ``stat``, not one per cached call).
+
+**Only a checked file is switched to, and a file changed in place cannot reach the pages.**  Each
+generation reads its own private copy of the file (a temporary file of this process, unlinked as soon
+as it is attached), and the copy must pass :func:`check` (every table, every column read: DuckDB checks
+each block's checksum) before it replaces the generation being served.  A file that fails is refused:
+the last good generation keeps serving, and the refused file is not tried again until it changes.  A
+file corrupted in place under a running server therefore changes nothing the visitors see.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +41,7 @@ from dataclasses import dataclass
 import duckdb
 
 from sdp_dash.config import settings
-from sdp_dash.memo import Memo
+from sdp_dash.memo import Store
 
 # Each generation's lookups (areas, measures, months on file: small answers asked for again and again
 # while figures are computed, see ``warehouse.lookup``); bounded, and dropped with the generation.
@@ -51,11 +61,12 @@ class WarehouseUnavailable(LookupError):
 class _Generation:
     key: str
     con: duckdb.DuckDBPyConnection
-    lookups: Memo
+    lookups: Store
 
 
 _lock = threading.Lock()
 _current: _Generation | None = None
+_refused: tuple[str, str] | None = None  # (identity, reason) of the last file that failed its checks
 _run = threading.local()  # .generation: the generation this thread's page run is pinned to
 
 
@@ -67,15 +78,51 @@ def _identity(path) -> str | None:
     return f"{path}:{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
 
-def _open(path) -> duckdb.DuckDBPyConnection:
+def check(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise ``duckdb.Error`` unless the attached warehouse has tables and every one reads to its end
+    (all columns: DuckDB verifies each block's checksum as it reads it)."""
+    tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh'").fetchall()]
+    if not tables:
+        raise duckdb.InvalidInputException("the warehouse has no tables")
+    for table in tables:
+        reader = con.table(table).to_arrow_reader(65536)
+        for _batch in reader:
+            pass
+
+
+def _private_copy(path) -> str:
+    """A copy of the file that only this process knows (mkstemp: a new random name, mode 0600)."""
+    fd, copy = tempfile.mkstemp(prefix="sdp-generation-", suffix=".duckdb")
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except BaseException:
+        os.unlink(copy)
+        raise
+    return copy
+
+
+def open_checked(path) -> duckdb.DuckDBPyConnection:
+    """A connection (catalog ``wh``) to a private copy of the warehouse at ``path`` that passed :func:`check`;
+    raises ``duckdb.Error`` or ``OSError`` otherwise.  The caller closes it."""
+    copy = _private_copy(path)
     con = duckdb.connect(":memory:", config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     try:
-        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
+        con.execute("ATTACH ? AS wh (READ_ONLY)", [copy])
         con.execute("USE wh")
+        check(con)
     except BaseException:
         con.close()
         raise
+    finally:
+        os.unlink(copy)  # DuckDB holds the file open: the space is freed with the generation
     return con
+
+
+def refused() -> str | None:
+    """Why the warehouse file as it is now was refused (it failed its checks), or None."""
+    r = _refused
+    return r[1] if r is not None and r[0] == _identity(settings.path("SDP_WAREHOUSE")) else None
 
 
 def _generation() -> _Generation:
@@ -104,29 +151,39 @@ def pinned() -> Iterator[None]:
 
 def _latest() -> _Generation:
     """The connection for the warehouse file as it is now (opened on first use and after each swap)."""
-    global _current
     path = settings.path("SDP_WAREHOUSE")
     key = _identity(path)
     current = _current
-    if current is not None and (key is None or key == current.key):
-        return current  # unchanged, or deleted: keep serving the open generation
+    if current is not None and (key is None or key == current.key or (_refused and _refused[0] == key)):
+        return current  # unchanged, deleted, or a file that failed its checks: keep serving the open generation
     if key is None:
         raise WarehouseUnavailable(f"no warehouse at {path}: run `python -m sdp_dash build` first")
+    if _refused is not None and _refused[0] == key:
+        raise WarehouseUnavailable(f"the warehouse at {path} failed its checks: {_refused[1]}")
     with _lock:
-        current = _current
-        if current is not None and current.key == key:
-            return current  # another thread opened it meanwhile
-        try:
-            con = _open(path)
-        except (duckdb.Error, OSError) as exc:
-            if current is not None:  # swapped again mid-open, or unreadable: keep the open one, retry next call
-                return current
-            raise WarehouseUnavailable(f"the warehouse at {path} cannot be opened: {type(exc).__name__}") from exc
-        # Re-read the identity: if the file changed during the open, the next call opens it again.
-        key = key if _identity(path) == key else f"{key}:stale"
-        _current = _Generation(key, con, Memo(f"lookups {key}", LOOKUPS_PER_GENERATION))
-        # The old generation is dropped, not closed: queries running on its cursors finish normally.
-        return _current
+        return _switch(path, key)
+
+
+def _switch(path, key: str) -> _Generation:
+    """Open and check the file at ``path`` (identity ``key``) and serve it; on failure keep the current one."""
+    global _current, _refused
+    current = _current
+    if current is not None and current.key == key:
+        return current  # another thread opened it meanwhile
+    try:
+        con = open_checked(path)
+    except (duckdb.Error, OSError) as exc:
+        reason = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:200]}"
+        if _identity(path) == key:  # the file as it was checked: not tried again until it changes
+            _refused = (key, reason)
+        if current is not None:  # keep serving the last good generation
+            return current
+        raise WarehouseUnavailable(f"the warehouse at {path} cannot be opened: {reason}") from exc
+    # Re-read the identity: if the file changed during the open, the next call opens it again.
+    key = key if _identity(path) == key else f"{key}:stale"
+    _current = _Generation(key, con, Store(f"lookups {key}", LOOKUPS_PER_GENERATION))
+    # The old generation is dropped, not closed: queries running on its cursors finish normally.
+    return _current
 
 
 def warehouse_key() -> str:
@@ -155,7 +212,7 @@ class _Cursor:
         return self._gen
 
     @property
-    def lookups(self) -> Memo:
+    def lookups(self) -> Store:
         return self._chosen().lookups
 
     def __getattr__(self, name: str):

@@ -51,6 +51,17 @@ def _search_index(con):
 
 search_index = cached(_search_index, max_entries=2)
 
+
+def _area_options(_con) -> dict[str, str]:
+    """Area code -> name with its kind, for pickers (never a code alone)."""
+    idx = search_index()
+    found = idx[idx["kind"].isin(["county", "aap", "division_2025", "division_2013", "msoa", "lsoa"])]
+    found = found.sort_values("order", kind="stable").drop_duplicates("area_code")
+    return dict(zip(found["area_code"], found["label"], strict=True))
+
+
+area_options = cached(_area_options, max_entries=2)
+
 # Priority pages: each indicator's card and the "at a glance" rows, built once per indicator, area and period
 from sdp_dash.domain import indicator_cards  # noqa: E402
 
@@ -68,19 +79,6 @@ def find(query: str) -> places.Finding:
     from sdp_dash.web import connection
 
     return places.find(connection.cursor(), search_index(), query)
-
-
-def _police_trend_spec(con, indicator_id: str, code: str, start: str, end: str) -> dict:
-    """The monthly trend chart of a police.uk card as a Vega-Lite spec, built once per indicator, area and period."""
-    from sdp_dash import charts
-    from sdp_dash.web.cache import vega_spec
-
-    card = indicator_cards.police_card(con, indicator_id, code, start, end)
-    title = "Rate per 1,000 residents a year (the month's count × 12)"
-    return vega_spec(charts.trend(card.trend, value="rate", series=None, title=title, description=indicator_id))
-
-
-police_trend_spec = cached(_police_trend_spec)
 
 
 def _published_chart(con, indicator_id: str) -> tuple[dict, str, int]:
@@ -111,3 +109,4 @@ long_view_for = cached(long_view.long_view)
 from sdp_dash.web import profile as _profile  # noqa: E402
 
 profile_document = cached(_profile.document, max_entries=8)
+profile_pdf = cached(_profile.pdf, max_entries=8)  # the same, printed by chromium (issue 18, item 10)

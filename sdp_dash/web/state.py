@@ -16,7 +16,7 @@ import streamlit as st
 from sdp_dash.config import codes
 from sdp_dash.config.months import default_start, months_between, shift_month
 from sdp_dash.domain import words
-from sdp_dash.web import cache, data
+from sdp_dash.web import data
 from sdp_dash.web.escape import md
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,79}$")
@@ -73,8 +73,19 @@ def parse(raw: dict[str, str]) -> ViewState:
     warn: list[str] = []
     months = data.present_months()
     first, latest = months[0], months[-1]
+    area = _area(raw.get("area"), warn)
+    end = _end(raw.get("to"), first, latest, warn)
+    start = _start(raw.get("from"), end, first, warn)
+    measure = raw.get("measure")
+    if measure is not None and not (_MEASURE.match(measure) and measure in data.measures()):
+        warn.append(f"The measure “{md(measure, 40)}” in the link was not recognised, so the page shows all crime.")
+        measure = None
+    measure = measure or codes.DEFAULT_MEASURE
+    return ViewState(area["area_code"], area, start, end, measure, tuple(warn))
 
-    code = raw.get("area")
+
+def _area(code: str | None, warn: list[str]) -> dict:
+    """The area of ``?area=``: an area of the county, else the county (with a warning why)."""
     area = None
     if code is not None:
         if _CODE.match(code):
@@ -90,10 +101,11 @@ def parse(raw: dict[str, str]) -> ViewState:
             warn.append(f"The area code “{md(code, 40)}” in the link was not recognised")
         if area is None:
             warn[-1] += ", so the page shows the whole of County Durham."
-    if area is None:
-        area = data.area(codes.COUNTY)
+    return area if area is not None else data.area(codes.COUNTY)
 
-    end = raw.get("to")
+
+def _end(end: str | None, first: str, latest: str, warn: list[str]) -> str:
+    """The end month of ``?to=``: a month with data, else the latest."""
     if end is not None and not (_valid_month(end) and first <= end <= latest):
         what = (
             "is not a month like 2025-12"
@@ -102,9 +114,11 @@ def parse(raw: dict[str, str]) -> ViewState:
         )
         warn.append(f"The end month “{md(end, 40)}” {what}, so the page shows the latest 12 months.")
         end = None
-    end = end or latest
+    return end or latest
 
-    start = raw.get("from")
+
+def _start(start: str | None, end: str, first: str, warn: list[str]) -> str:
+    """The start month of ``?from=``: at most MAX_MONTHS before the end, else the 12 months to the end."""
     if start is not None:
         problem = None
         if not _valid_month(start):
@@ -120,14 +134,7 @@ def parse(raw: dict[str, str]) -> ViewState:
                 f"The start month “{md(start, 40)}” {problem}, so the page shows the 12 months to {words.month_words(end)}."
             )
             start = None
-    start = start or default_start(end)
-
-    measure = raw.get("measure")
-    if measure is not None and not (_MEASURE.match(measure) and measure in data.measures()):
-        warn.append(f"The measure “{md(measure, 40)}” in the link was not recognised, so the page shows all crime.")
-        measure = None
-    measure = measure or codes.DEFAULT_MEASURE
-    return ViewState(area["area_code"], area, start, end, measure, tuple(warn))
+    return start or default_start(end)
 
 
 def _raw_params() -> dict[str, str]:
@@ -175,6 +182,22 @@ def set_param(name: str, value: str | None) -> None:
     _write(params)
 
 
+def link_params(view: ViewState, url_path: str) -> dict[str, str]:
+    """The query of a link to the page at ``url_path``: the view, and that page's own settings as the page
+    will write them (the session's choice, else the default), so opening it changes nothing in the address.
+    Streamlit adds a history entry for the link and another for each change a page then makes to the
+    address: one step would be two entries, and the first Back would seem to do nothing."""
+    params = view.params()
+    if url_path == "explore":
+        params["level"] = str(st.session_state.get("_sdp_level") or _default_level(view))
+        if st.session_state.get("_sdp_points") and not view.is_county and not data.measures()[view.measure].sensitive:
+            params["points"] = "1"
+    elif url_path == "compare":
+        params["areas"] = str(st.session_state.get("_sdp_compare") or _default_compare(view))
+        params["measures"] = str(st.session_state.get("_sdp_measures") or view.measure)
+    return params
+
+
 def share_url(state: ViewState, extra: dict[str, str] | None = None) -> str:
     try:
         # The page's address as the browser has it, without its query string (the view replaces it).
@@ -193,19 +216,13 @@ def share_url(state: ViewState, extra: dict[str, str] | None = None) -> str:
 # --- Compare: the list of areas in the URL ---------------------------------------------------------
 
 
-def _area_options(_con) -> dict[str, str]:
-    idx = data.search_index()
-    found = idx[idx["kind"].isin(["county", "aap", "division_2025", "division_2013", "msoa", "lsoa"])]
-    found = found.sort_values("order", kind="stable").drop_duplicates("area_code")
-    return dict(zip(found["area_code"], found["label"], strict=True))
-
-
-_area_options_cached = cache.cached(_area_options, max_entries=2)
-
-
 def area_options() -> dict[str, str]:
     """Area code -> name with its kind, for pickers (never a code alone); built once per warehouse, shared."""
-    return _area_options_cached()
+    return data.area_options()
+
+
+def _default_compare(view: ViewState) -> str:
+    return ",".join(dict.fromkeys([view.area_code, codes.COUNTY]))
 
 
 def compare_codes(state: ViewState) -> list[str]:
@@ -215,7 +232,7 @@ def compare_codes(state: ViewState) -> list[str]:
     if raw is None:
         raw = st.session_state.get("_sdp_compare")
     if raw is None:  # the chosen area against the county
-        raw = ",".join(dict.fromkeys([state.area_code, codes.COUNTY]))
+        raw = _default_compare(state)
     parts = [p.strip() for p in str(raw)[:400].split(",") if p.strip()]
     good = [p for p in dict.fromkeys(parts) if p in options][:4]
     bad = [p for p in parts if p not in options]
@@ -254,10 +271,17 @@ def _set_query(name: str, value: str | None) -> None:
         st.query_params[name] = value
 
 
+MAP_LEVELS = ("aap", "division_2025", "division_2013", "msoa", "lsoa")  # Explore's levels (pages/explore.py LEVELS)
+
+
+def _default_level(view: ViewState, levels=MAP_LEVELS) -> str:
+    return view.area["area_type"] if view.area["area_type"] in levels else next(iter(levels))
+
+
 def map_level(view: ViewState, levels: dict[str, str]) -> str:
     """The map level from ``?level=``: one of ``levels``; by default the chosen area's own level
     (area boards for the county).  Written back, so the address always names it."""
-    default = view.area["area_type"] if view.area["area_type"] in levels else next(iter(levels))
+    default = _default_level(view, levels)
     raw = st.query_params.get("level")
     if raw is None:
         raw = st.session_state.get("_sdp_level")

@@ -31,7 +31,13 @@ def division(warehouse) -> str:
 
 
 def page_text(at) -> str:
-    parts = [markdown_text(at)] + [s.value for s in at.subheader] + [h.value for h in at.header] + [c.value for c in at.caption] + [alt_texts(at)]
+    parts = (
+        [markdown_text(at)]
+        + [s.value for s in at.subheader]
+        + [h.value for h in at.header]
+        + [c.value for c in at.caption]
+        + [alt_texts(at)]
+    )
     return "\n".join(parts)
 
 

@@ -2,7 +2,7 @@
 
 The server runs once per session against the session's ``warehouse`` (see ``tests/conftest.py``).
 Every browser test is marked ``browser`` and is skipped, with the reason, when ``/usr/bin/chromium``
-or the Playwright package is missing (``scripts/install-system-deps.sh`` installs chromium and axe-core).
+or the Playwright package is missing (``scripts/install-system-deps.sh`` installs chromium; ``make setup-dev`` axe-core).
 
 Helpers the tests import: ``open_page``, ``screenshot``, ``run_axe``, ``page_text``, and the page
 checks ``assert_no_error`` and ``assert_content``.
@@ -54,7 +54,7 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 def _skip_reason() -> str | None:
     if sync_playwright is None:
-        return "the playwright Python package is not installed (requirements-dev.txt)"
+        return "the playwright Python package is not installed (requirements-dev.lock)"
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is missing: run scripts/install-system-deps.sh (Debian's chromium)"
     return None
@@ -222,7 +222,7 @@ def _axe_source() -> str:
 def run_axe(page: Page) -> dict:
     """Inject axe-core and run the WCAG 2.0/2.1/2.2 A and AA rules over the whole document."""
     if not AXE_JS.exists():
-        pytest.skip(f"{AXE_JS} is missing: run scripts/install-system-deps.sh (npm ci)")
+        pytest.skip(f"{AXE_JS} is missing: run make setup-dev (npm ci)")
     # Evaluated over the DevTools protocol, not added as an inline <script>: behind `make serve` the
     # Content Security Policy (rightly) refuses inline scripts the page did not bring.
     page.evaluate(_axe_source())

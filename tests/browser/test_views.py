@@ -37,7 +37,7 @@ FAILING_IMPACTS = {"serious", "critical"}
 WIDTHS = {"1280px": DESKTOP, "375px": PHONE}
 
 
-# Every page (``site.url_paths()`` without "/", which serves the same Overview as /overview; st.Page
+# Every page of pages/site.py's menu (without "/", which serves the same Overview as /overview; st.Page
 # objects only exist inside a Streamlit run, so the list comes from the catalogue as in conftest).
 VIEWS = [*PAGES, "explore?area=AAP-durham-aap&to=2025-12"]
 
@@ -46,7 +46,7 @@ VIEWS = [*PAGES, "explore?area=AAP-durham-aap&to=2025-12"]
 def axe_report(app_url, shared_context, artifacts):
     """axe on a view at a width, run once when a test first asks; the report is written at the end."""
     if not AXE_JS.exists():
-        pytest.skip(f"{AXE_JS} is missing: run scripts/install-system-deps.sh (npm ci)")
+        pytest.skip(f"{AXE_JS} is missing: run make setup-dev (npm ci)")
     results: dict[str, dict[str, list[dict]]] = {}
     drawn: dict[tuple[str, str], str | None] = {}  # (view, width) -> what is wrong with the page, or None
     meta: dict[str, str] = {}

@@ -27,7 +27,7 @@ CASE_SECONDS = 30
 def time_limit(seconds: float):
     """Fail (rather than hang) when a case takes longer than ``seconds``."""
 
-    def expired(signum, frame):
+    def expired(_signum, _frame):
         raise TimeoutError(f"the case took longer than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expired)

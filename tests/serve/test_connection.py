@@ -68,3 +68,36 @@ def test_readers_see_no_error_while_the_file_is_replaced_again_and_again(swapped
     assert errors == []
     assert value() == n
     assert len(seen) > 1
+
+
+def test_a_file_that_fails_its_checks_is_not_switched_to_and_the_last_good_one_serves(swapped):
+    assert value() == 1
+    good = swapped.read_bytes()
+    with open(swapped, "r+b") as f:  # corrupted in place: the same file, every block after the headers
+        f.seek(3 * 4096)
+        f.write(b"\xff" * (len(good) - 3 * 4096))
+    assert value() == 1
+    assert connection.refused() and "Error" in connection.refused()
+    write(swapped, 5)  # a good rebuild is switched to
+    assert value() == 5 and connection.refused() is None
+
+
+def test_the_first_file_failing_its_checks_is_unavailable(tmp_path, monkeypatch):
+    path = tmp_path / "w.duckdb"
+    path.write_bytes(b"not a database" * 1000)
+    monkeypatch.setenv("SDP_WAREHOUSE", str(path))
+    monkeypatch.setattr(connection, "_current", None)
+    with pytest.raises(connection.WarehouseUnavailable, match="cannot be opened"):
+        connection.warehouse_key()
+    with pytest.raises(connection.WarehouseUnavailable, match="failed its checks"):
+        connection.warehouse_key()  # not tried again until the file changes
+
+
+def test_a_generation_reads_a_private_copy(swapped):
+    """The file is copied before it is opened: the open generation holds no handle on the warehouse's path."""
+    import os
+
+    assert value() == 1
+    held = [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd") if os.path.exists(f"/proc/self/fd/{fd}")]
+    assert str(swapped) not in held
+    assert any("sdp-generation-" in h and h.endswith("(deleted)") for h in held)

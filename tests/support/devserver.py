@@ -17,18 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from sdp_dash.config.settings import PROJECT_ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags that work on a machine with no outside network (see ../shared/guide/PRACTICES.md).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+from sdp_dash.web.pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (Debian's chromium and its flags: the product's own)
 
 
 def page_paths() -> list[str]:

@@ -1,5 +1,5 @@
 """The app's cache (sdp_dash/web/cache.py): values by argument and warehouse generation, bounded,
-shared without copies, and guarded against callers that change a shared value; a page run reads
+shared without copies (one mechanism: sdp_dash.memo, also for pure functions and maps), and guarded against callers that change a shared value; a page run reads
 one warehouse generation (connection.pinned)."""
 
 from __future__ import annotations
@@ -65,3 +65,18 @@ def test_a_page_run_reads_one_generation(swapped):
         assert v() == 1, "the rest of the run still reads the generation it started with"
         key = connection.warehouse_key()
     assert v() == 2 and connection.warehouse_key() != key
+
+
+def test_pure_functions_share_one_value_per_arguments():
+    made = []
+
+    @cache.pure(max_entries=2)
+    def deck(wkey: str, level: str) -> dict:
+        made.append((wkey, level))
+        return {"level": level}
+
+    assert deck("g1", "lsoa") is deck("g1", "lsoa") and made == [("g1", "lsoa")]
+    deck("g2", "lsoa"), deck("g2", "msoa")  # a new generation is a new key; at most two kept
+    assert len(deck.memo) == 2
+    deck("g1", "lsoa")
+    assert len(made) == 4

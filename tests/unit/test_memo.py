@@ -1,7 +1,7 @@
-"""The bounded store behind every cache (sdp_dash/memo.py): a value missing when several threads ask
-for it at once is computed once; a failure or a stopped run lets a waiting thread compute it; a
-value that asks for itself fails instead of waiting for ever.  And the warehouse lookups answered
-from the app cursor's generation (warehouse.lookup)."""
+"""The one way the product caches (sdp_dash/memo.py: cachetools' LRU read through ``cached`` with a
+condition): a value missing when several threads ask for it at once is computed once; a failure or a
+stopped run lets a waiting thread compute it; the store is bounded, least recently used out.  And the
+warehouse lookups answered from the app cursor's generation (warehouse.lookup), shared, not copied."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from sdp_dash import warehouse
-from sdp_dash.memo import Memo
+from sdp_dash.memo import MutatedCacheValue, Store
 from sdp_dash.web import connection
 from tests.support import tiny_warehouse
 
@@ -40,53 +40,72 @@ def _together(n: int, fn) -> list:
 
 
 def test_a_value_asked_for_by_many_threads_at_once_is_computed_once():
-    memo, calls = Memo("test", 10), []
+    calls = []
+
+    def slow(k: str) -> str:
+        calls.append(k)
+        time.sleep(0.2)
+        return "value"
+
+    get = Store("test", 10).memoized(slow)
+    assert _together(6, lambda: get("k")) == ["value"] * 6
+    assert calls == ["k"]
+
+
+def test_without_the_condition_the_threads_would_each_compute_it():
+    """The check above can fail: the same threads on a plain function compute six times."""
+    calls = []
 
     def slow() -> str:
         calls.append(1)
         time.sleep(0.2)
         return "value"
 
-    assert _together(6, lambda: memo.get_or_compute("k", slow)) == ["value"] * 6
-    assert len(calls) == 1
+    assert _together(6, slow) == ["value"] * 6 and len(calls) == 6
 
 
 def test_when_the_computing_thread_fails_a_waiting_one_computes_it():
-    memo, calls = Memo("test", 10), []
+    calls = []
 
-    def first_fails() -> str:
+    def first_fails(_k: str) -> str:
         calls.append(1)
         time.sleep(0.1)
         if len(calls) == 1:
             raise RuntimeError("stopped")
         return "value"
 
-    got = _together(3, lambda: memo.get_or_compute("k", first_fails))
+    get = Store("test", 10).memoized(first_fails)
+    got = _together(3, lambda: get("k"))
     assert sum(isinstance(g, RuntimeError) for g in got) == 1 and got.count("value") == 2
     assert len(calls) == 2
-    assert memo.get_or_compute("k", first_fails) == "value" and len(calls) == 2
-
-
-def test_a_value_that_asks_for_itself_fails_at_once():
-    memo = Memo("test", 10)
-
-    def itself() -> str:
-        return memo.get_or_compute("k", itself)
-
-    with pytest.raises(RecursionError):
-        memo.get_or_compute("k", itself)
-    assert memo.get_or_compute("k", lambda: "fine") == "fine", "the failed key is free again"
+    assert get("k") == "value" and len(calls) == 2
 
 
 def test_bounded_least_recently_used_out():
-    memo = Memo("test", 2)
-    for k in "aba":
-        memo.get_or_compute(k, lambda k=k: k)
-    memo.get_or_compute("c", lambda: "c")
-    assert len(memo) == 2 and memo.get_or_compute("b", lambda: "again") == "again"
+    store, calls = Store("test", 2), []
+    get = store.memoized(lambda k: calls.append(k) or k)
+    for k in "abac":  # "b" is the least recently used when "c" comes
+        get(k)
+    assert len(store) == 2 and sorted(store.keys()) == [("a",), ("c",)]
+    get("b")
+    assert calls == ["a", "b", "c", "b"]
 
 
-def test_lookups_are_answered_once_per_generation_and_given_as_copies(swapped):
+def test_a_changed_value_is_caught_when_checking_and_reading_is_not_a_change(monkeypatch):
+    monkeypatch.setenv("SDP_CACHE_CHECK", "1")
+    rows = [("2025-01", 5, "present"), ("2025-02", None, "missing")]  # as warehouse.monthly_counts gives
+    get = Store("test", 10).memoized(
+        lambda k: pd.DataFrame(rows, columns=["month", "count", "status"]).astype({"count": "Int64"})
+    )
+    frame = get("a")
+    list(frame.itertuples())  # reading fills pandas' caches: the frame's own pickle changes, its content does not
+    assert get("a") is frame, "read, not changed: still the shared value"
+    frame.loc[0, "count"] = 99  # a caller must never do this
+    with pytest.raises(MutatedCacheValue):
+        get("a")
+
+
+def test_lookups_are_answered_once_per_generation_and_shared(swapped):
     calls = []
 
     @warehouse.lookup
@@ -96,12 +115,12 @@ def test_lookups_are_answered_once_per_generation_and_given_as_copies(swapped):
 
     with connection.pinned():
         first = frame_of(connection.cursor(), "a")
-        first.loc[0, "v"] = 99  # a copy: the next caller is not affected
-        assert frame_of(connection.cursor(), "a")["v"].item() == 1 and calls == ["a"]
+        assert frame_of(connection.cursor(), "a") is first and calls == ["a"], "shared, not copied"
+        assert frame_of(connection.cursor(), "b") is not first and calls == ["a", "b"]
     write(swapped, 2)
-    assert frame_of(connection.cursor(), "a")["v"].item() == 2 and calls == ["a", "a"], "a rebuild is a new generation"
+    assert frame_of(connection.cursor(), "a")["v"].item() == 2 and calls[2:] == ["a"], "a rebuild is a new generation"
     raw = warehouse.connect(swapped)
     try:
-        assert frame_of(raw, "a")["v"].item() == 2 and len(calls) == 3, "a plain connection always asks the file"
+        assert frame_of(raw, "a")["v"].item() == 2 and len(calls) == 4, "a plain connection always asks the file"
     finally:
         raw.close()

@@ -2,7 +2,7 @@
 (exact and alternate names outrank close spellings inside), a retired postcode still opens its small
 area, a town opens the whole town, and results are in plain words with exact names first.
 
-Synthetic frames and an in-memory warehouse; tests/build/test_places_mirror.py repeats the cases on the
+Synthetic frames and an in-memory warehouse; tests/build/test_places_outside.py repeats the cases on the
 open-data mirror."""
 
 from __future__ import annotations

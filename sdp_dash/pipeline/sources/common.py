@@ -20,6 +20,18 @@ LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
+def create_from(con, sql: str, params: list | None = None, /, **frames: pd.DataFrame) -> None:
+    """Run ``sql`` (e.g. ``CREATE TABLE t AS SELECT * FROM new_rows``, with ``params`` bound) with each
+    frame handed to DuckDB under its keyword's name (``con.register``) for this statement only."""
+    for name, df in frames.items():
+        con.register(name, df)
+    try:
+        con.execute(sql, params)
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
 def check_regular(path: Path, name: str | Path | None = None) -> None:
     """Refuse anything but a readable regular file (a directory, FIFO, device, socket or a link to one)
     *before* it is opened, so nothing hangs reading a pipe or ``/dev/zero``."""

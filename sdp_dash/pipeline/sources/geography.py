@@ -51,19 +51,24 @@ def read_boundaries(path: Path, code_field: str, name_field: str) -> list[Featur
         if code in seen:
             raise SourceError(path, f"duplicate area code {quote(code)}")
         seen.add(code)
-        try:
-            geom = shape(feat["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise SourceError(path, f"feature {quote(code)} has no usable geometry ({type(exc).__name__})") from None
-        if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise SourceError(path, f"feature {quote(code)} is not a polygon")
-        if not geom.is_valid:  # refused, never repaired silently
-            raise SourceError(path, f"feature {quote(code)} has an invalid polygon ({explain_validity(geom)[:80]})")
-        minx, miny, maxx, maxy = geom.bounds
-        if not (-8.7 < minx <= maxx < 1.9 and 49.8 < miny <= maxy < 60.9):
-            raise SourceError(path, f"feature {quote(code)} is not in WGS84 longitude/latitude over England and Wales")
-        out.append(Feature(code, name.strip(), geom))
+        out.append(Feature(code, name.strip(), _polygon(feat, code, path)))
     return out
+
+
+def _polygon(feat: dict, code: str, path: Path) -> BaseGeometry:
+    """A feature's geometry: a valid (never repaired) polygon in WGS84 over England and Wales."""
+    try:
+        geom = shape(feat["geometry"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SourceError(path, f"feature {quote(code)} has no usable geometry ({type(exc).__name__})") from None
+    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise SourceError(path, f"feature {quote(code)} is not a polygon")
+    if not geom.is_valid:  # refused, never repaired silently
+        raise SourceError(path, f"feature {quote(code)} has an invalid polygon ({explain_validity(geom)[:80]})")
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-8.7 < minx <= maxx < 1.9 and 49.8 < miny <= maxy < 60.9):
+        raise SourceError(path, f"feature {quote(code)} is not in WGS84 longitude/latitude over England and Wales")
+    return geom
 
 
 def read_lsoa_lookup(path: Path) -> pd.DataFrame:

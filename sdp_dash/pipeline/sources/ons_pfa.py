@@ -55,6 +55,30 @@ def load(con: duckdb.DuckDBPyConnection, path: Path | None, rel: str, forces: tu
     con.execute(DDL)
     if path is None:
         return 0
+    n = _stage(con, path, rel)
+    con.execute(
+        """INSERT INTO long_view_crime
+           SELECT last_day(TRY_STRPTIME(period, '%d-%m-%Y')::DATE), pfa, region, offence,
+                  NOT list_contains(?, pfa) AND NOT starts_with(coalesce(region, ''), 'Fraud:'),
+                  TRY_CAST(replace(count, ',', '') AS BIGINT)
+           FROM pfa_stage""",
+        [list(NATIONAL_BODIES)],
+    )
+    con.execute("DROP TABLE pfa_stage")
+    dup = con.execute(
+        """SELECT strftime(period_end, '%Y-%m'), pfa, offence FROM long_view_crime
+           GROUP BY ALL HAVING count(*) > 1 LIMIT 1"""
+    ).fetchone()
+    if dup:
+        raise SourceError(rel, f"duplicate rows: {quote(dup[2])} for {quote(dup[1])} in the 12 months to {dup[0]}")
+    have = {r[0] for r in con.execute("SELECT DISTINCT pfa FROM long_view_crime").fetchall()}
+    if missing := [f for f in forces if f not in have]:
+        raise SourceError(rel, f"no rows for the police force area(s) {', '.join(map(quote, missing))}")
+    return int(n)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> int:
+    """The file (its header checked) read into the temporary table pfa_stage, its rows checked; returns rows."""
     try:
         text = read_text(path)
     except SourceError as exc:
@@ -76,22 +100,4 @@ def load(con: duckdb.DuckDBPyConnection, path: Path | None, rel: str, forces: tu
         raise SourceError(rel, f"count {quote(bad_count)} is not a whole number")
     if bad_name is not None:
         raise SourceError(rel, "a row has no force or no offence")
-    con.execute(
-        """INSERT INTO long_view_crime
-           SELECT last_day(TRY_STRPTIME(period, '%d-%m-%Y')::DATE), pfa, region, offence,
-                  NOT list_contains(?, pfa) AND NOT starts_with(coalesce(region, ''), 'Fraud:'),
-                  TRY_CAST(replace(count, ',', '') AS BIGINT)
-           FROM pfa_stage""",
-        [list(NATIONAL_BODIES)],
-    )
-    con.execute("DROP TABLE pfa_stage")
-    dup = con.execute(
-        """SELECT strftime(period_end, '%Y-%m'), pfa, offence FROM long_view_crime
-           GROUP BY ALL HAVING count(*) > 1 LIMIT 1"""
-    ).fetchone()
-    if dup:
-        raise SourceError(rel, f"duplicate rows: {quote(dup[2])} for {quote(dup[1])} in the 12 months to {dup[0]}")
-    have = {r[0] for r in con.execute("SELECT DISTINCT pfa FROM long_view_crime").fetchall()}
-    if missing := [f for f in forces if f not in have]:
-        raise SourceError(rel, f"no rows for the police force area(s) {', '.join(map(quote, missing))}")
-    return int(n)
+    return n

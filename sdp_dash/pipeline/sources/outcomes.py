@@ -11,15 +11,16 @@ warehouse's outcome tables.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from sdp_dash.config.codes import CRIME_TYPES
+from sdp_dash.config.measures import read_toml
 from sdp_dash.config.settings import PROJECT_ROOT
 from sdp_dash.errors import SourceError, quote
+from sdp_dash.pipeline.sources.common import create_from
 
 OUTCOMES_PATH = PROJECT_ROOT / "data" / "outcomes.toml"
 _TOP = {"blank_group", "no_outcome_types", "still_open", "group"}
@@ -46,49 +47,42 @@ class OutcomeGroups:
         return [(c, g.id, c in self.still_open) for g in self.groups for c in g.categories]
 
 
-def _where(path: Path) -> str:
-    try:
-        return Path(path).relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)
+def _group(g, i: int, seen: dict[str, str], where: str) -> Group:
+    """One [[group]] entry, checked; its categories are added to ``seen`` (a category is in one group)."""
+    label = f"[[group]] {g.get('id', i + 1) if isinstance(g, dict) else i + 1}"
+    if not isinstance(g, dict):
+        raise SourceError(where, f"{label}: not a table")
+    if bad := sorted(set(g) - _GROUP):
+        raise SourceError(where, f"{label}: unknown key(s) {', '.join(bad)}")
+    if missing := sorted(_GROUP - set(g)):
+        raise SourceError(where, f"{label}: missing {', '.join(missing)}")
+    if not isinstance(g["id"], str) or not _ID.match(g["id"]):
+        raise SourceError(where, f"{label}: id must be a lower-case slug")
+    for k in ("label", "description"):
+        if not isinstance(g[k], str) or not g[k].strip():
+            raise SourceError(where, f"{label}: {k} must be non-empty text")
+    cats = _categories(g["categories"], g["id"], label, seen, where)
+    return Group(g["id"], g["label"].strip(), g["description"].strip(), tuple(cats))
+
+
+def _categories(cats, group_id: str, label: str, seen: dict[str, str], where: str) -> list[str]:
+    """A group's outcome categories: non-empty text, none already in another group (added to ``seen``)."""
+    if not isinstance(cats, list) or not cats or not all(isinstance(c, str) and c.strip() for c in cats):
+        raise SourceError(where, f"{label}: categories must be a non-empty list of police.uk outcome categories")
+    for c in cats:
+        if c in seen:
+            raise SourceError(where, f"{label}: the category {quote(c, 60)} is also in [[group]] {seen[c]}")
+        seen[c] = group_id
+    return cats
 
 
 def load(path: Path = OUTCOMES_PATH) -> OutcomeGroups:
-    where = _where(path)
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(where, f"cannot be read ({type(exc).__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceError(where, f"not valid TOML ({exc})") from None
-    if bad := sorted(set(raw) - _TOP):
-        raise SourceError(where, f"unknown top-level key(s) {', '.join(bad)}")
+    where, raw = read_toml(path, _TOP)
     entries = raw.get("group")
     if not isinstance(entries, list) or not entries:
         raise SourceError(where, "needs [[group]] entries")
-    groups: list[Group] = []
-    seen: dict[str, str] = {}
-    for i, g in enumerate(entries):
-        label = f"[[group]] {g.get('id', i + 1) if isinstance(g, dict) else i + 1}"
-        if not isinstance(g, dict):
-            raise SourceError(where, f"{label}: not a table")
-        if bad := sorted(set(g) - _GROUP):
-            raise SourceError(where, f"{label}: unknown key(s) {', '.join(bad)}")
-        if missing := sorted(_GROUP - set(g)):
-            raise SourceError(where, f"{label}: missing {', '.join(missing)}")
-        if not isinstance(g["id"], str) or not _ID.match(g["id"]):
-            raise SourceError(where, f"{label}: id must be a lower-case slug")
-        for k in ("label", "description"):
-            if not isinstance(g[k], str) or not g[k].strip():
-                raise SourceError(where, f"{label}: {k} must be non-empty text")
-        cats = g["categories"]
-        if not isinstance(cats, list) or not cats or not all(isinstance(c, str) and c.strip() for c in cats):
-            raise SourceError(where, f"{label}: categories must be a non-empty list of police.uk outcome categories")
-        for c in cats:
-            if c in seen:
-                raise SourceError(where, f"{label}: the category {quote(c, 60)} is also in [[group]] {seen[c]}")
-            seen[c] = g["id"]
-        groups.append(Group(g["id"], g["label"].strip(), g["description"].strip(), tuple(cats)))
+    seen: dict[str, str] = {}  # category -> the group it is in
+    groups = [_group(g, i, seen, where) for i, g in enumerate(entries)]
     ids = [g.id for g in groups]
     if dup := sorted({i for i in ids if ids.count(i) > 1}):
         raise SourceError(where, f"duplicate group id(s) {', '.join(dup)}")
@@ -110,13 +104,13 @@ def load(path: Path = OUTCOMES_PATH) -> OutcomeGroups:
 def derive(con, groups: OutcomeGroups | None = None) -> None:
     """The outcome tables from ``crime_events`` (full and incremental builds alike)."""
     groups = groups or load()
-    info = pd.DataFrame(  # noqa: F841 - read by DuckDB by name
+    info = pd.DataFrame(
         [(g.id, g.label, g.description, i) for i, g in enumerate(groups.groups)],
         columns=["group_id", "label", "description", "sort_order"],
     )
-    con.execute("CREATE OR REPLACE TABLE outcome_groups AS SELECT * FROM info ORDER BY sort_order")
-    cats = pd.DataFrame(groups.category_rows(), columns=["outcome", "group_id", "still_open"])  # noqa: F841
-    con.execute("CREATE OR REPLACE TABLE outcome_categories AS SELECT * FROM cats")
+    create_from(con, "CREATE OR REPLACE TABLE outcome_groups AS SELECT * FROM info ORDER BY sort_order", info=info)
+    cats = pd.DataFrame(groups.category_rows(), columns=["outcome", "group_id", "still_open"])
+    create_from(con, "CREATE OR REPLACE TABLE outcome_categories AS SELECT * FROM cats", cats=cats)
     unknown = con.execute(
         """SELECT e.outcome, any_value(e.source_file), count(*) FROM crime_events e
            LEFT JOIN outcome_categories c ON c.outcome = e.outcome

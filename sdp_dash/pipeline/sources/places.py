@@ -16,7 +16,7 @@ import shapely
 
 from sdp_dash.errors import SourceError, quote
 
-from .common import read_bytes, read_csv, to_int
+from .common import create_from, read_bytes, read_csv, to_int
 
 COLUMNS = ["geonameid", "name", "longitude", "latitude", "population", "lsoa21_code"]
 
@@ -85,8 +85,8 @@ def place(places: pd.DataFrame, lsoa_features: list) -> pd.DataFrame:
 def load(con, path: Path, lsoa_features: list) -> list[tuple[str, int]]:
     """Create the ``places`` table; returns (item, rows) lines for the build report."""
     raw = read_places(path)
-    placed = place(raw, lsoa_features)  # noqa: F841 - read by DuckDB
-    con.execute("CREATE OR REPLACE TABLE places AS SELECT * FROM placed")
+    placed = place(raw, lsoa_features)
+    create_from(con, "CREATE OR REPLACE TABLE places AS SELECT * FROM placed", placed=placed)
     return [("read", len(raw)), ("places in County Durham", len(placed))]
 
 
@@ -181,7 +181,7 @@ def outside(
 def load_outside(con, path: Path, county_features: list, centroids, lookup, lad_pfa, la_names, *, county_code: str):
     """Create the ``places_outside`` table; returns (item, rows) lines for the build report."""
     uk, dropped = read_uk_places(path)
-    far = outside(uk, county_features, centroids, lookup, lad_pfa, la_names, county_code=county_code)  # noqa: F841
-    con.execute("CREATE OR REPLACE TABLE places_outside AS SELECT * FROM far")
+    far = outside(uk, county_features, centroids, lookup, lad_pfa, la_names, county_code=county_code)
+    create_from(con, "CREATE OR REPLACE TABLE places_outside AS SELECT * FROM far", far=far)
     lines = [("read", len(uk) + dropped), ("places outside County Durham", len(far))]
     return lines + ([("left out: outside the United Kingdom's box", dropped)] if dropped else [])

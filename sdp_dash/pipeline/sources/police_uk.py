@@ -85,42 +85,48 @@ def discover(root: Path, forces: tuple[Force, ...], *, latest: str | None = None
     latest = latest or this_month()
     found: dict[tuple[str, str], StreetFile] = {}
     for force in forces:
-        folder = root / force.folder
-        if not folder.exists():
-            continue
-        if not folder.is_dir():
-            raise SourceError(force.folder, "is not a folder")
-        for entry in sorted(folder.iterdir()):
-            if entry.is_dir():
-                candidates = sorted(entry.iterdir())
-            elif STREET.search(entry.name):
-                raise SourceError(entry.relative_to(root).as_posix(), "a street file outside a month folder (YYYY-MM/)")
-            else:
-                continue
-            for path in candidates:
-                if not STREET.search(path.name):
-                    continue
-                rel = path.relative_to(root).as_posix()
-                if path.name != path.name.lower():
-                    raise SourceError(rel, f"file name is not lower case (rename it {path.name.lower()})")
-                m = FILE_NAME.match(path.name)
-                if not m:
-                    raise SourceError(rel, "file name is not YYYY-MM-<force>-street.csv[.gz]")
-                month, slug = m.group(1), m.group(2)
-                if slug != force.slug:
-                    raise SourceError(rel, f"a '{slug}' file in the folder of {force.name} ({force.folder}/)")
-                if path.parent.name != month:
-                    raise SourceError(rel, f"file for {month} is in folder {quote(path.parent.name)}")
-                if not FIRST_MONTH <= month <= latest:
-                    raise SourceError(
-                        rel, f"month {month} is outside {FIRST_MONTH}..{latest} (police.uk months up to the build date)"
-                    )
-                check_regular(path, rel)
-                key = (force.slug, month)
-                if key in found:
-                    raise SourceError(rel, f"duplicate month: {month} for {force.name} also comes from {found[key].rel}")
-                found[key] = StreetFile(path, rel, force, month)
+        for path in _street_paths(root, force):
+            sf = _street_file(root, force, path, latest)
+            key = (force.slug, sf.month)
+            if key in found:
+                raise SourceError(sf.rel, f"duplicate month: {sf.month} for {force.name} also comes from {found[key].rel}")
+            found[key] = sf
     return sorted(found.values(), key=lambda s: (s.force.slug, s.month))
+
+
+def _street_paths(root: Path, force: Force) -> list[Path]:
+    """The street files in the month folders of a force's folder (none if it has no folder)."""
+    folder = root / force.folder
+    if not folder.exists():
+        return []
+    if not folder.is_dir():
+        raise SourceError(force.folder, "is not a folder")
+    paths = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir():
+            paths += [p for p in sorted(entry.iterdir()) if STREET.search(p.name)]
+        elif STREET.search(entry.name):
+            raise SourceError(entry.relative_to(root).as_posix(), "a street file outside a month folder (YYYY-MM/)")
+    return paths
+
+
+def _street_file(root: Path, force: Force, path: Path, latest: str) -> StreetFile:
+    """One street file, its name, folder and month checked, and refused unless a regular file."""
+    rel = path.relative_to(root).as_posix()
+    if path.name != path.name.lower():
+        raise SourceError(rel, f"file name is not lower case (rename it {path.name.lower()})")
+    m = FILE_NAME.match(path.name)
+    if not m:
+        raise SourceError(rel, "file name is not YYYY-MM-<force>-street.csv[.gz]")
+    month, slug = m.group(1), m.group(2)
+    if slug != force.slug:
+        raise SourceError(rel, f"a '{slug}' file in the folder of {force.name} ({force.folder}/)")
+    if path.parent.name != month:
+        raise SourceError(rel, f"file for {month} is in folder {quote(path.parent.name)}")
+    if not FIRST_MONTH <= month <= latest:
+        raise SourceError(rel, f"month {month} is outside {FIRST_MONTH}..{latest} (police.uk months up to the build date)")
+    check_regular(path, rel)
+    return StreetFile(path, rel, force, month)
 
 
 def check_text(sf: StreetFile) -> None:
@@ -191,6 +197,24 @@ def load(con: duckdb.DuckDBPyConnection, sf: StreetFile, known_lsoas: set[str] |
     ``known_lsoas``: the ONS LSOA 2021 codes (England and Wales).
     """
     check_text(sf)
+    _stage(con, sf)
+    n, codes, ids_unique = _check_rows(con, sf)
+    _check_lsoas(con, sf, n, codes, known_lsoas)
+    _check_repeats(con, sf, ids_unique)
+    con.execute(
+        """INSERT INTO crime_events
+           SELECT ?, strptime("Month", '%Y-%m')::DATE, NULLIF("Crime ID", ''), "Crime type",
+                  NULLIF("LSOA code", ''), TRY_CAST("Longitude" AS DOUBLE), TRY_CAST("Latitude" AS DOUBLE),
+                  "Location", NULLIF("Last outcome category", ''), ?
+           FROM street_stage""",
+        [sf.force.slug, sf.rel],
+    )
+    con.execute("DROP TABLE street_stage")
+    return n
+
+
+def _stage(con: duckdb.DuckDBPyConnection, sf: StreetFile) -> None:
+    """The file read as text into the temporary table street_stage (its columns as published)."""
     try:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE street_stage AS
@@ -204,6 +228,10 @@ def load(con: duckdb.DuckDBPyConnection, sf: StreetFile, known_lsoas: set[str] |
     except duckdb.Error as exc:
         raise SourceError(sf.rel, duckdb_problem(exc)) from None
 
+
+def _check_rows(con: duckdb.DuckDBPyConnection, sf: StreetFile) -> tuple[int, list | None, bool]:
+    """Every row's month, force, LSOA code, crime type and location; returns (rows, the LSOA codes
+    seen, whether every Crime ID is there once)."""
     params = {
         "month": sf.month,
         "force": sf.force.name,
@@ -233,6 +261,11 @@ def load(con: duckdb.DuckDBPyConnection, sf: StreetFile, known_lsoas: set[str] |
     if outside is not None:
         hint = " (longitude and latitude swapped?)" if swapped else ""
         raise SourceError(sf.rel, f"longitude/latitude {quote(outside)} is outside England and Wales{hint}")
+    return n, codes, ids_unique
+
+
+def _check_lsoas(con, sf: StreetFile, n: int, codes: list | None, known_lsoas: set[str] | frozenset[str]) -> None:
+    """At most UNKNOWN_LSOA_LIMIT of a file's rows may have an LSOA code outside the ONS 2021 set."""
     unknown = sorted(set(codes or ()) - known_lsoas)
     n_unknown = 0
     if unknown:
@@ -242,7 +275,11 @@ def load(con: duckdb.DuckDBPyConnection, sf: StreetFile, known_lsoas: set[str] |
             sf.rel,
             f"{n_unknown:,} of {n:,} rows have an LSOA code that is not an ONS LSOA 2021 code (e.g. {quote(unknown[0])})",
         )
-    # Every Crime ID once (the usual case): no row can repeat exactly and the file cannot be doubled.
+
+
+def _check_repeats(con, sf: StreetFile, ids_unique: bool) -> None:
+    """No row repeated exactly, no file joined to itself (with every Crime ID once, the usual case,
+    neither can happen)."""
     exact, times, all_even = (0, None, False) if ids_unique else con.execute(_REPEATS).fetchone()
     if all_even:
         raise SourceError(sf.rel, "duplicate rows: every row is present an even number of times (the file repeats itself)")
@@ -250,14 +287,3 @@ def load(con: duckdb.DuckDBPyConnection, sf: StreetFile, known_lsoas: set[str] |
         raise SourceError(
             sf.rel, f"duplicate rows: {exact:,} crime(s) appear {times} or more times with the same Crime ID and details"
         )
-
-    con.execute(
-        """INSERT INTO crime_events
-           SELECT ?, strptime("Month", '%Y-%m')::DATE, NULLIF("Crime ID", ''), "Crime type",
-                  NULLIF("LSOA code", ''), TRY_CAST("Longitude" AS DOUBLE), TRY_CAST("Latitude" AS DOUBLE),
-                  "Location", NULLIF("Last outcome category", ''), ?
-           FROM street_stage""",
-        [sf.force.slug, sf.rel],
-    )
-    con.execute("DROP TABLE street_stage")
-    return n

@@ -23,13 +23,12 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from sdp_dash.config.codes import normalise_postcode as normalise
 from sdp_dash.errors import SourceError, quote
 
-from .common import read_bytes, read_csv
+from .common import create_from, read_bytes, read_csv
 
 _OSGB_TO_WGS84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-# A full UK postcode: outward code (area letters, district) and inward code (sector digit, unit letters).
-POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])([A-Z]{2})$")
 NEAREST_MAX_M = 250  # a point this close to a boundary (coastline, generalisation) takes the nearest LSOA
 METHOD_INSIDE = "grid reference inside the LSOA 2021 boundary"
 METHOD_NEAREST = "grid reference just outside the generalised boundaries: nearest LSOA 2021"
@@ -37,15 +36,6 @@ METHOD_ONS = "no usable grid reference: ONS best-fit LSOA 2011, carried to 2021"
 METHOD_TERMINATED = "terminated (ONS postcode lookup); no longer in use"
 METHOD_TERMINATED_ONS = "terminated (ONS postcode lookup): its ONS best-fit LSOA 2011, carried to 2021"
 COLUMNS = ["postcode", "sector", "district", "lsoa21_code", "method", "terminated"]
-
-
-def normalise(text: str) -> str | None:
-    """A postcode in its standard form ("DH1 1AB") from any case and spacing, or None if it isn't one."""
-    compact = re.sub(r"\s+", "", str(text or "")).upper()
-    if len(compact) < 5 or len(compact) > 7:
-        return None
-    m = POSTCODE.match(compact)
-    return f"{m.group(1)} {m.group(2)}{m.group(3)}" if m else None
 
 
 def parts(postcode: str) -> tuple[str, str]:
@@ -141,6 +131,30 @@ def place(
     ``lsoa11_to_21``: the ONS LSOA 2011 -> 2021 lookup (lsoa11_code, lsoa21_code).
     """
     live = codepoint[codepoint["lad_code"] == lad_code].reset_index(drop=True)
+    bridge = _bridge(lsoa11_to_21)
+    lsoa, method = _place_by_point(live, lsoa_features)
+    # The ONS best fit for the rest (no grid reference, or far outside: a data problem reported by count).
+    ons_by_pc = ons.set_index("postcode")["lsoa11_code"]
+    for p in np.flatnonzero(lsoa == None):  # noqa: E711
+        lsoa11 = ons_by_pc.get(live.at[p, "postcode"])
+        lsoa21 = bridge.get(lsoa11) if lsoa11 else None
+        if lsoa21:
+            lsoa[p], method[p] = lsoa21, METHOD_ONS
+    placed = pd.DataFrame({"postcode": live["postcode"], "lsoa21_code": lsoa, "method": method, "terminated": False})
+    unplaced = int(placed["lsoa21_code"].isna().sum())
+    placed = placed[placed["lsoa21_code"].notna()]
+    terminated = _terminated(ons, live, bridge, lad_code)
+    out = pd.concat([placed, terminated], ignore_index=True)
+    sector_district = out["postcode"].map(parts)
+    out["sector"] = sector_district.str[0]
+    out["district"] = sector_district.str[1]
+    out = out[COLUMNS].sort_values("postcode", ignore_index=True)
+    return out, _counts(placed, terminated, unplaced, ons, bridge)
+
+
+def _place_by_point(live: pd.DataFrame, lsoa_features: list) -> tuple[np.ndarray, np.ndarray]:
+    """Each live postcode's LSOA 2021 and method by its grid reference: the boundary it is in, else the
+    nearest within NEAREST_MAX_M; None where neither (or no usable grid reference)."""
     # Quality 90 means "no coordinates"; such a postcode falls back to the ONS best fit.
     usable = (live["quality"] != "90") & (live["easting"] > 0)
     lon, lat = _OSGB_TO_WGS84.transform(live["easting"].to_numpy(), live["northing"].to_numpy())
@@ -163,21 +177,14 @@ def place(
             metres = _distance_m(lon[p], lat[p], geoms[g])
             if metres <= NEAREST_MAX_M:
                 lsoa[p], method[p] = codes[g], METHOD_NEAREST
-    # The ONS best fit for the rest (no grid reference, or far outside: a data problem reported by count).
-    bridge = _bridge(lsoa11_to_21)
-    ons_by_pc = ons.set_index("postcode")["lsoa11_code"]
-    for p in np.flatnonzero(lsoa == None):  # noqa: E711
-        lsoa11 = ons_by_pc.get(live.at[p, "postcode"])
-        lsoa21 = bridge.get(lsoa11) if lsoa11 else None
-        if lsoa21:
-            lsoa[p], method[p] = lsoa21, METHOD_ONS
-    placed = pd.DataFrame({"postcode": live["postcode"], "lsoa21_code": lsoa, "method": method, "terminated": False})
-    unplaced = int(placed["lsoa21_code"].isna().sum())
-    placed = placed[placed["lsoa21_code"].notna()]
+    return lsoa, method
 
+
+def _terminated(ons: pd.DataFrame, live: pd.DataFrame, bridge: dict[str, str], lad_code: str) -> pd.DataFrame:
+    """Terminated postcodes of the authority (not live in Code-Point), placed by the ONS best fit where it can be."""
     ended = ons[(ons["lad_code"] == lad_code) & ons["terminated"] & ~ons["postcode"].isin(live["postcode"])]
     ended_lsoa = ended["lsoa11_code"].map(bridge)
-    terminated = pd.DataFrame(
+    return pd.DataFrame(
         {
             "postcode": ended["postcode"],
             "lsoa21_code": ended_lsoa.astype(object).where(ended_lsoa.notna(), None),
@@ -185,17 +192,15 @@ def place(
             "terminated": True,
         }
     )
-    out = pd.concat([placed, terminated], ignore_index=True)
-    sector_district = out["postcode"].map(parts)
-    out["sector"] = sector_district.str[0]
-    out["district"] = sector_district.str[1]
-    out = out[COLUMNS].sort_values("postcode", ignore_index=True)
 
-    # Cross-check against the ONS best fit where the LSOA did not change between 2011 and 2021.
+
+def _counts(placed, terminated, unplaced: int, ons: pd.DataFrame, bridge: dict[str, str]) -> dict[str, int]:
+    """The build report's counts, with a cross-check against the ONS best fit where the LSOA did not
+    change between 2011 and 2021."""
     both = placed.merge(ons[["postcode", "lsoa11_code"]], on="postcode")
     both["ons21"] = both["lsoa11_code"].map(bridge)
     comparable = both[both["ons21"].notna()]
-    counts = {
+    return {
         "live postcodes placed": len(placed),
         "placed inside a boundary": int((placed["method"] == METHOD_INSIDE).sum()),
         "placed in the nearest boundary": int((placed["method"] == METHOD_NEAREST).sum()),
@@ -206,7 +211,6 @@ def place(
         "agree with the ONS best fit (comparable LSOAs)": int((comparable["ons21"] == comparable["lsoa21_code"]).sum()),
         "differ from the ONS best fit (comparable LSOAs)": int((comparable["ons21"] != comparable["lsoa21_code"]).sum()),
     }
-    return out, counts
 
 
 def _bridge(lookup: pd.DataFrame) -> dict[str, str]:
@@ -227,10 +231,12 @@ def load(con, codepoint_path: Path, ons_path: Path | None, lsoa_features: list, 
     """Create the ``postcodes`` table; returns (file, item, rows) lines for the build report."""
     codepoint = read_codepoint(codepoint_path)
     ons = read_ons_lookup(ons_path) if ons_path else pd.DataFrame(columns=["postcode", "terminated", "lsoa11_code", "lad_code"])
-    placed_postcodes, counts = place(codepoint, ons, lsoa_features, lookup, lad_code=lad_code)  # noqa: F841 - read by DuckDB
-    con.execute(
+    placed_postcodes, counts = place(codepoint, ons, lsoa_features, lookup, lad_code=lad_code)
+    create_from(
+        con,
         """CREATE OR REPLACE TABLE postcodes AS
-           SELECT postcode, sector, district, lsoa21_code, method, terminated::BOOLEAN AS terminated FROM placed_postcodes ORDER BY postcode"""
+           SELECT postcode, sector, district, lsoa21_code, method, terminated::BOOLEAN AS terminated FROM placed_postcodes ORDER BY postcode""",
+        placed_postcodes=placed_postcodes,
     )
     lines = [("codepoint", "read", len(codepoint))] + [("codepoint", item, n) for item, n in counts.items()]
     if ons_path:
