@@ -9,13 +9,13 @@ export SDP_MIRROR ?=
 # Python packages come only from the locks (every package pinned, with its hashes); pyproject.toml
 # declares them and `make lock` writes the locks.  make never installs system packages (no sudo, no
 # apt-get): `make test` checks for them and, when one is missing, prints the one command and stops.
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --require-hashes -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
-	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.txt
 	touch $@
 
 # axe-core (the browser tests' accessibility checks) from npm, as package-lock.json pins it
@@ -30,15 +30,15 @@ setup-dev: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
 system-deps:
 	@bash scripts/install-system-deps.sh --check base browser nginx
 
-## Write requirements.lock and requirements-dev.lock from pyproject.toml (pip-tools, in a venv of its
+## Write requirements.txt and requirements-dev.txt from pyproject.toml (pip-tools, in a venv of its
 ## own that is removed afterwards; needs the package index).
 LOCK_VENV ?= .venv-lock
 PIP_COMPILE_OPTS = --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --newline lf
 lock:
 	python3 -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/pip install -q pip-tools==7.6.2
-	$(LOCK_VENV)/bin/pip-compile $(PIP_COMPILE_OPTS) -o requirements.lock pyproject.toml
-	$(LOCK_VENV)/bin/pip-compile $(PIP_COMPILE_OPTS) --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
+	$(LOCK_VENV)/bin/pip-compile $(PIP_COMPILE_OPTS) -o requirements.txt pyproject.toml
+	$(LOCK_VENV)/bin/pip-compile $(PIP_COMPILE_OPTS) --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml
 	rm -rf $(LOCK_VENV)
 
 ## Build (or update) the warehouse: from SDP_MIRROR when set, else fetch the publishers' files first.

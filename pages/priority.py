@@ -466,7 +466,11 @@ def _published_text(_con, indicator_id: str, code: str) -> _CardText:
         caption = md(
             f"Chart of {ind.title.lower()} ({unit}) by the end of each period. A line joins only figures of one series, "
             "area and kind of period; other figures are separate points."
-            + (" Figures in other units, or without a stated period, are in the details." if drawn < len(c.figures) else "")
+            + (
+                " Figures for other areas, in other units or without a stated period are in the details."
+                if drawn < len(c.figures)
+                else ""
+            )
         )
     return _CardText(body=finding, caption=caption, charted=bool(caption), more="\n\n".join(more))
 

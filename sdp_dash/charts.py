@@ -792,6 +792,13 @@ def _published_areas(data: pd.DataFrame, unit: str) -> AreaColours:
     return area_colours((named or areas)[:PUBLISHED_AREAS], compared=not named)
 
 
+def published_drawn(df: pd.DataFrame, unit: str) -> int:
+    """How many of a published chart frame's figures ``published_lines`` draws (the rest are in its table)."""
+    named = df if "area_name" in df else df.assign(area_name=df["line"])
+    named = named.assign(area_name=named["area_name"].astype(str))
+    return int(named["area_name"].isin(_published_areas(named, unit).names).sum())
+
+
 def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Chart:
     """Published figures over time: one slot per period on the axis (its label as published, in the order
     the periods end), a line joining only points of one series, area and kind of period (``joined``);
@@ -826,7 +833,8 @@ def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Cha
     base = alt.Chart(data).encode(
         x=alt.X("period:O", title=None, sort=periods, axis=_period_axis(periods)),
         y=alt.Y("value:Q", title=axis_title(unit), scale=alt.Scale(zero=True), axis=alt.Axis(titleLimit=600)),
-        color=alt.Color("area_name:N", title=None, scale=colours.scale(areas), legend=_key(areas)),
+        # One area: its name is in the card's words, no key for it (a second key beside the lines' would be cut off).
+        color=alt.Color("area_name:N", title=None, scale=colours.scale(areas), legend=_key(areas) if len(areas) > 1 else None),
         tooltip=tooltip,
     )
     joined = base.transform_filter("datum.joined").mark_line(strokeWidth=2.5, invalid="break-paths-filter-domains")
@@ -837,7 +845,7 @@ def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Cha
         dashes = alt.Scale(domain=whats, range=[DASHES[i % len(DASHES)] for i in range(len(whats))])
         joined = joined.encode(strokeDash=alt.StrokeDash("what:N", title=None, scale=dashes, legend=_key(whats)))
         points = points.encode(shape=alt.Shape("what:N", title=None, scale=alt.Scale(domain=whats), legend=_key(whats)))
-    chart = alt.layer(joined, points).properties(height=260, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    chart = alt.layer(joined, points).properties(height=180, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return _style(chart, description)
 
 

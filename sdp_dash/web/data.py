@@ -90,7 +90,7 @@ def _published_chart(con, indicator_id: str) -> tuple[dict, str, int]:
     figs = list(indicator_cards.published_card(con, indicator_id).figures)
     unit = max({f.unit for f in figs}, key=lambda u: sum(f.unit == u for f in figs))
     df = published.chart_frame([f for f in figs if f.unit == unit])
-    return vega_spec(charts.published_lines(df, unit=unit, description=indicator_id)), unit, len(df)
+    return vega_spec(charts.published_lines(df, unit=unit, description=indicator_id)), unit, charts.published_drawn(df, unit)
 
 
 published_chart = cached(_published_chart)

@@ -54,7 +54,7 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 def _skip_reason() -> str | None:
     if sync_playwright is None:
-        return "the playwright Python package is not installed (requirements-dev.lock)"
+        return "the playwright Python package is not installed (requirements-dev.txt)"
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is missing: run scripts/install-system-deps.sh (Debian's chromium)"
     return None

@@ -58,6 +58,11 @@ def test_glance_reads_on_a_phone(app_url, shared_context):
 _HEIGHT = """() => Math.max(document.documentElement.scrollHeight,
   ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')].map(e => e.scrollHeight))"""
 MAX_HEIGHT = 7_000  # px at 1280 px with every Details closed (issue 18: Being safe was 15,000 to 19,500)
+# The test warehouse charts more published figures than the real one (every published indicator of the
+# fixture has three or more points, several in two or three series, each with its own key): Being safe is
+# about 1,100 px taller on it than on the real data (6,500 px, bench/RESULTS.md "Browser settle", which
+# checks the 7,000 px limit on the real pages).  So here the limit allows for those extra charts.
+FIXTURE_ALLOWANCE = 700
 
 
 @pytest.mark.parametrize("path", PRIORITIES)
@@ -66,6 +71,6 @@ def test_the_page_fits_in_seven_thousand_pixels(app_url, shared_context, path):
     try:
         open_page(page, f"{app_url}/{path}")
         height = page.evaluate(_HEIGHT)
-        assert height <= MAX_HEIGHT, f"/{path} is {height} px tall at 1280 px"
+        assert height <= MAX_HEIGHT + FIXTURE_ALLOWANCE, f"/{path} is {height} px tall at 1280 px"
     finally:
         page.close()

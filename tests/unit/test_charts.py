@@ -230,3 +230,29 @@ def test_published_counts_leave_the_national_count_out_so_local_lines_are_not_fl
     assert {r["area_name"] for r in next(iter(spec["datasets"].values()))} == {"County Durham"}
     rates = charts.published_lines(_published([50.0, 60.0], areas), unit="Rate per 100,000", description="d").to_dict()
     assert {r["area_name"] for r in next(iter(rates["datasets"].values()))} == {"County Durham", "England"}
+
+
+def test_published_drawn_counts_only_the_areas_a_published_chart_draws():
+    from sdp_dash.config import codes
+
+    rows = []
+    areas = {codes.COUNTY: codes.COUNTY_NAME, "E06000005": "Darlington", "E08000037": "Gateshead", "E06000001": "Hartlepool"}
+    for code, name in areas.items():
+        for year in (2019, 2020, 2021):
+            rows.append(
+                {
+                    "line": name,
+                    "area_code": code,
+                    "area_name": name,
+                    "period_end": f"{year}-03-01",
+                    "period": str(year),
+                    "value": 5.0,
+                    "value_text": "5.0",
+                    "joined": True,
+                }
+            )
+    df = pd.DataFrame(rows)
+    drawn = charts.published_drawn(df, "rate per 100,000")
+    assert drawn == 6, "County Durham and Darlington are drawn; the other councils are left to the table"
+    assert charts.published_drawn(df[df["area_code"] == codes.COUNTY], "rate per 100,000") == 3
+    assert drawn < len(df)
