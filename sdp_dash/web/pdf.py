@@ -11,6 +11,7 @@ print fails, ``PdfError`` says why in one line and the caller offers the HTML in
 from __future__ import annotations
 
 import concurrent.futures
+import re
 import time
 from pathlib import Path
 
@@ -26,6 +27,9 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 TIMEOUT_S = 60
+MAX_PAGES = 2  # the profile is at most two A4 pages (issue 18)
+SCALES = (1.0, 0.93, 0.86, 0.8)  # tried in turn until the document fits MAX_PAGES (a long name or link can add a line)
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 RETRY_AFTER_S = 600  # after a failed print, the HTML is offered for this long before chromium is tried again
 _last_failure: dict[str, object] = {"reason": "", "at": 0.0}
 
@@ -80,6 +84,20 @@ def _print(html: str) -> bytes:
             page = ctx.new_page()
             page.route("**/*", lambda route: route.abort())  # data: pictures need no request; nothing else may be fetched
             page.set_content(html, wait_until="load", timeout=TIMEOUT_S * 1000)
-            return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+            return _fitted(page)
         finally:
             browser.close()
+
+
+def pages(pdf: bytes) -> int:
+    """How many pages a PDF has (its page objects)."""
+    return len(_PAGE.findall(pdf))
+
+
+def _fitted(page) -> bytes:
+    """The page printed at the first of ``SCALES`` that fits ``MAX_PAGES`` pages (else at the smallest)."""
+    for scale in SCALES:
+        pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True, scale=scale)
+        if pages(pdf) <= MAX_PAGES:
+            return pdf
+    return pdf

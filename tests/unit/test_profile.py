@@ -149,3 +149,11 @@ def test_the_county_profile_has_no_comparison_with_itself(rcon, period):
     doc = document.document(rcon, codes.COUNTY, *period, "all_crime", "x")
     assert "against County Durham" not in doc and "County rate" not in doc and "rest of county" not in doc
     assert len(_pictures(doc)) == 2
+
+
+def test_pdf_pages_counts_page_objects_not_the_page_tree():
+    from sdp_dash.web import pdf
+
+    doc = b"1 0 obj <</Type /Pages /Kids [2 0 R 3 0 R]>> 2 0 obj <</Type /Page>> 3 0 obj <</Type/Page /Parent 1 0 R>>"
+    assert pdf.pages(doc) == 2
+    assert pdf.SCALES[0] == 1.0 and list(pdf.SCALES) == sorted(pdf.SCALES, reverse=True)
