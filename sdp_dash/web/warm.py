@@ -47,11 +47,17 @@ def _steps(code: str, start: str, end: str, measure: str) -> Iterator[tuple[str,
             if ind.kind == "police_uk":
                 yield p.url_path, lambda ind=ind: data.police_card(ind.id, code, start, end)
             elif ind.kind == "published" and ind.has_official_figures:
-                yield p.url_path, lambda ind=ind: (data.published_card(ind.id), data.published_chart(ind.id))
+                yield p.url_path, lambda ind=ind: _published(data, ind.id)
     yield "outcomes", lambda: data.outcomes_for(code, measure, start, end)
     yield "deprivation", lambda: (data.by_decile(code, measure, start, end), data.key_ratios(code, start, end))
     yield "long-view", lambda: data.long_view_for(measure)
     yield "about", lambda: (data.sources(), data.coverage(), data.aap_evidence(), data.police_sources_by_force())
+
+
+def _published(data, indicator_id: str) -> None:
+    """A published indicator's card, and its chart where the page draws one (as pages/priority.py does)."""
+    if data.published_card(indicator_id).charted:
+        data.published_chart(indicator_id)
 
 
 def warm() -> tuple[list[str], float]:
