@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.settle import _HEIGHT, _SETTLED, _WATCH, QUIET_MS  # noqa: E402
+from bench.settle import _HEIGHT, open_settled  # noqa: E402
 from tests.support.devserver import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -36,12 +36,8 @@ def shoot(context, url: str, path: Path, width: int) -> int:
     """Open ``url``, wait for it to settle, write a full-length palette PNG; return the page's height."""
     from PIL import Image
 
-    page = context.new_page()
-    page.add_init_script(_WATCH)
+    page = open_settled(context, url, width)
     try:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.goto(url, wait_until="commit", timeout=90_000)
-        page.wait_for_function(_SETTLED, arg=QUIET_MS, timeout=90_000, polling=50)
         height = int(page.evaluate(_HEIGHT))
         page.set_viewport_size({"width": width, "height": min(max(height, 900), MAX_HEIGHT)})
         page.wait_for_timeout(800)  # maps and charts redraw at the new size

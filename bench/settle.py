@@ -66,15 +66,21 @@ _HEIGHT = """() => Math.max(...[...document.querySelectorAll('[data-testid="stMa
   .map(e => e.scrollHeight))"""
 
 
+def open_settled(context, url: str, width: int = 1280):
+    """A new tab of ``context`` at ``width`` px, opened at ``url`` and waited on until it has settled."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.add_init_script(_WATCH)
+    page.goto(url, wait_until="commit", timeout=90_000)
+    page.wait_for_function(_SETTLED, arg=QUIET_MS, timeout=90_000, polling=50)
+    return page
+
+
 def settle(context, url: str) -> tuple[float, int]:
     """Seconds from navigation start to the page's last change, and its height in px."""
-    page = context.new_page()
-    page.add_init_script(_WATCH)
+    page = open_settled(context, url)
     try:
-        page.goto(url, wait_until="commit", timeout=90_000)
-        page.wait_for_function(_SETTLED, arg=QUIET_MS, timeout=90_000, polling=50)
-        seconds = page.evaluate("() => window.__lastChange") / 1000
-        return seconds, int(page.evaluate(_HEIGHT))
+        return page.evaluate("() => window.__lastChange") / 1000, int(page.evaluate(_HEIGHT))
     finally:
         page.close()
 

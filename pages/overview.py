@@ -28,7 +28,8 @@ def render() -> None:
             else "and how that compares with the rest of the county and with a year earlier."
         )
     )
-    stale = words.staleness(data.present_months()[-1], date.today()) if data.present_months() else None
+    months = data.present_months()
+    stale = words.staleness(months[-1], date.today()) if months else None
     if stale:
         st.info(stale + " See About the data for when this site's data was refreshed.", icon=":material/update:")
     crime_links(view)

@@ -21,11 +21,11 @@ from sdp_dash.web.pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (Debian's chr
 
 
 def page_paths() -> list[str]:
-    """Every page's address in menu order, the priority pages from the catalogue (as app.py registers them)."""
-    from sdp_dash.config.catalogue import priorities
-    from sdp_dash.config.codes import ANALYSIS_PAGES
+    """Every page's address in menu order, as the product lists them (``sdp_dash.web.warm.page_paths``), the
+    default page by its own address ("overview") so a test can open it by name."""
+    from sdp_dash.web.warm import page_paths as product_paths
 
-    return ["overview", "explore", "compare", *(p.url_path for p in priorities()), *ANALYSIS_PAGES, "about"]
+    return ["overview" if p == "" else p for p in product_paths()]
 
 
 def free_port() -> int:
