@@ -68,8 +68,10 @@ class UnsafeRunDir(SystemExit):
 
 
 def default_run_dir(port: int) -> Path:
-    if os.environ.get("SDP_SERVE_DIR"):
-        return Path(os.environ["SDP_SERVE_DIR"])
+    from sdp_dash.config import settings
+
+    if settings.get("SDP_SERVE_DIR"):
+        return Path(settings.get("SDP_SERVE_DIR"))
     if os.environ.get("XDG_RUNTIME_DIR"):
         return Path(os.environ["XDG_RUNTIME_DIR"]) / f"sdp-serve-{port}"
     return ROOT / ".run" / f"serve-{port}"
@@ -127,7 +129,9 @@ def serve_users() -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | N
     nginx's workers still run as ``nobody``."""
     if os.geteuid() != 0:
         return None, None
-    name = os.environ.get("SDP_SERVE_USER") or "nobody"
+    from sdp_dash.config import settings
+
+    name = settings.get("SDP_SERVE_USER") or "nobody"
     if name == "root":
         print("warning: SDP_SERVE_USER=root: the workers run as root", file=sys.stderr)
         return None, _user("nobody")

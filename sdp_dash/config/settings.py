@@ -62,6 +62,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Third-party sources added to the policy's img-src and connect-src, for a basemap: e.g. "
         "`https://*.basemaps.cartocdn.com` with SDP_BASEMAP=carto, or the tile server's origin.",
     ),
+    Setting(
+        "SDP_SERVE_DIR",
+        "",
+        "`make serve`'s private run folder (rendered configuration, logs). Empty: $XDG_RUNTIME_DIR/sdp-serve-PORT, "
+        "else .run/serve-PORT. Made 0700; refused when it is a link, someone else's, or writable by others.",
+    ),
+    Setting(
+        "SDP_SERVE_USER",
+        "nobody",
+        "Run as root, `make serve` runs the workers and nginx's worker processes as this user.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
