@@ -1,15 +1,16 @@
 """Area codes and constants used across the project: one place for each.
 
-The partnership is County Durham (E06000047).  Darlington shares its police force and fire
-service but is a different partnership: a comparator, never part of partnership totals.
+The partnership shown is a setting (SDP_PARTNERSHIP, see sdp_dash/config/partnership.py): ``COUNTY``,
+``COUNTY_NAME``, ``PARTNERSHIP`` and ``HOME_FORCE`` are read from it on each use (module ``__getattr__``), so
+a test or a process that changes the setting sees the new partnership.  Other partnerships, even those
+sharing its police force, are comparators, never part of its totals.
 """
 
 from __future__ import annotations
 
 import re
 
-COUNTY = "E06000047"
-DARLINGTON = "E06000005"
+DARLINGTON = "E06000005"  # TRANSITION (issue 20): to be replaced by the partnership's comparators
 FORCES = ("E23000008", "E23000013", "E23000007")  # Durham, Cleveland, Northumbria
 NORTH_EAST = "E12000001"
 ENGLAND = "E92000001"
@@ -33,8 +34,6 @@ NORTH_EAST_LAS = (
 
 # Police force areas in the order pages show them, with the names police.uk uses.
 DURHAM_FORCE, CLEVELAND_FORCE, NORTHUMBRIA_FORCE = FORCES
-PARTNERSHIP = "Safe Durham Partnership"
-COUNTY_NAME = "County Durham"
 # Area types inside the county that a page can show, largest first.
 COUNTY_TYPES = ("county", "aap", "division_2025", "division_2013", "msoa", "lsoa")
 DEFAULT_MEASURE = "all_crime"
@@ -77,3 +76,18 @@ def normalise_postcode(text: str) -> str | None:
     compact = re.sub(r"\s+", "", str(text or "")).upper()
     m = POSTCODE.match(compact) if 5 <= len(compact) <= 7 else None
     return f"{m.group(1)} {m.group(2)}{m.group(3)}" if m else None
+
+
+def __getattr__(name: str) -> str:
+    """The chosen partnership's code, name, title and police force, read from the setting on each use."""
+    from sdp_dash.config import partnership
+
+    if name == "COUNTY":
+        return partnership.code()
+    if name == "COUNTY_NAME":
+        return partnership.active().name
+    if name == "PARTNERSHIP":
+        return partnership.active().title
+    if name == "HOME_FORCE":
+        return partnership.active().force_code
+    raise AttributeError(name)

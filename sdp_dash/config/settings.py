@@ -6,6 +6,7 @@ A test checks that every setting here is documented in README.md.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,19 @@ SETTINGS: tuple[Setting, ...] = (
         "data/downloads",
         "Where `fetch` saves the publishers' files (same layout as the mirror).",
     ),
-    Setting("SDP_WAREHOUSE", "data/sdp.duckdb", "The DuckDB warehouse file that `build` writes and the app reads."),
+    Setting(
+        "SDP_PARTNERSHIP",
+        "E06000047",
+        "The community safety partnership shown, by its local authority code (E06000047 County Durham, E06000002 "
+        "Middlesbrough, E08000024 Sunderland, ...). Its own words, priorities and local areas come from "
+        "data/partnerships/CODE.toml when there is one, else data/partnerships/default.toml.",
+    ),
+    Setting(
+        "SDP_WAREHOUSE",
+        "data/sdp.duckdb",
+        "The DuckDB warehouse file that `build` writes and the app reads. Unset, another partnership's is "
+        "data/sdp-CODE.duckdb (one warehouse per partnership).",
+    ),
     Setting(
         "SDP_PUBLISHER_ROOT",
         "",
@@ -81,7 +94,13 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 def get(name: str) -> str:
     """The value of a registered setting (environment first, then the default)."""
     setting = _BY_NAME[name]
-    return os.environ.get(name, setting.default)
+    if name in os.environ:
+        return os.environ[name]
+    if name == "SDP_WAREHOUSE":  # one warehouse per partnership: another partnership's sits beside the default
+        chosen = get("SDP_PARTNERSHIP").strip().upper()
+        if chosen != _BY_NAME["SDP_PARTNERSHIP"].default and re.fullmatch(r"[EW]\d{8}", chosen):
+            return f"data/sdp-{chosen}.duckdb"
+    return setting.default
 
 
 def path(name: str) -> Path:

@@ -32,7 +32,7 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from sdp_dash.config import catalogue
+from sdp_dash.config import catalogue, partnership
 from sdp_dash.config import measures as measures_config
 from sdp_dash.config.manifest import MANIFEST_PATH, Manifest, Source
 from sdp_dash.config.manifest import load as load_manifest
@@ -43,7 +43,7 @@ from sdp_dash.pipeline import areas as area_model
 from sdp_dash.pipeline.sources import deprivation, geography, indicators, ons_pfa, places, police_uk, population, postcodes
 from sdp_dash.pipeline.sources.common import check_regular, create_from, read_csv, sha256
 
-SCHEMA_VERSION = "2"  # 2: lsoa21_known, force_bbox and build_report tables
+SCHEMA_VERSION = "3"  # 2: lsoa21_known, force_bbox and build_report tables; 3: partnership
 BOX_MARGIN = 0.1  # degrees around the population-weighted centroids of a force's LSOAs (report only)
 
 
@@ -432,7 +432,35 @@ def _geography_step(ctx: _Context) -> _Geography:
     names = geo.la_names[["lad_code", "lad_name", "region_code", "region_name"]]
     create_from(ctx.con, "CREATE TABLE la_names AS SELECT DISTINCT * FROM names", names=names)
     ctx.report.files_read += len(src_ids) + 1
+    _write_partnership(ctx, geo, neighbours)
     return geo
+
+
+def partnership_facts(geo: _Geography, neighbours: pd.DataFrame, forces) -> partnership.Partnership:
+    """The chosen partnership from the ONS lookups: its name, police force and comparators (the other
+    authorities of the forces whose data is held: its own force's first, then its ONS statistical
+    neighbours in rank order, then the rest)."""
+    chosen = partnership.code()
+    mine = geo.lad_pfa[geo.lad_pfa["lad_code"] == chosen]
+    if mine.empty:
+        raise SourceError("lad_csp_pfa", f"no community safety partnership for SDP_PARTNERSHIP={chosen}")
+    force_code = str(mine["pfa_code"].iloc[0])
+    held = {f.pfa_code for f in forces}
+    if force_code not in held:
+        raise SourceError("sources.toml", f"no police.uk force in the manifest for {chosen}'s force {force_code}")
+    held_las = geo.lad_pfa[geo.lad_pfa["pfa_code"].isin(held) & (geo.lad_pfa["lad_code"] != chosen)]
+    same = list(held_las.loc[held_las["pfa_code"] == force_code, "lad_code"])
+    ranked = neighbours[neighbours["area_code"] == chosen].sort_values("rank")["neighbour_code"]
+    near = [c for c in ranked if c in set(held_las["lad_code"]) and c not in same]
+    rest = sorted(set(held_las["lad_code"]) - set(same) - set(near))
+    force_name = next(f.name for f in forces if f.pfa_code == force_code)
+    return partnership.resolve(chosen, str(mine["lad_name"].iloc[0]), force_code, force_name, tuple(same + near + rest))
+
+
+def _write_partnership(ctx: _Context, geo: _Geography, neighbours: pd.DataFrame) -> None:
+    """Table partnership: one row, the facts the pages read (sdp_dash/config/partnership.py)."""
+    facts = pd.DataFrame([partnership_facts(geo, neighbours, ctx.manifest.forces).to_row()])
+    create_from(ctx.con, "CREATE TABLE partnership AS SELECT * FROM facts", facts=facts)
 
 
 def _boundaries_step(ctx: _Context, geo: _Geography) -> _Boundaries:

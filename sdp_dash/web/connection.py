@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from sdp_dash.config import settings
+from sdp_dash.config import partnership, settings
 from sdp_dash.memo import Store
 
 # Each generation's lookups (areas, measures, months on file: small answers asked for again and again
@@ -88,6 +88,13 @@ def check(con: duckdb.DuckDBPyConnection) -> None:
         reader = con.table(table).to_arrow_reader(65536)
         for _batch in reader:
             pass
+    held = con.execute("SELECT code, name FROM partnership").fetchone() if "partnership" in tables else None
+    if held is None or held[0] != partnership.code():
+        what = f"{held[1]} ({held[0]})" if held else "no partnership"
+        raise duckdb.InvalidInputException(
+            f"the warehouse holds {what}, not SDP_PARTNERSHIP={partnership.code()}: build it with "
+            f"`SDP_PARTNERSHIP={partnership.code()} python -m sdp_dash build`"
+        )
 
 
 def _private_copy(path) -> str:

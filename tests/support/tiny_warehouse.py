@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from sdp_dash.config import partnership
 from sdp_dash.web import connection
 
 
@@ -17,6 +18,7 @@ def write(path: Path, value: int) -> None:
     tmp = path.with_name(f".{path.name}.building")
     with duckdb.connect(str(tmp)) as con:
         con.execute(f"CREATE TABLE meta AS SELECT {int(value)} AS v")
+        con.execute("CREATE TABLE partnership AS SELECT ? AS code, 'Test partnership' AS name", [partnership.code()])
     os.replace(tmp, path)
 
 
