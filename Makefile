@@ -100,7 +100,7 @@ WORKERS ?= $(shell nproc)
 SERVE_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
 serve: setup
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { echo "nginx is missing: sudo apt-get install nginx" >&2; exit 1; }
-	@[ -f "$${SDP_WAREHOUSE:-data/sdp.duckdb}" ] || $(MAKE) data
+	@$(PY) -c 'import sys; from sdp_dash.config import settings; sys.exit(not settings.path("SDP_WAREHOUSE").is_file())' || $(MAKE) data
 	$(PY) scripts/serve.py start --workers $(WORKERS) --port $(SERVE_PORT)
 
 serve-stop:
