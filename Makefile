@@ -93,6 +93,11 @@ bench: setup-dev
 load: setup-dev
 	$(PY) bench/load_test.py
 
+## How build and page cost grow with rows: 1, 2, 3 forces and a synthetic national load (bench/scale.py; minutes, GBs in /tmp)
+.PHONY: bench-scale
+bench-scale: setup-dev
+	$(PY) bench/scale.py
+
 ## Serve the public: WORKERS Streamlit workers (default: one per core) behind nginx on PORT (default 8080),
 ## run by supervisord (deploy/supervisord/).  Returns once every worker is ready (warm, and the warehouse
 ## passes its checks); `make serve-stop` (same PORT) stops everything it started and frees the port.

@@ -1,4 +1,4 @@
-"""Safe Durham community safety dashboard: the entry point.  ``pages/site.py`` holds the page
+"""The community safety dashboard (the partnership is a setting, SDP_PARTNERSHIP): the entry point.  ``pages/site.py`` holds the page
 config, the shared frame and the routing; each view is a function in ``pages/``."""
 
 from pages import site

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from sdp_dash import charts
-from sdp_dash.config import manifest, settings
-from sdp_dash.domain import words
-from sdp_dash.web import cache, cards, data
+from sdp_dash.config import codes, manifest, partnership, settings
+from sdp_dash.domain import home, words
+from sdp_dash.web import cache, cards, data, frame
 from sdp_dash.web.escape import link, md, safe_url
 
 
@@ -25,6 +25,7 @@ class _Content:
     coverage_text: str  # markdown
     coverage_table: pd.DataFrame
     evidence_table: pd.DataFrame
+    areas_text: str  # markdown: the partnership's area model
     statement: str  # the accessibility statement (markdown)
 
 
@@ -76,7 +77,8 @@ def _content(_con) -> _Content:
         coverage_text=coverage_text,
         coverage_table=cov_wide.reset_index(names="Month"),
         evidence_table=evidence,
-        statement=statement.read_text(encoding="utf-8")
+        areas_text=areas_text(),
+        statement=statement_words(statement.read_text(encoding="utf-8"))
         if statement.exists()
         else "The accessibility statement is being written.",
     )
@@ -138,7 +140,7 @@ _COLUMNS = [
     (
         "What happened next",
         "compared_with_rest_of_county, compared_with_rest_of_force_area",
-        "higher, similar or lower than the rest of the county or force area (95% intervals), or why not compared",
+        "higher, similar or lower than the rest of the partnership's area or force area (95% intervals), or why not compared",
         "text",
     ),
     (
@@ -215,32 +217,15 @@ def _coverage_and_areas(c) -> None:
         st.table(c.coverage_table, hide_index=True)
 
     st.header("Areas", anchor=False)
-    st.markdown(
-        """
-    - **County Durham** is the unitary authority E06000047. Partnership figures use County Durham's small areas only:
-      Durham Constabulary also covers Darlington, which has its own partnership.
-    - **Small areas (LSOAs, 2021)** are the building block: police.uk gives each crime's small area, and Census 2021
-      gives each small area's residents. **Neighbourhoods (MSOAs)** use the House of Commons Library's names.
-    - **Electoral divisions** (63 from 2013 to May 2025; 51 since) do not follow small-area boundaries, so each small
-      area is assigned to the division that holds its population-weighted centre: division figures are **approximate**.
-    - **Area boards**: the 14 Area Action Partnerships (2009 to 2025) have no published boundary. Each is built here
-      as an **approximate best fit**: divisions are assigned to boards using the council's "where we cover" lists, and
-      each small area goes to the board of its division, except the small areas of divisions that are split between
-      boards, which go to the board of the settlement they cover. The evidence and our confidence for each division are
-      listed below.
-    - The **12 Local Networks** that replaced the Area Action Partnerships in April 2025 are not available yet: their
-      lists of divisions were not published in a form we could use.
-    - **Boundaries** are the Office for National Statistics' generalised clipped boundaries (2021 small areas and
-      neighbourhoods; division boundaries from their own ONS files).
-    """
-    )
+    st.markdown(c.areas_text)
     st.markdown(
         f"**Background map.** {md(charts.basemap_words(settings.get('SDP_BASEMAP')))} The site's operator chooses this "
         "(none, CARTO, or their own tile server); with none, nothing about your visit reaches another website. "
         "Whatever the background, the areas, their colours, the place names and the tables still show."
     )
-    with st.expander("How each electoral division was assigned to an area board", icon=":material/table:"):
-        st.table(c.evidence_table, hide_index=True)
+    if not c.evidence_table.empty:
+        with st.expander("How each electoral division was assigned to an area board", icon=":material/table:"):
+            st.table(c.evidence_table, hide_index=True)
 
 
 def _methods() -> None:
@@ -254,8 +239,8 @@ def _methods() -> None:
     - **95% intervals** show the range the underlying rate is likely to be in: exact Poisson intervals for counts under 10,
       Byar's method otherwise (the public-health convention).
     - **Higher, similar or lower** than another area means the two 95% intervals do not overlap (higher or lower) or
-      overlap (similar). An area is never compared with an area that holds it: an area of the county is compared with
-      the rest of the county (the county without it), and the county is shown beside it for context. Where there is no
+      overlap (similar). An area is never compared with an area that holds it: an area of THE_AREA is compared with
+      the rest of THE_AREA (THE_AREA without it), and THE_AREA is shown beside it for context. Where there is no
       interval, the page says "not compared".
     - **Change on a year earlier** compares the same months in both years, only where both are fully covered. Whether a
       change is "bigger than chance would explain" comes from an exact two-sided test (the count in one year, given the
@@ -274,7 +259,7 @@ def _methods() -> None:
       keeps small numbers of these crimes off this site's pages; it does not make them secret.
     - **Recorded crime** reflects how often people report crime and how the police record it, as well as how much
       crime there is.
-    """
+    """.replace("THE_AREA", codes.THE_AREA)
     )
 
 
@@ -296,3 +281,61 @@ if __name__ == "__main__":
     from pages import site
 
     site.run()
+
+
+_AUTHORITY_KINDS = {"E06": "unitary authority", "E08": "metropolitan borough", "E09": "London borough", "W06": "principal area"}
+
+
+def statement_words(text: str) -> str:
+    """The accessibility statement in the partnership's words: its {dashboard}, {partnership}, {the_area} and
+    {contact} (the partnership's file in data/partnerships/, else the partnership's council)."""
+    p = partnership.active()
+    contact = partnership.own_words("contact") or f"{p.name}'s council"
+    title = p.title if p.title.lower().startswith("the ") else f"the {p.title}"
+    fields = {"dashboard": frame.dashboard_title(), "partnership": title[4:], "the_area": p.the_area, "contact": contact}
+    for key, value in fields.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def areas_text() -> str:
+    """The area model in words (markdown): the partnership's authority and police force, its small areas and
+    neighbourhoods, its electoral areas, and the local area sets only its file lists (area boards)."""
+    p, h = partnership.active(), home.current()
+    kind = _AUTHORITY_KINDS.get(p.code[:3], "local authority")
+    others = [n for _, n in h.neighbours]
+    shared = (
+        f" {h.force_name(h.force_code)} also covers {home.joined(others)}, which "
+        + ("has its own partnership." if len(others) == 1 else "each have their own partnership.")
+        if others
+        else ""
+    )
+    ward, short = p.ward[:1].upper() + p.ward[1:], p.ward.split()[-1]  # "Electoral division", "division"
+    now = len(data.areas("division_2025"))
+    then = len(data.areas("division_2013")) if "division_2013" in p.area_sets else 0
+    counted = f"{then} from 2013 to May 2025; {now} since" if then else f"{now} since May 2025"
+    lines = [
+        f"- **{p.name}** is the {kind} {p.code}. Partnership figures use {p.name}'s small areas only:{shared}",
+        "- **Small areas (LSOAs, 2021)** are the building block: police.uk gives each crime's small area, and Census 2021 "
+        "gives each small area's residents. **Neighbourhoods (MSOAs)** use the House of Commons Library's names.",
+        f"- **{ward}s** ({counted}) do not follow small-area boundaries, so each small area is assigned to the "
+        f"{short} that holds its population-weighted centre: {short} figures are **approximate**.",
+    ]
+    if "aap" in p.area_sets:
+        lines += AREA_BOARDS
+    lines.append(
+        "- **Boundaries** are the Office for National Statistics' generalised clipped boundaries (2021 small areas and "
+        f"neighbourhoods; {short} boundaries from their own ONS files)."
+    )
+    return "\n".join(lines)
+
+
+AREA_BOARDS = [  # the area boards: only where the partnership's file lists them (area_sets)
+    "- **Area boards**: the 14 Area Action Partnerships (2009 to 2025) have no published boundary. Each is built here "
+    'as an **approximate best fit**: divisions are assigned to boards using the council\'s "where we cover" lists, and '
+    "each small area goes to the board of its division, except the small areas of divisions that are split between "
+    "boards, which go to the board of the settlement they cover. The evidence and our confidence for each division are "
+    "listed below.",
+    "- The **12 Local Networks** that replaced the Area Action Partnerships in April 2025 are not available yet: their "
+    "lists of divisions were not published in a form we could use.",
+]

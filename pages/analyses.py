@@ -14,7 +14,7 @@ import streamlit as st
 
 from sdp_dash import charts
 from sdp_dash.config import codes
-from sdp_dash.domain import inequality, long_view, outcomes, words
+from sdp_dash.domain import home, inequality, long_view, outcomes, words
 from sdp_dash.domain.figure import RATE_UNIT, with_csv
 from sdp_dash.web import cards, data, frame, state
 from sdp_dash.web.cache import cached, chart
@@ -25,12 +25,6 @@ SENSITIVE_NOTE = (
     "Counts from 1 to 4 are shown as “fewer than 5”; a figure or share that would give such a count back is withheld "
     "(see About the data)."
 )
-# The analyses each priority page links to, in order.
-SECTIONS = {
-    "being_safe": ("next", "affected", "long"),
-    "victims": ("affected", "long"),
-    "reoffending": ("next",),
-}
 INEQUALITY_TYPES = codes.DECILE_AREA_TYPES  # areas big enough to compare deprivation deciles within
 # Each analysis: its page's address, title and what it answers (the priority pages' links say it).
 PAGES = {
@@ -40,11 +34,18 @@ PAGES = {
 }
 
 
+def sections(priority_id: str) -> tuple[str, ...]:
+    """The analyses a priority page links to, in order (its catalogue entry's ``analyses``)."""
+    from sdp_dash.config import catalogue
+
+    return catalogue.priority(priority_id).analyses
+
+
 def links(priority_id: str, view: ViewState) -> None:
     """Links from a priority page to the analyses it has, keeping the area, period and measure."""
     from pages import site
 
-    names = SECTIONS.get(priority_id, ())
+    names = sections(priority_id)
     for col, name in zip(st.columns(max(len(names), 1)), names, strict=False):
         url_path, title, what = PAGES[name]
         with col:
@@ -63,7 +64,7 @@ def _page(name: str, draw) -> None:
     draw(view, title=False)
     st.subheader("From the partnership's priorities", anchor=False, divider="gray")
     for p in catalogue.priorities():
-        if name in SECTIONS.get(p.id, ()):
+        if name in p.analyses:
             st.page_link(site.page(p.url_path), label=p.title, query_params=view.params(), icon=":material/arrow_back:")
 
 
@@ -200,8 +201,8 @@ def _affected(_con, code: str, measure: str, start: str, end: str) -> _Affected:
     note = (
         ""
         if own
-        else f"{area['area_name']} has too few small areas to compare deprivation deciles within it: shown for County Durham "
-        "(choose the county or an area board)."
+        else f"{area['area_name']} has too few small areas to compare deprivation deciles within it: shown for "
+        f"{codes.COUNTY_NAME} (choose {codes.THE_AREA}{' or an area board' if 'aap' in codes.AREA_SETS else ''})."
     )
     code = code if own else codes.COUNTY
     q = data.by_decile(code, measure, start, end)
@@ -223,7 +224,7 @@ def _affected(_con, code: str, measure: str, start: str, end: str) -> _Affected:
         caveats=(
             "Deprivation: English Indices of Deprivation 2019 (MHCLG), published for 2011 small areas and carried to 2021 "
             "small areas through the ONS lookup (a merged area takes the population-weighted mean rank of its parts).",
-            "Deciles are national: County Durham has more small areas in the most deprived deciles than in the least.",
+            inequality.spread_words(figures[-1]),
             "A higher rate where people live does not mean the people there commit more crime: crimes are counted where "
             "they happen, and reporting differs between places.",
             *cards.CAVEATS,
@@ -303,7 +304,7 @@ def _long_card(_con, measure: str) -> _Card | None:
             long_view.SOURCE_ID,
             definition=f"{v.series}: police recorded crime in each rolling 12 months (ONS offence groups).",
             period="12 months to March 2003 to 12 months to December 2018",
-            caveats=long_view.CAVEATS,
+            caveats=long_view.caveats(),
         ),
         "long_view",
     )
@@ -317,8 +318,9 @@ def the_long_view(view: ViewState, *, title: bool = True) -> None:
         st.header("The long view, 2003 to 2018", anchor="the-long-view", divider="gray")
     v = data.long_view_for(view.measure)
     st.caption(
-        "Force-area figures: the Durham force area is County Durham plus Darlington. From a different source (ONS police "
-        "recorded crime), not police.uk: shown apart, never joined to the police.uk figures above."
+        f"Force-area figures: {home.current().force_sentence('plus')}. "
+        "From a different source (ONS police recorded crime), not police.uk: shown apart, never joined to the police.uk "
+        "figures above."
     )
     if not v.loaded:
         st.info(v.sentence)

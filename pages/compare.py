@@ -30,7 +30,7 @@ def render() -> None:
     options = {c: n for c, n in state.area_options().items() if c != codes.COUNTY}
     st.session_state["sdp_compare"] = chosen
     st.multiselect(
-        "Areas to compare with the county (up to four)",
+        f"Areas to compare with {codes.THE_AREA} (up to four)",
         list(options),
         key="sdp_compare",
         format_func=lambda c: options.get(c, c),
@@ -51,7 +51,7 @@ def render() -> None:
         placeholder="Choose measures",
     )
     if not chosen:  # nothing is picked for you: the county's own figures, the yardstick, until an area is added
-        st.info("Add an area above to compare it with the county.", icon=":material/info:")
+        st.info(f"Add an area above to compare it with {codes.THE_AREA}.", icon=":material/info:")
     shown = [*chosen, codes.COUNTY]
     palette = colours(shown, view)
     _summary(view, chosen, [measures[m] for m in picked])
@@ -80,7 +80,7 @@ def _summary(view: state.ViewState, chosen: list[str], measures: list) -> None:
                     "Measure": m.label,
                     f"Rate {RATE_UNIT}": r.area.rate_text,
                     "95% interval": r.area.interval_text,
-                    "Against the rest of the county": r.comparison.words(crime.REST_WORDS),
+                    f"Against {crime.rest_words()}": r.comparison.words(crime.rest_words()),
                 }
             )
         rows.append(
@@ -89,13 +89,13 @@ def _summary(view: state.ViewState, chosen: list[str], measures: list) -> None:
                 "Measure": m.label,
                 f"Rate {RATE_UNIT}": county.rate_text,
                 "95% interval": county.interval_text,
-                "Against the rest of the county": "",
+                f"Against {crime.rest_words()}": "",
             }
         )
     st.header("Summary", anchor=False)
     st.markdown(
         md(
-            f"{view.period}. Each area is compared with the rest of the county (the county without it): higher or lower "
+            f"{view.period}. Each area is compared with {crime.rest_words()} ({codes.THE_AREA} without it): higher or lower "
             "means the two 95% intervals do not overlap; otherwise similar."
         )
     )
@@ -112,14 +112,14 @@ def _sentences(figs) -> list[str]:
             continue
         r = crime.against_rest(f, county)
         if r.comparison.result == "not compared":
-            out.append(f"{f.area_name} is not compared with the rest of the county: {r.comparison.reason}.")
+            out.append(f"{f.area_name} is not compared with {crime.rest_words()}: {r.comparison.reason}.")
             continue
         tail = (
             "their 95% intervals do not overlap."
             if r.comparison.result in ("higher", "lower")
             else "their 95% intervals overlap, so the difference could be chance."
         )
-        rest = f"{crime.REST_WORDS} ({r.rest.rate_text})" if r.rest is not None else crime.REST_WORDS
+        rest = f"{crime.rest_words()} ({r.rest.rate_text})" if r.rest is not None else crime.rest_words()
         out.append(f"{f.area_name}'s rate ({f.rate_text} {RATE_UNIT}) is {r.comparison.words(rest)}: {tail}")
     return out
 

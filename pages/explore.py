@@ -16,13 +16,6 @@ from sdp_dash.web.cache import chart, pure
 from sdp_dash.web.escape import md
 from sdp_dash.web.profile import file_name as profile_file_name
 
-LEVELS = {
-    "aap": "Area boards (approximate)",
-    "division_2025": "Electoral divisions (from May 2025, approximate)",
-    "division_2013": "Electoral divisions (2013-2025, approximate)",
-    "msoa": "Neighbourhoods (MSOA)",
-    "lsoa": "Small areas (LSOA)",
-}
 POINTS_NOTE = (
     "Points are anonymous map points: each stands for a street or place near where incidents were recorded, never an exact "
     "address. Violence and sexual offences and robbery are never shown as points."
@@ -31,19 +24,26 @@ POINTS_NOTE = (
 
 @pure(max_entries=6)  # a map of the 330 small areas is 2 MiB of JSON: shared, read-only (sdp_dash.memo)
 def _map(wkey: str, level: str, measure: str, start: str, end: str, selected: str, show_points: bool, label: str, basemap: str):
-    """The map, built and serialised once per view (a map of the 330 small areas is 2 MiB of JSON)."""
+    """The map, built once per view: a Vega-Lite spec (``charts.shaded_map``), or a deck.gl map when it shows
+    points or a basemap (deck.gl's script is 3 MB: the page settles sooner without it, issue 18)."""
     by_area = data.frame(data.area_figures(level, measure, start, end))
+    common = {
+        "edges": charts.class_breaks(by_area["rate"]),
+        "rate_label": f"{label} {RATE_UNIT}",
+        "selected": selected,
+        "chosen_geo": None if selected == codes.COUNTY else data.geometry(data.area(selected)["area_type"]),
+        "places": data.towns(),
+        "county": data.geometry("county"),
+    }
+    if not show_points and charts.no_basemap(basemap):
+        names = {"selected_name": data.area(selected)["area_name"], "county_name": codes.COUNTY_NAME}
+        return charts.vega_lite(charts.shaded_map(by_area, data.geometry(level), **names, **common))
     deck = charts.choropleth(
         by_area,
         data.geometry(level),
-        edges=charts.class_breaks(by_area["rate"]),
-        rate_label=f"{label} {RATE_UNIT}",
-        selected=selected,
-        chosen_geo=None if selected == codes.COUNTY else data.geometry(data.area(selected)["area_type"]),
         points=data.incident_points(selected, measure, start, end) if show_points else None,
-        places=data.towns(),
-        county=data.geometry("county"),
         basemap_setting=basemap,
+        **common,
     )
     deck.to_json()  # written now, before the cache shares it (and its shapes let go: charts.CompactDeck)
     return deck
@@ -62,9 +62,10 @@ def render() -> None:
 def area_map(view: state.ViewState) -> None:
     measure = data.measures()[view.measure]
     st.header("Map", anchor=False)
-    st.session_state["sdp_level"] = state.map_level(view, LEVELS)
+    levels = state.map_levels()
+    st.session_state["sdp_level"] = state.map_level(view, levels)
     level = st.selectbox(
-        "Show areas on the map as", list(LEVELS), format_func=LEVELS.get, key="sdp_level", on_change=state.on_level_change
+        "Show areas on the map as", list(levels), format_func=levels.get, key="sdp_level", on_change=state.on_level_change
     )
     figs = data.area_figures(level, view.measure, view.start, view.end)
     show_points = _points_toggle(view, measure)
@@ -112,17 +113,17 @@ def _map_card(view: state.ViewState, level: str, figs: list, deck, show_points: 
     )
     outlined = view.area_code != codes.COUNTY
     return cards.chart_card(
-        f"{label} {RATE_UNIT}: {words.lower_first(LEVELS[level])}",
+        f"{label} {RATE_UNIT}: {words.lower_first(state.map_levels()[level])}",
         deck,
         table,
         alt_text=(
-            f"Map of County Durham's {len(figs)} {words.lower_first(LEVELS[level])}, shaded by {label.lower()} {RATE_UNIT} in {view.period}; "
+            f"Map of {codes.COUNTY_NAME}'s {len(figs)} {words.lower_first(state.map_levels()[level])}, shaded by {label.lower()} {RATE_UNIT} in {view.period}; "
             "darker is higher."
             + extremes
             + (f" {withheld} areas with too few to show are grey." if withheld else "")
             + " The table below lists every area."
             + (f" {view.area_name} is outlined in {charts.COLOUR_WORDS[charts.CHOSEN_COLOUR]}." if outlined else "")
-            + f" The county's boundary is {charts.COLOUR_WORDS[charts.COUNTY_COLOUR]}."
+            + f" {words.upper_first(codes.THE_AREA)}'s boundary is {charts.COLOUR_WORDS[charts.COUNTY_COLOUR]}."
         ),
         about=cards.police_about(
             view,
@@ -131,7 +132,7 @@ def _map_card(view: state.ViewState, level: str, figs: list, deck, show_points: 
         ),
         key=f"explore_map_{view.area_code}",  # a new map for each area: no earlier click left selected (greyed)
         on_select=True,
-        height=deck.card_height,
+        height=getattr(deck, "card_height", 480),  # a deck's fitted height (a Vega-Lite map's is in its spec)
     )
 
 
@@ -146,7 +147,7 @@ def _map_keys(view: state.ViewState, figs: list, show_points: bool) -> None:
     cards.area_key(
         charts.area_colours([*outlined, (codes.COUNTY, codes.COUNTY_NAME)], chosen=view.area_code),
         "Outlines",
-        notes={codes.COUNTY_NAME: " (the county's boundary)"},
+        notes={codes.COUNTY_NAME: f" ({codes.THE_AREA}'s boundary)"},
         outline=True,
     )
     if show_points:
@@ -166,7 +167,7 @@ def _profile_picker(view: state.ViewState, figs: list) -> None:
         "Open the profile of",
         options,
         key="sdp_pick",
-        format_func=lambda c: "County Durham (whole county)" if c == codes.COUNTY else names.get(c, c),
+        format_func=lambda c: codes.WHOLE if c == codes.COUNTY else names.get(c, c),
         on_change=lambda: state.set_param("area", st.session_state["sdp_pick"]),
         help="Or click an area on the map.",
     )
@@ -174,11 +175,12 @@ def _profile_picker(view: state.ViewState, figs: list) -> None:
 
 def _follow_click(selection, view: state.ViewState) -> None:
     """A click on the map opens that area's profile (only a *new* click: the selection persists across reruns)."""
+    chosen = (selection or {}).get("selection") or {}
     picked = None
-    if selection:
-        objects = (selection.get("selection") or {}).get("objects") or {}
-        for obj in objects.get("areas", []):
-            picked = (obj.get("properties") or {}).get("area_code")
+    for obj in (chosen.get("objects") or {}).get("areas", []):  # the deck.gl map
+        picked = (obj.get("properties") or {}).get("area_code")
+    for point in chosen.get("pick") or []:  # the Vega-Lite map (charts.shaded_map)
+        picked = point.get("area_code")
     if picked and picked != st.session_state.get("_sdp_last_click"):
         st.session_state["_sdp_last_click"] = picked
         if picked != view.area_code:
@@ -209,7 +211,7 @@ def _colours(view: state.ViewState) -> charts.AreaColours:
 
 def _against_county(view: state.ViewState) -> None:
     rows = data.against_county(view.area_code, view.start, view.end)
-    rest = crime.REST_WORDS
+    rest = crime.rest_words()
     st.markdown(
         "\n".join(
             f"- **{md(r.area.measure)}**: {md(r.area.headline)} — {md(r.comparison.words(rest))}"
@@ -218,8 +220,8 @@ def _against_county(view: state.ViewState) -> None:
         )
     )
     st.caption(
-        "The area is compared with the rest of the county (the county without it), never with the county that holds it: "
-        "higher or lower means the two 95% intervals do not overlap; otherwise similar. The county's own rate is shown for context."
+        f"The area is compared with {rest} ({codes.THE_AREA} without it), never with {codes.THE_AREA} that holds it: higher or lower means the "
+        f"two 95% intervals do not overlap; otherwise similar. {words.upper_first(codes.THE_AREA)}'s own rate is shown for context."
     )
     short = {m.measure_id: m.short_label for m in data.measures().values()}
     palette = _colours(view)
@@ -234,16 +236,16 @@ def _against_county(view: state.ViewState) -> None:
             "Count": [r.area.count_text for r in rows],
             f"Rate {RATE_UNIT}": [r.area.rate_text for r in rows],
             "95% interval": [r.area.interval_text for r in rows],
-            "County rate (context)": [r.county.rate_text for r in rows],
-            "Rest of the county rate": [r.rest.rate_text if r.rest is not None else "" for r in rows],
-            "Compared with the rest of the county": [r.comparison.words(rest) for r in rows],
+            f"{codes.AREA_WORD.capitalize()} rate (context)": [r.county.rate_text for r in rows],
+            f"Rest of {codes.THE_AREA} rate": [r.rest.rate_text if r.rest is not None else "" for r in rows],
+            f"Compared with {rest}": [r.comparison.words(rest) for r in rows],
         }
     )
     # The download is tidy data: the area's, the rest of the county's and the county's figures, a row each.
     figs = [f for r in rows for f in (r.area, r.rest, r.county) if f is not None]
     table = with_csv(table, crime.tidy(figs))
     cards.chart_card(
-        "Key indicators against the county",
+        f"Key indicators against {codes.THE_AREA}",
         chart(
             charts.rates,
             pd.DataFrame(pairs),
@@ -254,11 +256,13 @@ def _against_county(view: state.ViewState) -> None:
         ),
         table,
         alt_text=(
-            f"Bar chart pairing each key indicator for {view.area_name} with County Durham, {RATE_UNIT} with 95% intervals. "
+            f"Bar chart pairing each key indicator for {view.area_name} with {codes.COUNTY_NAME}, {RATE_UNIT} with 95% intervals. "
             + "; ".join(f"{r.area.measure}: {r.comparison.words(rest)}" for r in rows)
             + "."
         ),
-        about=cards.police_about(view, f"Key crime indicators {RATE_UNIT}, with 95% intervals, for the area and the county."),
+        about=cards.police_about(
+            view, f"Key crime indicators {RATE_UNIT}, with 95% intervals, for the area and {codes.THE_AREA}."
+        ),
         key="profile_vs_county",
     )
     cards.area_key(palette, "Bars")
@@ -307,7 +311,7 @@ def _trend(view: state.ViewState) -> None:
     both = monthly + ([] if view.is_county else data.trend_figures(codes.COUNTY, view.measure, view.start, view.end))
     table = data.trend_table(both)
     cards.chart_card(
-        f"{label}: month by month" + ("" if view.is_county else ", against the county"),
+        f"{label}: month by month" + ("" if view.is_county else f", against {codes.THE_AREA}"),
         chart(
             charts.trend,
             data.trend_frame(both),
@@ -320,7 +324,7 @@ def _trend(view: state.ViewState) -> None:
         table,
         alt_text=(
             f"Line chart of {label.lower()} {RATE_UNIT} (each month's count times 12) from {words.month_words(trend_start)} to "
-            f"{words.month_words(view.end)} for {view.area_name}" + ("" if view.is_county else " and County Durham") + ". "
+            f"{words.month_words(view.end)} for {view.area_name}" + ("" if view.is_county else f" and {codes.COUNTY_NAME}") + ". "
             "Months without data are gaps."
         ),
         about=cards.police_about(
@@ -359,8 +363,12 @@ def _deprivation(view: state.ViewState) -> None:
             "Crime-domain decile": rows["crime_decile"],
         }
     )
-    with st.expander("Deprivation of each small area", icon=":material/table:"):
-        st.table(table, hide_index=True)
+    # Drawn only when opened (the county's 330 rows held the page back, issue 18): opening it reruns the page.
+    with st.expander(
+        "Deprivation of each small area", icon=":material/table:", key="sdp_deprivation_rows", on_change="rerun"
+    ) as rows_box:
+        if rows_box.open:
+            st.table(table, hide_index=True)
     st.caption(
         "IMD 2019 was published for 2011 small areas; figures are carried to the 2021 small areas through the ONS lookup. "
         "Deprivation describes the area, not the people in it."
@@ -390,7 +398,7 @@ def _type_trends(view: state.ViewState) -> None:
     withheld = sum(f.suppressed for f in monthly)
 
     cards.chart_card(
-        f"Trend by crime type: {label}" + ("" if view.is_county else ", against the county"),
+        f"Trend by crime type: {label}" + ("" if view.is_county else f", against {codes.THE_AREA}"),
         chart(
             charts.trend,
             data.trend_frame(both),
@@ -403,7 +411,7 @@ def _type_trends(view: state.ViewState) -> None:
         data.trend_table(both),
         alt_text=(
             f"Line chart of {label.lower()} {RATE_UNIT} (each month's count times 12) from {words.month_words(t0)} to "
-            f"{words.month_words(view.end)} for {view.area_name}" + ("" if view.is_county else " and County Durham") + ". "
+            f"{words.month_words(view.end)} for {view.area_name}" + ("" if view.is_county else f" and {codes.COUNTY_NAME}") + ". "
             "Months without data are gaps."
             + (f" {withheld} months with fewer than 5 recorded are not shown." if withheld else "")
         ),
@@ -420,7 +428,9 @@ def _type_trends(view: state.ViewState) -> None:
 def _profile_download(view: state.ViewState) -> None:
     """The profile as a PDF of two A4 pages (chromium prints the HTML: ``sdp_dash.web.pdf``), built only when it is
     asked for and cached per view; when this server cannot make the PDF, the print-ready HTML, said in one line."""
-    caveats = tuple(c for c in cards.CAVEATS if view.area["area_type"] in crime.APPROXIMATE_TYPES or c != cards.CAVEAT_APPROX)
+    caveats = tuple(
+        cards.in_words(c) for c in cards.CAVEATS if view.area["area_type"] in crime.APPROXIMATE_TYPES or c != cards.CAVEAT_APPROX
+    )
     args = (view.area_code, view.start, view.end, view.measure, state.share_url(view), caveats)
     reason = pdf.unavailable()
     if reason:
@@ -433,7 +443,7 @@ def _profile_download(view: state.ViewState) -> None:
         key="profile_document",
         on_click="ignore",
         icon=":material/print:" if reason else ":material/picture_as_pdf:",
-        help="Two A4 pages: the headline figures against the county with the change on last year, the trend, every crime "
+        help=f"Two A4 pages: the headline figures against {codes.THE_AREA} with the change on last year, the trend, every crime "
         "type, the notes, sources and licence, to print or attach to an email.",
     )
 

@@ -10,7 +10,7 @@ import streamlit as st
 from sdp_dash import charts
 from sdp_dash.config import catalogue, codes
 from sdp_dash.config.months import shift_month
-from sdp_dash.domain import crime, words
+from sdp_dash.domain import crime, home, words
 from sdp_dash.domain.figure import RATE_UNIT
 from sdp_dash.web import cards, data, frame, state
 from sdp_dash.web.cache import chart
@@ -25,7 +25,7 @@ def render() -> None:
         + (
             "and how that compares with a year earlier and with neighbouring police forces."
             if view.is_county
-            else "and how that compares with the rest of the county and with a year earlier."
+            else f"and how that compares with {crime.rest_words()} and with a year earlier."
         )
     )
     months = data.present_months()
@@ -72,7 +72,7 @@ def key_indicators(view: state.ViewState) -> None:
             cards.metric(fig)
             r = against.get(fig.measure_id)
             if r is not None:  # the county's figure beside it, and how the area stands against the rest of the county
-                said = r.comparison.words(crime.REST_WORDS)
+                said = r.comparison.words(crime.rest_words())
                 st.markdown(md(f"{codes.COUNTY_NAME}: {r.county.rate_text}. {said[:1].upper()}{said[1:]}."))
     changes = [data.change(view.area_code, f.measure_id, view.start, view.end) for f in figs]
     note = changes[0].comparable.note() if changes else ""
@@ -143,11 +143,11 @@ def forces(view: state.ViewState) -> None:
     st.header("Compared with neighbouring police forces", anchor=False)
     label = data.measures()[view.measure].label
     figs = data.force_figures(view.measure, view.start, view.end)
-    durham, others = figs[0], figs[1:]
+    own, others = figs[0], figs[1:]  # the partnership's force first
     from sdp_dash.domain.figure import compare
 
     st.markdown(
-        " ".join(f"The {md(durham.area_name)}'s rate is {md(compare(durham, o).words(f'the {o.area_name}’s'))}." for o in others)
+        " ".join(f"The {md(own.area_name)}'s rate is {md(compare(own, o).words(f'the {o.area_name}’s'))}." for o in others)
     )
     cards.chart_card(
         f"{label} {RATE_UNIT}, by police force area",
@@ -167,7 +167,7 @@ def forces(view: state.ViewState) -> None:
         ),
         about=cards.police_about(
             view,
-            f"{label} {RATE_UNIT} in each police force area. The Durham Constabulary area includes Darlington as well as County Durham.",
+            f"{label} {RATE_UNIT} in each police force area.{_force_note()}",
         ),
         key="overview_forces",
     )
@@ -179,3 +179,11 @@ if __name__ == "__main__":
     from pages import site
 
     site.run()
+
+
+def _force_note() -> str:
+    """' The <force> area includes <its other authorities> as well as <the partnership's area>.' ('' for a force of one)."""
+    h = home.current()
+    if not h.neighbours:
+        return ""
+    return f" The {h.force_name(h.force_code)} area includes {home.joined([n for _, n in h.neighbours])} as well as {h.name}."

@@ -1,10 +1,12 @@
-"""The six strategic-priority pages, generated from the indicator catalogue (data/indicators.toml).
+"""The priority pages, generated from the partnership's indicator catalogue (``sdp_dash/config/catalogue.py``:
+its own plan's priorities, or the default priorities built from the police.uk categories).
 
 Adding an indicator is a catalogue entry, not page code.  One page anatomy (issue 18): the title; one
 plain sentence that answers the page's question for the chosen area and period; **at a glance** as a
 spine chart (one row per indicator: the area's value against the range of the areas beside it,
 coloured by how it stands beside the figure it is compared with) with a table view of the same rows;
-a contents list; then one section per work area: "Since the plan" once, and a card per indicator
+a contents list; then one section per work area: "Since the plan" once (only where the partnership has a
+plan file with figures to set beside police.uk), and a card per indicator
 showing its chart and its finding, everything else (tables, downloads, About) behind one "Details"
 control.  The analyses (what happened next, who is most affected, the long view) are pages of their
 own, linked with the view kept.
@@ -22,10 +24,11 @@ import streamlit as st
 
 from pages import site
 from sdp_dash import charts
-from sdp_dash.config import catalogue, codes
+from sdp_dash.config import catalogue, codes, partnership
 from sdp_dash.domain import crime, indicator_cards, published, words
 from sdp_dash.domain.figure import MONTHLY_RATE_UNIT, RATE_UNIT, csv_bytes, with_csv
 from sdp_dash.domain.indicator_cards import PoliceCard, PublishedCard, anchor
+from sdp_dash.domain.published_period import PLAN_YEAR
 from sdp_dash.web import cache, cards, data, frame, state
 from sdp_dash.web.cache import chart, vega_spec
 from sdp_dash.web.escape import html, link, md
@@ -35,8 +38,7 @@ SENSITIVE_NOTE = (
     "To protect victims' privacy this measure is shown only as rates for areas, never as points on a map, "
     "and counts from 1 to 4 are shown as “fewer than 5”."
 )
-_LEVEL_WORDS = {
-    "county": "County Durham",
+_LEVEL_WORDS = {  # "county" (the partnership's whole area) is its name: level_words()
     "la": "council areas",
     "force": "police force areas",
     "region": "regions",
@@ -44,6 +46,11 @@ _LEVEL_WORDS = {
     "fire_service_area": "fire and rescue service areas",
     "all_forces": "all police forces together",
 }
+
+
+def level_words(level: str) -> str:
+    """What a published geography is called on a card: 'council areas', or the partnership's own name."""
+    return codes.COUNTY_NAME if level == "county" else _LEVEL_WORDS.get(level, "other areas")
 
 
 def _slug(text: str) -> str:
@@ -107,7 +114,7 @@ def contents(prio: catalogue.Priority, view: ViewState, work_areas: list[str]) -
         "<style>.sdp-contents ul{margin:.2rem 0 .4rem;padding-left:1.2rem;columns:2 16rem}</style>",
         unsafe_allow_html=True,
     )
-    if analyses.SECTIONS.get(prio.id):
+    if prio.analyses:
         st.markdown("**More on this priority** (each on a page of its own, for the same area and period):")
         analyses.links(prio.id, view)
     with st.expander("About this priority: what the partnership works on", icon=":material/checklist:"):
@@ -116,7 +123,8 @@ def contents(prio: catalogue.Priority, view: ViewState, work_areas: list[str]) -
 
 
 def since_plan(group: list[catalogue.Indicator], view: ViewState) -> None:
-    """The plan's figures for a section's police.uk measures, once for the section (County Durham's)."""
+    """The plan's figures for a section's police.uk measures, once for the section (the whole area's).  Only a
+    partnership with a plan file has them; with none, no indicator names a plan figure and nothing is shown."""
     seen: dict[str, str] = {}
     for ind in group:
         if ind.kind != "police_uk" or not ind.baseline_ids:
@@ -124,7 +132,7 @@ def since_plan(group: list[catalogue.Indicator], view: ViewState) -> None:
         for s in data.police_card(ind.id, view.area_code, view.start, view.end).since_plan:
             seen.setdefault(s.baseline.label, s.words)
     if seen:
-        with st.expander("Since the plan (County Durham)", icon=":material/flag:"):
+        with st.expander(f"Since the plan ({codes.COUNTY_NAME})", icon=":material/flag:"):
             st.markdown("\n".join(f"- **{md(label)}.** {md(text)}" for label, text in seen.items()))
 
 
@@ -151,35 +159,40 @@ _GLANCE_CSS = """<style>
 _GLANCE_COLUMNS = ("Indicator", "Latest", "Range of areas beside it", "Compared with others", "Change", "Plan", "Age")
 
 
+def glance_columns() -> tuple[str, ...]:
+    """The summary table's columns: "Plan" only where the partnership has a plan file."""
+    return _GLANCE_COLUMNS if catalogue.has_plan() else tuple(c for c in _GLANCE_COLUMNS if c != "Plan")
+
+
+def _glance_row(r: indicator_cards.GlanceRow, range_short: str, columns: tuple[str, ...]) -> str:
+    quality = f"<span class='sdp-tag'>{html(r.quality)}</span>" if r.quality else ""
+    context = "<span class='sdp-tag sdp-context'>context</span>" if r.context else ""
+    months = f"<span class='sdp-months'>{html(r.months)}</span>" if r.months else ""
+    cells = {
+        "Indicator": f"<a href='#{html(r.anchor)}'>{html(r.title)}</a>",
+        "Latest": f"<strong>{html(r.value)}</strong>{quality}",
+        "Range of areas beside it": html(range_short),
+        "Compared with others": html(r.comparison),
+        "Change": html(r.change) + months,
+        "Plan": html(r.plan),
+        "Age": html(r.age) + context,
+    }
+    return "<tr>" + "".join(f"<td data-label='{html(c)}'>{cells[c]}</td>" for c in columns) + "</tr>"
+
+
 def _glance_html(_con, priority_id: str, code: str, start: str, end: str) -> str:
     """The summary table's markup, built once per priority, area and period."""
     prio = catalogue.priority(priority_id)
     rows = data.glance(priority_id, code, start, end)
     ranges = {r.indicator_id: r.range_short for r in spine_rows(priority_id, code, start, end)}
     groups = indicator_cards.glance_groups(rows, str(data.area(code)["area_name"]))
+    columns = glance_columns()
     bodies = []
     for heading, group in groups:  # one group per area the figures are for: the chosen area's own first
-        body = [f"<tr class='sdp-group'><th scope='rowgroup' colspan='{len(_GLANCE_COLUMNS)}'>{html(heading)}</th></tr>"]
-        for r in group:
-            quality = f"<span class='sdp-tag'>{html(r.quality)}</span>" if r.quality else ""
-            context = "<span class='sdp-tag sdp-context'>context</span>" if r.context else ""
-            months = f"<span class='sdp-months'>{html(r.months)}</span>" if r.months else ""
-            cells = (
-                f"<a href='#{html(r.anchor)}'>{html(r.title)}</a>",
-                f"<strong>{html(r.value)}</strong>{quality}",
-                html(ranges.get(r.indicator_id, "—")),
-                html(r.comparison),
-                html(r.change) + months,
-                html(r.plan),
-                html(r.age) + context,
-            )
-            body.append(
-                "<tr>"
-                + "".join(f"<td data-label='{html(c)}'>{v}</td>" for c, v in zip(_GLANCE_COLUMNS, cells, strict=True))
-                + "</tr>"
-            )
+        body = [f"<tr class='sdp-group'><th scope='rowgroup' colspan='{len(columns)}'>{html(heading)}</th></tr>"]
+        body += [_glance_row(r, ranges.get(r.indicator_id, "—"), columns) for r in group]
         bodies.append(f"<tbody>{''.join(body)}</tbody>")
-    head = "".join(f"<th scope='col'>{html(c)}</th>" for c in _GLANCE_COLUMNS)
+    head = "".join(f"<th scope='col'>{html(c)}</th>" for c in columns)
     return (
         _GLANCE_CSS
         + f"<table class='sdp-glance'><caption class='sdp-sr'>{html(prio.title)}: every indicator at a glance</caption>"
@@ -230,19 +243,27 @@ def glance(prio: catalogue.Priority, view: ViewState, parts: _Spine) -> None:
         st.vega_lite_chart(parts.spec, width="stretch", alt=parts.alt_text, key="glance_spine")
     with table_tab:
         st.markdown(glance_html(prio.id, view.area_code, view.start, view.end), unsafe_allow_html=True)
-    st.caption(
-        md(
-            f"{view.area_name}, {view.period}. police.uk rates per 1,000 residents a year. "
-            + (
-                f"Marker: County Durham; grey band: {next((r.range_of for r in parts.rows if r.range_of), 'its area boards')}. "
-                if view.is_county
-                else "Marker: the area, coloured by how it compares with the rest of the county (95% intervals; the "
-                "county contains it, so it is never compared with the county); black line: the rest of the county; "
-                "grey band: the area boards (or the areas beside it). "
-            )
-            + "Each group of rows is the area its figures are for: a figure published only for the county or a wider "
-            "area is under that area's name. 'context' marks published figures from before the plan (2021)."
+    st.caption(md(glance_caption(view, parts)))
+
+
+def glance_caption(view: ViewState, parts: _Spine) -> str:
+    """What the spine chart's marks are, in the partnership's words (area boards only where it has them)."""
+    p = partnership.active()
+    the_area = p.the_area
+    bands = "the area boards (or the areas beside it)" if "aap" in p.area_sets else "the areas beside it"
+    if view.is_county:
+        marks = f"Marker: {p.name}; grey band: {next((r.range_of for r in parts.rows if r.range_of), bands)}. "
+    else:
+        marks = (
+            f"Marker: the area, coloured by how it compares with the rest of {the_area} (95% intervals; {the_area} "
+            f"contains it, so it is never compared with {the_area}); black line: the rest of {the_area}; "
+            f"grey band: {bands}. "
         )
+    context = f" 'context' marks published figures from before the plan ({PLAN_YEAR})." if catalogue.has_plan() else ""
+    return (
+        f"{view.area_name}, {view.period}. police.uk rates per 1,000 residents a year. {marks}"
+        f"Each group of rows is the area its figures are for: a figure published only for {the_area} or a wider "
+        f"area is under that area's name.{context}"
     )
 
 
@@ -362,11 +383,12 @@ def _police_detail(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> 
 
 def _police_comparison(ind: catalogue.Indicator, view: ViewState, c: PoliceCard) -> None:
     figs = c.figures
+    p = partnership.active()
+    force = f"the {p.force_name} area" if p.force_name else "the police force area"
     st.markdown(
-        f"**Compared with other areas, {md(view.period)}** (Darlington is in the same police force but a different "
-        "partnership; the Durham force area is County Durham and Darlington together, so it includes the county and "
-        "is shown as context, not compared; an area of the county is compared with the rest of the county, and the "
-        "county is its context)."
+        f"**Compared with other areas, {md(view.period)}** (other partnerships of the same police force are set "
+        f"beside {md(p.name)}; {md(force)} contains {md(p.name)}, so it is shown as context, not compared; an area of "
+        f"{md(p.the_area)} is compared with the rest of {md(p.the_area)}, and {md(p.the_area)} is its context)."
     )
     shown = [f for f in figs if f.available]
     if shown:
@@ -433,11 +455,11 @@ def _published_text(_con, indicator_id: str, code: str) -> _CardText:
     area = data.area(code)
     where = ""
     if c.national:
-        where = f"**National figure:** published for {md(h.area_name)} only; no County Durham figure is published. "
+        where = f"**National figure:** published for {md(h.area_name)} only; no {md(codes.COUNTY_NAME)} figure is published. "
     elif code != codes.COUNTY and area.get("area_type") not in ind.geographies:
-        levels = [_LEVEL_WORDS.get(lv, "other areas") for lv in dict.fromkeys(f.area_level for f in c.figures)]
+        levels = [level_words(lv) for lv in dict.fromkeys(f.area_level for f in c.figures)]
         where = f"Published only for {md(', '.join(levels))}, not for {md(str(area['area_name']))}. "
-    context = " **Context:** older than the plan (2021), not the current position." if h.period.context else ""
+    context = f" **Context:** older than the plan ({PLAN_YEAR}), not the current position." if h.period.context else ""
     finding = (
         f"{where}**{md(h.headline)}** — {md(h.series)}, {md(h.place_name)}, {md(h.period.label)}. "
         f"*Quality: {md(h.quality)}.* Age: {md(h.age)}."
@@ -530,8 +552,9 @@ def plan(ind: catalogue.Indicator) -> None:
     from sdp_dash.domain import baselines
 
     figs = baselines.plan_figures(ind)
+    plan_title = catalogue.plan_citation().get("title", "the partnership's plan")
     st.markdown(
-        "\n\n".join(f"**{md(p.text)}**, {md(p.baseline.period)} (the plan's figure, County Durham)" for p in figs)
+        "\n\n".join(f"**{md(p.text)}**, {md(p.baseline.period)} (the plan's figure, {md(codes.COUNTY_NAME)})" for p in figs)
         + (f"\n\n**No current figure:** {md(ind.no_official_figure)}" if ind.no_official_figure else "")
     )
     with st.expander(DETAILS):
@@ -540,7 +563,5 @@ def plan(ind: catalogue.Indicator) -> None:
             text.append(
                 f"> **{md(p.text)}**, {md(p.baseline.period)}: {md(p.baseline.description)}\n>\n> *Source:* {md(p.citation)}"
             )
-        text.append(
-            "*Quality: quoted in the Safe Durham Partnership Plan 2021-25 (its evidence base, 2020): context, not a current figure.*"
-        )
+        text.append(f"*Quality: quoted in the {md(plan_title)} (its evidence base): context, not a current figure.*")
         st.markdown("\n\n".join(text))

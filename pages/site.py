@@ -97,11 +97,12 @@ def _asked_path() -> str:
         return ""
 
 
-def _with_not_found(sections: dict[str, list[st.Page]]) -> dict[str, list[st.Page]]:
+def _with_not_found(sections: dict[str, list[st.Page]], default: str) -> dict[str, list[st.Page]]:
     """An unknown address gets a hidden "Page not found" page of its own, at that address (Streamlit
-    would show a dialog and then the default page, changing the address)."""
+    would show a dialog and then the default page, changing the address).  The default page's own name
+    ("/home") is not unknown: Streamlit reserves it for the default page."""
     asked = _asked_path()
-    known = {p.url_path for group in sections.values() for p in group}
+    known = {p.url_path for group in sections.values() for p in group} | {default}
     if asked and asked not in known and "/" not in asked:
         lost = st.Page(not_found, title="Page not found", url_path=asked, visibility="hidden")
         sections = {**sections, "About": [*sections["About"], lost]}
@@ -111,8 +112,8 @@ def _with_not_found(sections: dict[str, list[st.Page]]) -> dict[str, list[st.Pag
 def run(default: str = "home") -> None:
     """The app: page config, navigation (run hidden: the frame draws the menu as page links), then
     the frame and the page inside the one error handler, reading one warehouse generation."""
-    st.set_page_config(page_title="Safe Durham dashboard", page_icon="🛡️", layout="wide")
-    sections = _with_not_found(navigation(default))
+    st.set_page_config(page_title=frame.dashboard_title(), page_icon="🛡️", layout="wide")
+    sections = _with_not_found(navigation(default), default)
     current = st.navigation(sections, position="hidden")
     path = current.url_path or default  # the default page is served at "/" (url_path "")
     try:

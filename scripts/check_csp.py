@@ -22,6 +22,26 @@ sys.path.insert(0, str(ROOT))
 from sdp_dash.web.warm import page_paths as warm_paths  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def one_area_path() -> list[str]:
+    """Explore zoomed to one area of the warehouse's partnership (its first area board, else its first ward), so
+    the map of a part of the area is checked too; none without a local warehouse."""
+    from sdp_dash import warehouse
+    from sdp_dash.config import settings
+
+    try:
+        con = warehouse.connect(settings.path("SDP_WAREHOUSE"))
+    except LookupError:
+        return []
+    with con:
+        row = con.execute(
+            """SELECT area_code FROM areas WHERE area_type IN ('aap', 'division_2025')
+               ORDER BY area_type = 'division_2025', area_name LIMIT 1"""
+        ).fetchone()
+    return [f"explore?area={row[0]}&to=2025-12"] if row else []
+
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 READY_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -74,7 +94,7 @@ async def check(url: str, policy: str | None, timeout_ms: int, baseline: str | N
         )
         plain = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
         mismatches = 0
-        for path in [*warm_paths(), "explore?area=AAP-durham-aap&to=2025-12"]:
+        for path in [*warm_paths(), *one_area_path()]:
             resp = await page.goto(f"{url}/{path}", wait_until="load", timeout=timeout_ms)
             header = resp.headers.get("content-security-policy", "") if resp else ""
             try:

@@ -1,3 +1,3 @@
-"""Safe Durham dashboard: open data -> one DuckDB warehouse -> Streamlit pages."""
+"""A community safety partnership's dashboard: open data -> one DuckDB warehouse -> Streamlit pages."""
 
 __version__ = "0.1.0"

@@ -19,6 +19,7 @@ import pandas as pd
 import pydeck as pdk
 
 from sdp_dash.config import codes
+from sdp_dash.domain import home
 
 DARK_BLUE = "#12436D"
 TURQUOISE = "#28A197"
@@ -37,16 +38,25 @@ _FONT = "Source Sans Pro, sans-serif"
 # Every chart, key, map highlight and the printable profile takes an area's colour from ``area_colours``,
 # so an area is drawn in one colour on a page (and, by these rules, on every page):
 CHOSEN_COLOUR = DARK_BLUE  # the area the visitor chose (the view's area)
-COUNTY_COLOUR = ORANGE  # County Durham, always (also when it is the chosen area)
+COUNTY_COLOUR = ORANGE  # the partnership's whole area, always (also when it is the chosen area)
 # Further areas, in the order they were chosen (Compare) or listed.  Dark grey last: it is the intervals' colour.
 COMPARED_COLOURS = (TURQUOISE, DARK_PINK, LIGHT_PURPLE, DARK_GREY)
-# The standing comparators (priority pages, Overview, published figures) keep one colour each, in that order.
-COMPARATOR_COLOURS = {
-    codes.DARLINGTON: TURQUOISE,
-    codes.DURHAM_FORCE: DARK_PINK,
-    codes.CLEVELAND_FORCE: LIGHT_PURPLE,
-    codes.NORTHUMBRIA_FORCE: DARK_GREY,
-}
+# The standing comparators (priority pages, Overview, published figures) keep one colour each, by their role:
+# the first other authority of the partnership's police force turquoise, its force area dark pink, the other
+# force areas (in the manifest's order) light purple and dark grey.
+NEIGHBOUR_COLOUR, HOME_FORCE_COLOUR, OTHER_FORCE_COLOURS = TURQUOISE, DARK_PINK, (LIGHT_PURPLE, DARK_GREY)
+
+
+def comparator_colours() -> dict[str, str]:
+    """The standing comparators' colours, by code (see above; ``home.current()`` names them)."""
+    h = home.current()
+    out = dict(zip(h.other_forces, OTHER_FORCE_COLOURS, strict=False))
+    out[h.force_code] = HOME_FORCE_COLOUR
+    if h.neighbours:
+        out[h.neighbour_codes[0]] = NEIGHBOUR_COLOUR
+    return out
+
+
 NATIONAL_COLOUR = "#0B0C0C"  # England, England and Wales or Great Britain: the national benchmark (black, as in Fingertips)
 NATIONAL = (codes.ENGLAND, codes.ENGLAND_AND_WALES, codes.GREAT_BRITAIN)
 CONTEXT_COLOUR = "#8E8E8E"  # any other area (the region, other councils of a published chart): grey context
@@ -100,8 +110,8 @@ def _role_colour(code: str | None, name: str, chosen: str | None) -> str | None:
         return COUNTY_COLOUR
     if chosen is not None and chosen in (code, name):
         return CHOSEN_COLOUR
-    if code in COMPARATOR_COLOURS:
-        return COMPARATOR_COLOURS[code]
+    if code and (own := comparator_colours().get(code)):
+        return own
     if code in NATIONAL:
         return NATIONAL_COLOUR
     return None
@@ -113,9 +123,9 @@ def area_colours(
     """The colour of each area on a page, by one rule.
 
     ``areas`` are names or (code, name) pairs, in the page's order; ``chosen`` is the chosen area's
-    code or name.  County Durham is orange, always; the chosen area dark blue; Darlington and the
-    Durham, Cleveland and Northumbria force areas turquoise, dark pink, light purple and dark grey
-    wherever they appear; the national benchmark black.  Any other area takes, in order, the next
+    code or name.  The partnership's area is orange, always; the chosen area dark blue; the standing
+    comparators (``comparator_colours``: another authority of its force, its force area, the other force
+    areas) turquoise, dark pink, light purple and dark grey wherever they appear; the national benchmark black.  Any other area takes, in order, the next
     of turquoise, dark pink, light purple and dark grey that no area of the page holds (the areas a
     visitor compares: ``compared``), else grey, as context (the other areas of a published chart).
     """
@@ -388,6 +398,11 @@ def _merc_y(lat: float | np.ndarray) -> float | np.ndarray:
     return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
 
 
+def _merc_lat(y: float | np.ndarray) -> float | np.ndarray:
+    """The latitude of a web mercator y (``_merc_y``'s inverse)."""
+    return np.degrees(2 * np.arctan(np.exp(np.radians(y))) - np.pi / 2)
+
+
 def fit_zoom(bounds: tuple[float, float, float, float], width_px: float, height_px: float) -> float:
     """The deck.gl zoom at which ``bounds`` fill a ``width_px`` by ``height_px`` card, less ``_PAD_PX`` all round."""
     west, south, east, north = bounds
@@ -412,7 +427,7 @@ def _view(geometries: list[dict], width_px: float = CARD_WIDTH_PX, height_px: fl
     bounds = _bounds(geometries)
     zoom = fit_zoom(bounds, width_px, height_px or map_height(bounds, width_px))
     west, south, east, north = bounds
-    middle = float(np.degrees(2 * np.arctan(np.exp(np.radians((_merc_y(south) + _merc_y(north)) / 2))) - np.pi / 2))
+    middle = float(_merc_lat((_merc_y(south) + _merc_y(north)) / 2))
     return pdk.ViewState(longitude=(west + east) / 2, latitude=middle, zoom=round(float(np.clip(zoom, 5, 16)), 2), pitch=0)
 
 
@@ -471,12 +486,17 @@ def basemap(setting: str | None) -> dict:
     return {"map_provider": None, "map_style": value}
 
 
+def no_basemap(setting: str | None) -> bool:
+    """Whether the basemap setting is "none" (the default): the maps draw no background map."""
+    return (setting or "none").strip().lower() in ("", "none")
+
+
 def basemap_words(setting: str | None) -> str:
     """The basemap in a sentence, for the About page."""
     value = (setting or "none").strip()
     if value.lower() in ("", "none"):
         return (
-            "The maps have no background map: they draw the county outline and the names of towns and villages "
+            f"The maps have no background map: they draw the {codes.AREA_WORD} outline and the names of towns and villages "
             "(GeoNames) from the data this site holds, so your browser asks no other website for anything."
         )
     if value.lower() == "carto":
@@ -625,6 +645,7 @@ def _area_features(data: pd.DataFrame, edges: list[float], selected: str | None)
                     "count": str(row["count_shown"]),
                     "rate": f"{row['rate']:,.1f}" if shown else "not shown",
                     "interval": f"{row['lower']:,.1f} to {row['upper']:,.1f}" if shown else "not shown",
+                    "shade": colours[int(c)] if shown else NOT_SHOWN,  # the Vega-Lite map's fill (shaded_map)
                     "fill": (_hex_rgb(colours[int(c)]) if shown else _hex_rgb(NOT_SHOWN)) + [215],
                     "line": _hex_rgb(CHOSEN_COLOUR) + [255] if chosen else [61, 61, 61, 200],
                     "width": _WIDE if chosen else _THIN,
@@ -654,6 +675,20 @@ def _chosen_geometry(features: list[dict], selected: str | None, chosen_geo: pd.
     if selected and chosen_geo is not None and selected in set(chosen_geo["area_code"]):
         return json.loads(chosen_geo.loc[chosen_geo["area_code"] == selected, "geojson"].iloc[0])
     return None
+
+
+def _fitted(
+    features: list[dict], selected: str | None, chosen_geo: pd.DataFrame | None
+) -> tuple[dict | None, int, pdk.ViewState]:
+    """The chosen area's boundary (or None), and the card's height and the view that fit the chosen area and its
+    neighbours (else every area) to a phone's card (``_view``, ``map_height``)."""
+    chosen = _chosen_geometry(features, selected, chosen_geo)
+    shown = [f["geometry"] for f in features]
+    if chosen is not None:
+        around = set(neighbours({f["properties"]["area_code"]: f["geometry"] for f in features}, chosen))
+        shown = [chosen] + [f["geometry"] for f in features if f["properties"]["area_code"] in around]
+    height = map_height(_bounds(shown)) if shown else MAP_HEIGHT_PX[1]
+    return chosen, height, _view(shown, height_px=height)
 
 
 def choropleth(
@@ -694,16 +729,11 @@ def choropleth(
     edge = outline_layer(county)
     if edge is not None:
         layers.append(edge)
-    chosen = _chosen_geometry(features, selected, chosen_geo)
-    shown = [f["geometry"] for f in features]
+    chosen, height, view = _fitted(features, selected, chosen_geo)
     if chosen is not None:
         layers += _chosen_layers(chosen)
-        around = set(neighbours({f["properties"]["area_code"]: f["geometry"] for f in features}, chosen))
-        shown = [chosen] + [f["geometry"] for f in features if f["properties"]["area_code"] in around]
     if points is not None and len(points):
         layers.append(points_layer(points))
-    height = map_height(_bounds(shown)) if shown else MAP_HEIGHT_PX[1]
-    view = _view(shown, height_px=height)
     layers += labels_layer(places, view, height_px=height)
     deck = CompactDeck(
         layers=layers,
@@ -716,6 +746,153 @@ def choropleth(
     )
     deck.card_height = height
     return deck
+
+
+# --- The same map drawn by Vega-Lite (issue 18: Explore settles with About) -------------------------
+# deck.gl's script is 3 MB: a page that draws its map with Vega-Lite (already loaded for its charts)
+# settles sooner.  ``shaded_map`` draws what ``choropleth`` draws, but for the points and a basemap.
+
+_ALIGN = {"start": "left", "end": "right", "middle": "center"}
+_BASELINE = {"center": "middle", "bottom": "bottom", "top": "top"}
+_LABEL_FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
+_SHOWN = ("area_code", "name", "count", "rate", "interval", "shade")  # what an area's shape carries (its tooltip's)
+
+
+def _around_view(view: pdk.ViewState, height: int) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a box around what a map opening at ``view`` can show: a card three
+    times a phone's width (wider than any card of the page) and half as high again, so what lies outside it is
+    never seen."""
+    left, top, right, bottom = _screen_box(view, 3 * CARD_WIDTH_PX, 1.5 * height)
+    scale = 512 * 2**view.zoom / 360
+    return left / scale, float(_merc_lat(-bottom / scale)), right / scale, float(_merc_lat(-top / scale))
+
+
+def _cut(geometry: dict, box: tuple[float, float, float, float]) -> dict | None:
+    """The geometry cut to ``box`` (whose edges are out of sight); None when it lies wholly outside it."""
+    from shapely.geometry import box as make_box
+    from shapely.geometry import mapping, shape
+
+    west, south, east, north = _bounds([geometry])
+    if east < box[0] or west > box[2] or north < box[1] or south > box[3]:
+        return None
+    if west >= box[0] and east <= box[2] and south >= box[1] and north <= box[3]:
+        return geometry
+    return mapping(shape(geometry).intersection(make_box(*box)))
+
+
+def _geo_rows(geometries: list[dict], tolerance: float, props: list[dict] | None = None, **extra) -> list[dict]:
+    """GeoJSON features for Vega-Lite: the geometries simplified to ``tolerance`` degrees, each with its
+    ``props`` and ``extra`` beside the geometry (GeoJSON's foreign members: a tooltip and a selection name
+    them plainly)."""
+    props = props or [{}] * len(geometries)
+    return [
+        {"type": "Feature", "geometry": _simplified(g, tolerance, digits=5), **p, **extra}
+        for g, p in zip(geometries, props, strict=True)
+    ]
+
+
+def _vega_labels(places: pd.DataFrame | None, view: pdk.ViewState, height: int) -> list[alt.Chart]:
+    """The place names of ``place_labels`` (each beside its dot, white-edged) and their dots.  Vega-Lite
+    draws them non-interactive (no selection or tooltip of their own): a click on a name reaches the area
+    under it."""
+    if places is None or places.empty:
+        return []
+    data = place_labels(places, view, height_px=height)
+    data = pd.DataFrame(
+        {
+            "name": data["name"],
+            "longitude": data["longitude"],
+            "latitude": data["latitude"],
+            "size": data["size"],
+            "align": data["anchor"].map(_ALIGN),
+            "baseline": data["baseline"].map(_BASELINE),
+            "dx": [o[0] for o in data["offset"]],
+            "dy": [o[1] for o in data["offset"]],
+        }
+    )
+    at = alt.Chart(data).encode(longitude="longitude:Q", latitude="latitude:Q")
+    text = {
+        "align": alt.ExprRef("datum.align"),
+        "baseline": alt.ExprRef("datum.baseline"),
+        "dx": alt.ExprRef("datum.dx"),
+        "dy": alt.ExprRef("datum.dy"),
+        "font": _LABEL_FONT,
+        "fontWeight": 600,
+        "aria": False,
+    }
+    size = alt.Size("size:Q", scale=None)
+    return [
+        at.mark_circle(size=28, color="#0B0C0C", stroke="#FFFFFF", strokeWidth=1, opacity=1, aria=False),
+        at.mark_text(**text, color="#FFFFFF", stroke="#FFFFFF", strokeWidth=3, strokeOpacity=0.9).encode(
+            text="name:N", size=size
+        ),
+        at.mark_text(**text, color="#0B0C0C").encode(text="name:N", size=size),
+    ]
+
+
+def shaded_map(
+    rates: pd.DataFrame,
+    geo: pd.DataFrame,
+    *,
+    edges: list[float],
+    rate_label: str,
+    selected: str | None = None,
+    selected_name: str | None = None,
+    chosen_geo: pd.DataFrame | None = None,
+    places: pd.DataFrame | None = None,
+    county: pd.DataFrame | None = None,
+    county_name: str = "",
+) -> alt.LayerChart:
+    """``choropleth`` as a Vega-Lite chart: the same shades, outlines, fitted view and place names, its
+    height ``map_height``'s and its width the card's.  A click on an area selects it: the selection
+    ``pick`` holds its ``area_code``.  The chosen area's and the county's outlines carry ``area_name``
+    and their colour (``line``), as every chart of the page does."""
+    features = _area_features(rates.merge(geo, on="area_code", how="inner"), edges, selected)
+    chosen, height, view = _fitted(features, selected, chosen_geo)
+    box = _around_view(view, height)  # what lies beyond it is never seen: left out (a small area's map is 5 x lighter)
+    kept = [(g, f["properties"]) for f in features if (g := _cut(f["geometry"], box)) is not None]
+    tolerance = 0.5 * 360 / (512 * 2**view.zoom)  # half a pixel at the map's scale: no finer detail can show
+    pick = alt.selection_point(name="pick", fields=["area_code"], on="click", clear=False)
+    tooltip = [
+        alt.Tooltip("name:N", title="Area"),
+        alt.Tooltip("count:N", title="Count"),
+        alt.Tooltip("rate:N", title=rate_label),
+        alt.Tooltip("interval:N", title="95% interval"),
+    ]
+    layers = [
+        alt.Chart(alt.Data(values=_geo_rows([g for g, _ in kept], tolerance, [{k: p[k] for k in _SHOWN} for _, p in kept])))
+        .mark_geoshape(
+            stroke=DARK_GREY, strokeWidth=0.6, strokeOpacity=0.8, fillOpacity=0.85, clip=True, cursor="pointer", aria=False
+        )
+        .encode(fill=alt.Fill("shade:N", scale=None), tooltip=tooltip)
+        .add_params(pick)
+    ]
+    if county is not None and len(county):
+        edge = [g for g in (_cut(json.loads(text), box) for text in county["geojson"]) if g is not None]
+        layers.append(_outline(_geo_rows(edge, tolerance, area_name=county_name, line=COUNTY_COLOUR), 2.5))
+    if chosen is not None:
+        rows = _geo_rows([chosen], tolerance, area_code=selected, area_name=selected_name or selected, line=CHOSEN_COLOUR)
+        layers += [_outline(rows, _WIDE + 4, "#FFFFFF"), _outline(rows, _WIDE)]
+    layers += _vega_labels(places, view, height)
+    projection = {
+        "type": "mercator",
+        "scale": 512 * 2**view.zoom / (2 * np.pi),  # deck.gl's zoom: the world 512 px wide at zoom 0
+        "center": [view.longitude, view.latitude],
+        "translate": alt.ExprRef("[width / 2, height / 2]"),
+    }
+    # No padding: the drawing is exactly the card's ``height`` that the view and the names were fitted to.
+    chart = alt.layer(*layers).project(**projection).properties(width="container", height=height, padding=0)
+    return chart.configure_view(stroke=None)
+
+
+def _outline(rows: list[dict], width: float, colour: str | None = None) -> alt.Chart:
+    """Outlines of ``rows`` (GeoJSON features with ``line``, their colour), or all in ``colour``.  No fill at
+    all (not Vega-Lite's transparent one), so a click inside an outline reaches the area under it."""
+    mark = {"filled": False, "fill": None, "strokeWidth": width, "clip": True, "aria": False}
+    chart = alt.Chart(alt.Data(values=rows))
+    if colour:
+        return chart.mark_geoshape(**mark, stroke=colour)
+    return chart.mark_geoshape(**mark).encode(stroke=alt.Stroke("line:N", scale=None))
 
 
 def points_layer(points: pd.DataFrame) -> pdk.Layer:
@@ -777,8 +954,8 @@ PUBLISHED_AREAS = 5  # at most this many areas drawn in a published chart (the c
 
 
 def _published_areas(data: pd.DataFrame, unit: str) -> AreaColours:
-    """The areas a published chart draws, each in its colour: those with a colour of their own (County Durham
-    first, then Darlington, the force areas and the national figure), at most ``PUBLISHED_AREAS``; the other
+    """The areas a published chart draws, each in its colour: those with a colour of their own (the partnership's
+    area first, then the standing comparators and the national figure), at most ``PUBLISHED_AREAS``; the other
     councils of a published table (grey context) are left to its table.  A national count beside local
     counts would flatten them to a line along zero, so a chart of counts draws the nation only when it has
     no local area.  A chart of other areas only (a force's, a nation's) draws its first few, each in a colour
@@ -804,7 +981,7 @@ def published_lines(df: pd.DataFrame, *, unit: str, description: str) -> alt.Cha
     the periods end), a line joining only points of one series, area and kind of period (``joined``);
     every other point is a separate mark.  A missing value (empty) is a gap in its line, never a zero.
 
-    The areas drawn are County Durham (orange), Darlington and the force areas (their own colours) and the
+    The areas drawn are the partnership's area (orange), the standing comparators (their own colours) and the
     national figure (black), by the one rule (``area_colours``); the key lists exactly those.  Where an
     area has several lines (series or kinds of period) they differ by dash and point shape, with their
     own key.  The height is the plot's: the keys add to it, never squeeze it.
@@ -966,13 +1143,12 @@ def decile_rates(df: pd.DataFrame, *, title: str, description: str, colours: Are
     return _style(alt.layer(bars, rules).properties(height=300), description)
 
 
-# The long view's areas (ONS names: "Durham force area (...)", "England and Wales (...)") by their first word.
-_LONG_VIEW_AREAS = {
-    "Durham": codes.DURHAM_FORCE,
-    "Cleveland": codes.CLEVELAND_FORCE,
-    "Northumbria": codes.NORTHUMBRIA_FORCE,
-    "England": codes.ENGLAND_AND_WALES,
-}
+def _long_view_code(label: str) -> str | None:
+    """The code of a long view's area from its label ("Cleveland force area", "England and Wales (...)")."""
+    if label.startswith("England"):
+        return codes.ENGLAND_AND_WALES
+    forces = {home.short_force(n): c for c, n in home.current().forces}
+    return forces.get(label.split(" force area")[0])
 
 
 def long_view_lines(
@@ -1005,12 +1181,12 @@ def long_view_lines(
             .mark_rect(color=NOT_SHOWN, opacity=0.3)  # grey: no area's colour
             .encode(x=alt.X("start:T"), x2="end:T", tooltip=[alt.Tooltip("what:N", title="Shaded")])
         )
-        colour = area_colours([(_LONG_VIEW_AREAS.get(area.split()[0]), area)])[area]
+        colour = area_colours([(_long_view_code(area), area)])[area]
         line = alt.Chart(rows).mark_line(color=colour, strokeWidth=2.5, point=alt.OverlayMarkDef(filled=True, size=25))
         line = line.encode(
             x=x, y=alt.Y("count:Q", title=title, scale=alt.Scale(zero=True), axis=alt.Axis(format="~s")), tooltip=tooltip
         )
-        # A long name ("Durham force area (County Durham and Darlington)") would widen the chart: wrap it.
+        # A long name (a force area with its authorities in brackets) would widen the chart: wrap it.
         heading = alt.TitleParams(text=textwrap.wrap(area, 30), anchor="start")
         return alt.layer(shade, line).properties(title=heading, height=170, width=230)
 
@@ -1022,14 +1198,19 @@ def long_view_lines(
 # --- The area profile (issue 10, item 5): trends by crime type and a small locator map ----------------
 
 
-def _simplified(geojson: str, tolerance: float) -> dict:
-    """A GeoJSON geometry simplified for a small picture (a county-wide map needs no metre-level detail)."""
+def _simplified(geojson: str | dict, tolerance: float, digits: int | None = None) -> dict:
+    """A GeoJSON geometry (text or parsed) simplified for a small picture (a county-wide map needs no
+    metre-level detail), its coordinates rounded to ``digits`` decimals if given."""
+    import shapely
     from shapely.geometry import mapping, shape
 
-    geom = json.loads(geojson)
-    if not tolerance:
+    geom = json.loads(geojson) if isinstance(geojson, str) else geojson
+    if not tolerance and digits is None:
         return geom
-    return mapping(shape(geom).simplify(tolerance, preserve_topology=True))
+    out = shape(geom).simplify(tolerance, preserve_topology=True) if tolerance else shape(geom)
+    if digits is not None:
+        out = shapely.transform(out, lambda xy: np.round(xy, digits))
+    return mapping(out)
 
 
 def area_locator(
@@ -1123,7 +1304,10 @@ def spine(df: pd.DataFrame, *, description: str) -> alt.Chart:
     without a value (a published figure) keeps its name and says so."""
     data = df.copy()
     order = list(data["indicator"])
-    present = [s for s in SPINE_MARKS if s in set(data["significance"])]
+    # The whole area's marker is named as the partnership calls it ("the county", "the area").
+    spine_marks = {(codes.THE_AREA if s == "the county" else s): m for s, m in SPINE_MARKS.items()}
+    data["significance"] = data["significance"].replace("the county", codes.THE_AREA)
+    present = [s for s in spine_marks if s in set(data["significance"])]
     y = alt.Y("indicator:N", title=None, sort=order, axis=alt.Axis(labels=False, ticks=False, domain=False))
     x = alt.X("position:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=None)
     tooltip = [
@@ -1151,10 +1335,10 @@ def spine(df: pd.DataFrame, *, description: str) -> alt.Chart:
         color=alt.Color(
             "significance:N",
             title="Chosen area",
-            scale=alt.Scale(domain=present, range=[SPINE_MARKS[s][0] for s in present]),
+            scale=alt.Scale(domain=present, range=[spine_marks[s][0] for s in present]),
         ),
         shape=alt.Shape(
-            "significance:N", title="Chosen area", scale=alt.Scale(domain=present, range=[SPINE_MARKS[s][1] for s in present])
+            "significance:N", title="Chosen area", scale=alt.Scale(domain=present, range=[spine_marks[s][1] for s in present])
         ),
     )
     names = base.mark_text(align="left", baseline="bottom", dy=-4, fontSize=13, color="#0B0C0C", aria=False).encode(

@@ -25,7 +25,7 @@ def _month(text: str) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sdp_dash", description="Safe Durham dashboard data tools.")
+    parser = argparse.ArgumentParser(prog="python -m sdp_dash", description="Community safety dashboard data tools.")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_add_build, _add_fetch, _add_refresh, _add_coverage, _add_export):
         add(sub)
@@ -84,7 +84,7 @@ def _add_export(sub) -> None:
         help="print figures as tidy CSV: the same columns as the pages' downloads (see About the data's data dictionary)",
     )
     p_exp.add_argument("what", choices=["crime", "outcomes", "deprivation", "longview"])
-    p_exp.add_argument("--area", help="area code, e.g. E06000047 (County Durham); not needed for longview")
+    p_exp.add_argument("--area", help="area code, e.g. the partnership's own (SDP_PARTNERSHIP); not needed for longview")
     p_exp.add_argument("--from", dest="start", type=_month, help="first month, YYYY-MM (not needed for longview)")
     p_exp.add_argument("--to", dest="end", type=_month, help="last month, YYYY-MM (not needed for longview)")
     p_exp.add_argument(

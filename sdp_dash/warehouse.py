@@ -370,6 +370,9 @@ def police_sources_by_force(con: Con) -> pd.DataFrame:
 
 
 def aap_evidence(con: Con) -> pd.DataFrame:
+    """How each 2013 division was assigned to an area board (empty where the partnership has no area boards)."""
+    if not has_table(con, "aap_division_evidence"):
+        return pd.DataFrame(columns=["aap_code", "aap_name", "division_code", "division_name", "confidence", "evidence"])
     return con.execute(
         "SELECT aap_code, aap_name, division_code, division_name, confidence, evidence FROM aap_division_evidence ORDER BY aap_name, division_name"
     ).fetchdf()
@@ -445,6 +448,17 @@ def postcode(con: Con, code: str) -> dict | None:
     return None if df.empty else df.iloc[0].to_dict()
 
 
+def postcode_examples(con: Con) -> list[str]:
+    """Two live postcodes of the partnership (a quarter and three quarters down its list), or none."""
+    if not has_table(con, "postcodes"):
+        return []
+    rows = con.execute(
+        """SELECT postcode FROM (SELECT postcode, row_number() OVER (ORDER BY postcode) AS k, count(*) OVER () AS n
+           FROM postcodes WHERE NOT terminated) WHERE k IN (greatest(n // 4, 1), greatest(3 * n // 4, 1)) ORDER BY k"""
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def postcode_areas(con: Con, column: str, value: str, area_type: str) -> pd.DataFrame:
     """The areas of one type holding the live postcodes of a sector or district, most postcodes first."""
     if column not in ("sector", "district"):
@@ -473,7 +487,7 @@ def postcode_prefix_counts(con: Con, column: str, value: str) -> tuple[int, int]
 
 
 def lsoa_parents(con: Con) -> pd.DataFrame:
-    """Each County Durham LSOA with the code and name of its neighbourhood, divisions and area board."""
+    """Each of the partnership's LSOAs with the code and name of its neighbourhood, divisions and area board."""
     return con.execute(
         """SELECT m.lsoa21_code,
                   any_value(a.area_code) FILTER (WHERE a.area_type = 'msoa') AS msoa_code,
@@ -488,7 +502,7 @@ def lsoa_parents(con: Con) -> pd.DataFrame:
 
 
 def places(con: Con) -> pd.DataFrame:
-    """GeoNames towns and villages in County Durham (largest first), or an empty frame in an older warehouse."""
+    """GeoNames towns and villages in the partnership's area (largest first), or an empty frame in an older warehouse."""
     if not has_table(con, "places"):
         return pd.DataFrame(columns=["geonameid", "name", "longitude", "latitude", "population", "lsoa21_code"])
     return con.execute(
@@ -498,7 +512,7 @@ def places(con: Con) -> pd.DataFrame:
 
 @lookup
 def places_outside(con: Con) -> pd.DataFrame:
-    """GeoNames places outside County Durham with their alternate names, local authority, community safety
+    """GeoNames places outside the partnership's area with their alternate names, local authority, community safety
     partnership and police force area (largest first), or an empty frame in an older warehouse."""
     if not has_table(con, "places_outside"):
         return pd.DataFrame(columns=_OUTSIDE_COLUMNS)

@@ -1,6 +1,12 @@
-"""The indicator catalogue: data/indicators.toml (the six priorities and their indicators) and
-data/plan_baselines.toml (the plan's own figures, each with its citation), loaded into checked,
-typed objects.  A malformed entry is a ``CatalogueError`` naming it.  No Streamlit, no warehouse.
+"""The indicator catalogue of the partnership shown: its priorities and their indicators, and its plan's
+own figures (each with its citation), loaded into checked, typed objects.  A malformed entry is a
+``CatalogueError`` naming it.  No Streamlit, no warehouse.
+
+The partnership's file (``data/partnerships/<code>.toml``, else ``default.toml``) names both files (a plan's
+priorities, e.g. data/indicators.toml with data/plan_baselines.toml); a partnership with no file of its own
+gets data/partnerships/default_indicators.toml (priorities built from the police.uk categories) and no plan
+file, so no plan figures.  Any number of priorities (at least one),
+each with its own id and page address.
 """
 
 from __future__ import annotations
@@ -11,15 +17,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from sdp_dash.config import settings
-
-CATALOGUE_PATH = settings.PROJECT_ROOT / "data" / "indicators.toml"
-BASELINES_PATH = settings.PROJECT_ROOT / "data" / "plan_baselines.toml"
+from sdp_dash.config import codes, partnership
 
 POLICE_UK = "police_uk"  # pseudo source id: every police_uk_<force>_<YYYY-MM> file
 PLAN_SOURCE = "sdp_plan_2021_25"  # pseudo source id: data/plan_baselines.toml
 
-PRIORITY_IDS = ("being_safe", "victims", "prevent", "reoffending", "alcohol_drugs", "cyber")
+PRIORITY_ID = re.compile(r"[a-z][a-z0-9_]*")
+RESERVED_PATHS = ("home", "overview", "explore", "compare", "about", *codes.ANALYSIS_PAGES)  # the other pages
+ANALYSES = ("next", "affected", "long")  # what happened next, who is most affected, the long view (pages/analyses.py)
 POLARITIES = ("higher_is_worse", "higher_is_better", "neither")
 PERIOD_TYPES = ("monthly", "financial_year", "calendar_year", "3_year_pooled", "as_published")
 KINDS = ("police_uk", "published", "plan")
@@ -33,7 +38,7 @@ PRESS_CAVEAT = {
 
 
 class CatalogueError(ValueError):
-    """data/indicators.toml or data/plan_baselines.toml is malformed; the message names the entry."""
+    """The catalogue or the plan baselines file is malformed; the message names the entry."""
 
 
 # --- The catalogue ----------------------------------------------------------------------------------
@@ -62,6 +67,7 @@ class Priority:
     work_areas: tuple[WorkArea, ...]
     not_measured_locally: tuple[str, ...]
     help: tuple[HelpLink, ...]
+    analyses: tuple[str, ...] = ()  # the analyses' pages it links to, in order (ANALYSES)
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,11 @@ class Catalogue:
     plan: dict = field(hash=False, compare=False)
     baselines: tuple[Baseline, ...] = ()
 
+    @property
+    def has_plan(self) -> bool:
+        """False when the partnership has no plan file: no plan figures, no "since the plan" anywhere."""
+        return bool(self.plan)
+
     def priority(self, priority_id: str) -> Priority:
         for p in self.priorities:
             if p.id == priority_id:
@@ -177,10 +188,14 @@ def _priority(raw: dict) -> Priority:
     for key in ("id", "order", "title", "menu_title", "url_path", "summary", "work_areas", "not_measured_locally"):
         if not raw.get(key):
             raise CatalogueError(f"{where}: missing {key!r}")
-    if raw["id"] not in PRIORITY_IDS:
-        raise CatalogueError(f"{where}: id must be one of {', '.join(PRIORITY_IDS)}")
+    if not PRIORITY_ID.fullmatch(str(raw["id"])):
+        raise CatalogueError(f"{where}: id must be lower-case letters, digits and underscores")
     if not re.fullmatch(r"[a-z0-9-]+", raw["url_path"]):
         raise CatalogueError(f"{where}: url_path {raw['url_path']!r} is not a lower-case slug")
+    if raw["url_path"] in RESERVED_PATHS:
+        raise CatalogueError(f"{where}: url_path {raw['url_path']!r} is another page's address")
+    if bad := [a for a in raw.get("analyses", []) if a not in ANALYSES]:
+        raise CatalogueError(f"{where}: analyses must be among {', '.join(ANALYSES)}, got {', '.join(map(str, bad))}")
     links = []
     for h in raw.get("help", []):
         if not h.get("label") or not str(h.get("url", "")).startswith("https://"):
@@ -196,6 +211,7 @@ def _priority(raw: dict) -> Priority:
         work_areas=tuple(_work_area(w, where) for w in raw["work_areas"]),
         not_measured_locally=tuple(raw["not_measured_locally"]),
         help=tuple(links),
+        analyses=tuple(raw.get("analyses", ())),
     )
 
 
@@ -254,8 +270,8 @@ def _check_ids(ind: Indicator, where: str, baseline_ids: set[str]) -> None:
         raise CatalogueError(f"{where}: quoted_ids {', '.join(sorted(stray))} are not among its indicator_ids")
     if ind.kind == "plan" and not ind.baseline_ids:
         raise CatalogueError(f"{where}: a plan indicator needs baseline_ids")
-    if ind.baseline_ids and PLAN_SOURCE not in ind.sources:
-        raise CatalogueError(f"{where}: plan figures need {PLAN_SOURCE!r} in sources")
+    if bool(ind.baseline_ids) != (PLAN_SOURCE in ind.sources):
+        raise CatalogueError(f"{where}: {PLAN_SOURCE!r} is in sources exactly when it names plan figures (baseline_ids)")
     for b in ind.baseline_ids:
         if b not in baseline_ids:
             raise CatalogueError(f"{where}: unknown plan baseline {b!r}")
@@ -295,20 +311,42 @@ def _baselines(raw: dict) -> tuple[dict, tuple[Baseline, ...]]:
     return plan, tuple(out)
 
 
-def load(path: Path = CATALOGUE_PATH, baselines_path: Path = BASELINES_PATH) -> Catalogue:
-    """Read and check the catalogue and the plan baselines (CatalogueError names the bad entry)."""
+_ACTIVE = Path()  # load()'s default: the files the chosen partnership's file names
+
+
+def _read(path: Path) -> dict:
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        raw_b = tomllib.loads(Path(baselines_path).read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
-        raise CatalogueError(f"not valid TOML: {e}") from e
-    plan, baselines = _baselines(raw_b)
+        raise CatalogueError(f"{Path(path).name}: not valid TOML: {e}") from e
+
+
+def _priorities(raw: dict) -> tuple[Priority, ...]:
+    """The priorities in their order: at least one, each id and page address once."""
     prios = tuple(sorted((_priority(p) for p in raw.get("priority", [])), key=lambda p: p.order))
+    if not prios:
+        raise CatalogueError("the catalogue needs at least one [[priority]]")
+    for key in ("id", "url_path"):
+        values = [getattr(p, key) for p in prios]
+        if dupes := sorted({v for v in values if values.count(v) > 1}):
+            raise CatalogueError(f"duplicate priority {key} {', '.join(dupes)}")
+    return prios
+
+
+def load(path: Path = _ACTIVE, baselines_path: Path | None = _ACTIVE) -> Catalogue:
+    """Read and check a catalogue and its plan baselines (CatalogueError names the bad entry).
+
+    By default the chosen partnership's (``partnership.catalogue_path()``, ``partnership.baselines_path()``);
+    ``baselines_path=None``: no plan file, so no plan figures (an indicator naming one is an error).
+    """
+    if path is _ACTIVE:
+        path = partnership.catalogue_path()
+    if baselines_path is _ACTIVE:
+        baselines_path = partnership.baselines_path()
+    raw = _read(path)
+    plan, baselines = _baselines(_read(baselines_path)) if baselines_path is not None else ({}, ())
+    prios = _priorities(raw)
     by_id = {p.id: p for p in prios}
-    if len(by_id) != len(prios):
-        raise CatalogueError("duplicate priority id")
-    if set(by_id) != set(PRIORITY_IDS):
-        raise CatalogueError(f"the catalogue must have exactly the six priorities: {', '.join(PRIORITY_IDS)}")
     inds = tuple(_indicator(i, by_id, {b.id for b in baselines}) for i in raw.get("indicator", []))
     ids = [i.id for i in inds]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -318,12 +356,18 @@ def load(path: Path = CATALOGUE_PATH, baselines_path: Path = BASELINES_PATH) -> 
 
 
 @cache
+def _catalogue_for(lad_code: str) -> Catalogue:
+    p = partnership.profile(lad_code)
+    return load(partnership.catalogue_path(p), partnership.baselines_path(p))
+
+
 def catalogue() -> Catalogue:
-    return load()
+    """The chosen partnership's catalogue (read once per partnership: the setting can change in a process)."""
+    return _catalogue_for(partnership.code())
 
 
 def priorities() -> list[Priority]:
-    """The six priorities in the plan's order."""
+    """The partnership's priorities in their order."""
     return list(catalogue().priorities)
 
 
@@ -352,6 +396,11 @@ def plan_baselines() -> list[Baseline]:
     return list(catalogue().baselines)
 
 
+def has_plan() -> bool:
+    """Whether the partnership has plan figures (a plan file); without one no page says "since the plan"."""
+    return catalogue().has_plan
+
+
 def plan_citation() -> dict:
-    """The plan's title, publisher and note (the citation of every baseline)."""
+    """The plan's title, publisher and note (the citation of every baseline); empty with no plan file."""
     return dict(catalogue().plan)

@@ -1,8 +1,10 @@
 """Area codes and constants used across the project: one place for each.
 
 The partnership shown is a setting (SDP_PARTNERSHIP, see sdp_dash/config/partnership.py): ``COUNTY``,
-``COUNTY_NAME``, ``PARTNERSHIP`` and ``HOME_FORCE`` are read from it on each use (module ``__getattr__``), so
-a test or a process that changes the setting sees the new partnership.  Other partnerships, even those
+``COUNTY_NAME``, ``PARTNERSHIP``, ``HOME_FORCE``, ``THE_AREA`` ("the county", "the area"), ``WHOLE`` (its
+entry in lists) and ``WARD`` (its electoral areas' noun) are read from it on each use (module
+``__getattr__``), so a test or a process that changes the setting sees the new partnership.  The code names
+no place: a place's codes and names live in data/ and the warehouse.  Other partnerships, even those
 sharing its police force, are comparators, never part of its totals.
 """
 
@@ -10,32 +12,16 @@ from __future__ import annotations
 
 import re
 
-DARLINGTON = "E06000005"  # TRANSITION (issue 20): to be replaced by the partnership's comparators
-FORCES = ("E23000008", "E23000013", "E23000007")  # Durham, Cleveland, Northumbria
-NORTH_EAST = "E12000001"
 ENGLAND = "E92000001"
 ENGLAND_AND_WALES = "K04000001"
 GREAT_BRITAIN = "K03000001"
-NORTH_EAST_LAS = (
-    "E06000001",  # Hartlepool
-    "E06000002",  # Middlesbrough
-    "E06000003",  # Redcar and Cleveland
-    "E06000004",  # Stockton-on-Tees
-    "E06000005",  # Darlington
-    "E06000047",  # County Durham
-    "E06000057",  # Northumberland
-    "E08000021",  # Newcastle upon Tyne
-    "E08000022",  # North Tyneside
-    "E08000023",  # South Tyneside
-    "E08000024",  # Sunderland
-    "E08000037",  # Gateshead
-)
 
+# The partnership's comparators (the other authorities of its police force, the force areas) are read from
+# the warehouse it was built into: sdp_dash/domain/home.py.
 
-# Police force areas in the order pages show them, with the names police.uk uses.
-DURHAM_FORCE, CLEVELAND_FORCE, NORTHUMBRIA_FORCE = FORCES
 # Area types inside the county that a page can show, largest first.
 COUNTY_TYPES = ("county", "aap", "division_2025", "division_2013", "msoa", "lsoa")
+LOCAL_TYPES = ("aap", "division_2013")  # only where the partnership's file lists them (its area_sets)
 DEFAULT_MEASURE = "all_crime"
 
 # The 14 police.uk street-level categories (13 crime types and anti-social behaviour).
@@ -78,6 +64,17 @@ def normalise_postcode(text: str) -> str | None:
     return f"{m.group(1)} {m.group(2)}{m.group(3)}" if m else None
 
 
+_WORDS = {"THE_AREA": "the_area", "WHOLE": "whole", "WARD": "ward", "AREA_WORD": "area_word", "AREA_SETS": "area_sets"}
+
+
+def area_types() -> tuple[str, ...]:
+    """The area types the chosen partnership has, largest first (``COUNTY_TYPES`` less the local sets it lacks)."""
+    from sdp_dash.config import partnership
+
+    own = partnership.active().area_sets
+    return tuple(t for t in COUNTY_TYPES if t not in LOCAL_TYPES or t in own)
+
+
 def __getattr__(name: str) -> str:
     """The chosen partnership's code, name, title and police force, read from the setting on each use."""
     from sdp_dash.config import partnership
@@ -90,4 +87,6 @@ def __getattr__(name: str) -> str:
         return partnership.active().title
     if name == "HOME_FORCE":
         return partnership.active().force_code
+    if name in _WORDS:
+        return getattr(partnership.active(), _WORDS[name])
     raise AttributeError(name)

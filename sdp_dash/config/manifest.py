@@ -1,9 +1,22 @@
-"""The source manifest (data/sources.toml): which files the warehouse is built from."""
+"""The source manifest (data/sources.toml): which files the warehouse is built from.
+
+A source names one file (``path``), or one file per local authority by pattern: ``{code}`` is the
+authority's code and ``{slug}`` its name lower-cased with runs of other characters as "_" (:func:`slug`).
+Its ``scope`` says for which partnerships the build reads it:
+
+- ``all`` (the default): every build;
+- ``partnership``: the chosen partnership's own file (a pattern);
+- ``force``: the chosen partnership's file and those of the other authorities of its police force (the
+  neighbours' outlines on the maps); a neighbour's missing file is left out;
+- ``listed``: only when the partnership's own file lists the source's id in its ``sources`` (a pattern
+  is resolved for the chosen partnership).
+"""
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +24,13 @@ from sdp_dash.config.settings import PROJECT_ROOT
 from sdp_dash.errors import SourceError
 
 MANIFEST_PATH = PROJECT_ROOT / "data" / "sources.toml"
+SCOPES = ("all", "partnership", "force", "listed")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def slug(name: str) -> str:
+    """A file-name form of an authority's name: "Stockton-on-Tees" -> "stockton_on_tees"."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
 @dataclass(frozen=True)
@@ -27,7 +47,28 @@ class Source:
     format: str = ""
     quality: str = "official"
     optional: bool = False
+    scope: str = "all"
     extra: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def pattern(self) -> bool:
+        """Whether the path names one file per local authority (``{code}``, ``{slug}``)."""
+        return "{" in self.path
+
+    def path_for(self, code: str, slug_: str) -> str:
+        """The path for one authority (a path without a pattern is returned unchanged)."""
+        return self.path.format(code=code, slug=slug_) if self.pattern else self.path
+
+    def for_authority(self, code: str, name: str) -> Source:
+        """This source resolved for one authority: its path, download address and title."""
+        if not self.pattern:
+            return self
+        return replace(
+            self,
+            path=self.path_for(code, slug(name)),
+            url=self.url.format(code=code, slug=slug(name)),
+            title=self.title.format(name=name),
+        )
 
     def locate(self, root: Path) -> Path | None:
         """The file in a source folder (the main path, else its alternative form), or None.
@@ -121,7 +162,21 @@ def _check_source(entry, i: int, defaults: dict, where: str) -> str:
     merged = {**defaults.get(entry.get("defaults", ""), {}), **entry}
     if missing := ", ".join(sorted(_REQUIRED - set(merged))):
         raise SourceError(where, f"{label}: missing {missing}")
+    _check_scope(merged, label, where)
     return entry["id"]
+
+
+def _check_scope(merged: dict, label: str, where: str) -> None:
+    """A known scope; a path pattern (only {code} and {slug}) exactly when the scope is per authority."""
+    scope = merged.get("scope", "all")
+    if scope not in SCOPES:
+        raise SourceError(where, f"{label}: unknown scope {scope!r} (one of {', '.join(SCOPES)})")
+    names = set(_PLACEHOLDER.findall(str(merged["path"]))) | set(_PLACEHOLDER.findall(str(merged.get("url", ""))))
+    if bad := ", ".join(sorted(names - {"code", "slug"})):
+        raise SourceError(where, f"{label}: unknown placeholder(s) {bad} (only {{code}} and {{slug}})")
+    pattern = "{" in str(merged["path"])
+    if (pattern and scope == "all") or (not pattern and scope in ("partnership", "force")):
+        raise SourceError(where, f"{label}: scope {scope} {'needs' if not pattern else 'cannot have'} a path pattern")
 
 
 def _check_sources(raw: dict, where: str) -> None:

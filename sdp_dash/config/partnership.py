@@ -6,7 +6,7 @@ known about it comes from two places:
 
 - **its file** under ``data/partnerships/`` (``<code>.toml``; ``default.toml`` for a partnership with no
   file of its own): the words people know it by, its plan's priorities and catalogue, and local area sets
-  that exist only there (County Durham's area boards and its 2013-2025 divisions);
+  that exist only there (area boards, an earlier set of electoral divisions);
 - **the ONS lookups**, read by the build: the authority's name, its police force, the partnerships it is
   compared with (same force first, then ONS statistical neighbours whose data is held).  The build writes
   what it found to the warehouse's ``partnership`` table, so the app reads the same facts the figures were
@@ -42,8 +42,8 @@ class Partnership:
     """Everything the pages and the build need to know about the partnership being shown."""
 
     code: str
-    name: str  # the place: "County Durham", "Middlesbrough"
-    title: str  # the partnership: "Safe Durham Partnership", "Middlesbrough community safety partnership"
+    name: str  # the place: "Middlesbrough"
+    title: str  # the partnership: its own name, else "Middlesbrough community safety partnership"
     area_word: str  # what residents call the whole area: "county", "borough", "city"
     ward: str  # the electoral area's noun: "electoral division", "ward"
     catalogue: str  # the indicator catalogue, relative to data/
@@ -57,12 +57,12 @@ class Partnership:
 
     @property
     def the_area(self) -> str:
-        """"the county", "the borough": the whole area in running text."""
+        """ "the county", "the borough": the whole area in running text."""
         return f"the {self.area_word}"
 
     @property
     def whole(self) -> str:
-        """The whole area's entry in lists: "County Durham (whole county)"."""
+        """The whole area's entry in lists: "Middlesbrough (whole area)"."""
         return f"{self.name} (whole {self.area_word})"
 
     def to_row(self) -> dict:
@@ -80,7 +80,7 @@ class Partnership:
         return cls(**values)
 
 
-_FILE_KEYS = {"name", "title", "area_word", "ward", "catalogue", "baselines", "area_sets", "sources"}
+_FILE_KEYS = {"name", "title", "area_word", "ward", "catalogue", "baselines", "area_sets", "sources", "contact", "search"}
 
 
 def code() -> str:
@@ -88,7 +88,7 @@ def code() -> str:
     value = settings.get("SDP_PARTNERSHIP").strip().upper()
     if not CODE.match(value):
         raise PartnershipError(
-            f"SDP_PARTNERSHIP={value!r} is not a local authority code such as E06000047 (County Durham)"
+            f"SDP_PARTNERSHIP={value!r} is not a local authority code (E06, E07, E08, E09 or W06 and six digits)"
         )
     return value
 
@@ -100,13 +100,25 @@ def file_for(lad_code: str) -> Path:
 
 
 @cache
+def _raw(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PartnershipError(f"data/partnerships/{path.name}: cannot be read ({exc})") from None
+
+
+def own_words(key: str):
+    """A table or text only the chosen partnership's own file has (``contact``, ``search``), else None: the
+    default file holds none, so a partnership without a file of its own gets the generic words."""
+    path = file_for(code())
+    return _raw(path).get(key) if path.name != DEFAULT_FILE else None
+
+
+@cache
 def profile(lad_code: str) -> Partnership:
     """What the partnership's file (or the default file) says; the lookup's facts are left empty."""
     path = file_for(lad_code)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PartnershipError(f"data/partnerships/{path.name}: cannot be read ({exc})") from None
+    raw = _raw(path)
     if bad := sorted(set(raw) - _FILE_KEYS - {"code"}):
         raise PartnershipError(f"data/partnerships/{path.name}: unknown key(s) {', '.join(bad)}")
     if raw.get("code", lad_code) != lad_code and path.name != DEFAULT_FILE:

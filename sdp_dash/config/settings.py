@@ -35,8 +35,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SDP_PARTNERSHIP",
         "E06000047",
-        "The community safety partnership shown, by its local authority code (E06000047 County Durham, E06000002 "
-        "Middlesbrough, E08000024 Sunderland, ...). Its own words, priorities and local areas come from "
+        "The community safety partnership shown, by its local authority code (the ONS code of a unitary, metropolitan "
+        "or London borough or Welsh principal area). Its own words, priorities and local areas come from "
         "data/partnerships/CODE.toml when there is one, else data/partnerships/default.toml.",
     ),
     Setting(
@@ -67,7 +67,7 @@ SETTINGS: tuple[Setting, ...] = (
         "SDP_FRAME_ANCESTORS",
         "'self'",
         "Who may show the dashboard in a frame: the Content Security Policy's frame-ancestors sources "
-        "(e.g. `'self' https://*.durham.gov.uk`).",
+        "(e.g. `'self' https://*.example.gov.uk`).",
     ),
     Setting(
         "SDP_CSP_SOURCES",

@@ -1,25 +1,29 @@
-"""The plan's own figures (data/plan_baselines.toml) and how today's figures stand beside them.  No Streamlit here.
+"""The plan's own figures (the plan baselines file the partnership's file names, e.g. data/plan_baselines.toml)
+and how today's figures stand beside them.  No Streamlit here.
 
-The Safe Durham Partnership Plan 2021-25 quotes figures from its evidence base (the partnership's
-strategic assessment and Durham Insight).  Each is shown as the plan states it, with its citation.
-Where police.uk measures something close, the current police.uk figure for County Durham over the
-chosen period (a ``Figure``: annualised when the period is not 12 full months) is set beside it in
-the plan's own unit and length of time.  The plan's figures were measured from another source
+A partnership's plan quotes figures from its evidence base (its strategic assessment).  Each is shown as
+the plan states it, with its citation.  Where police.uk measures something close, the current police.uk figure for the partnership's
+whole area over the chosen period (a ``Figure``: annualised when the period is not 12 full months) is set
+beside it in the plan's own unit and length of time.  The plan's figures were measured from another source
 and population base, so the comparison always says so and never calls the difference a real change.
+A partnership with no plan file has no plan figures: every function here then returns nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sdp_dash.config import codes
 from sdp_dash.config.catalogue import Baseline, Indicator, catalogue
-from sdp_dash.config.codes import COUNTY
 from sdp_dash.domain import crime
 from sdp_dash.domain.figure import Figure, fmt_rate
 from sdp_dash.domain.published import PublishedFigure, decimals_of
 from sdp_dash.warehouse import Con
 
-CURRENT_SOURCE = "police.uk street-level data for County Durham, per Census 2021 usual resident"
+
+def current_source() -> str:
+    """What the current figure is measured from: 'police.uk street-level data for <the area>, ...'."""
+    return f"police.uk street-level data for {codes.COUNTY_NAME}, per Census 2021 usual resident"
 
 
 def plan_value_text(b: Baseline) -> str:
@@ -99,18 +103,18 @@ def _current(fig: Figure, b: Baseline) -> tuple[float | None, str]:
 
 
 def since_plan(con: Con, baseline_ids: list[str], start: str, end: str) -> list[SincePlan]:
-    """Each plan figure beside the current police.uk figure for County Durham from ``start`` to ``end``."""
+    """Each plan figure beside the current police.uk figure for the partnership's area from ``start`` to ``end``."""
     cat = catalogue()
     out = []
     for bid in baseline_ids:
         b = cat.baseline(bid)
-        fig = crime.figure(con, COUNTY, b.measure, start, end) if b.measure else None
+        fig = crime.figure(con, codes.COUNTY, b.measure, start, end) if b.measure else None
         value, text = _current(fig, b) if fig is not None else (None, "")
         plan = f"{plan_value_text(b)} ({b.period})"
         if b.comparable and value is not None:
             words = (
                 f"The plan's figure was {plan}, from {b.source[:1].lower() + b.source[1:]}. The current figure is "
-                f"{text}, from {CURRENT_SOURCE}. The two are measured from different sources and population bases, "
+                f"{text}, from {current_source()}. The two are measured from different sources and population bases, "
                 f"so the difference between them is not evidence of a real change."
             )
             if b.caveat:

@@ -14,7 +14,7 @@ import pandas as pd
 from sdp_dash import warehouse
 from sdp_dash.config import codes
 from sdp_dash.config.months import shift_month
-from sdp_dash.domain import disclosure, published, words
+from sdp_dash.domain import disclosure, home, published, words
 from sdp_dash.domain.figure import (
     TIDY_COLUMNS,
     TIDY_INTEGERS,
@@ -159,8 +159,8 @@ def _months(con: Con, code: str, measure_id: str, start: str, end: str, first: s
 
 
 def force_figures(con: Con, measure_id: str, start: str, end: str) -> list[Figure]:
-    """The measure for the three North East police force areas (Durham first)."""
-    return [figure(con, code, measure_id, start, end) for code in codes.FORCES]
+    """The measure for the police force areas held, the partnership's first (``home``)."""
+    return [figure(con, code, measure_id, start, end) for code in home.current().force_codes]
 
 
 # --- Change against a year earlier ---------------------------------------------------------------
@@ -208,7 +208,7 @@ def _sum_months(con: Con, code: str, measure_id: str, months: tuple[str, ...]) -
 
 
 def rest_of_county(county: Figure, me: Figure) -> Figure | None:
-    """County Durham without the chosen area (an area inside it): the like-for-like figure an area is
+    """The partnership's area without the chosen area (an area inside it): the like-for-like figure an area is
     compared with.  None when either figure is withheld (the difference would give a withheld count back)."""
     if me.area_code == codes.COUNTY or not (me.available and county.available):
         return None
@@ -233,7 +233,7 @@ class AgainstCounty:
 def against_rest(area: Figure, county: Figure) -> AgainstCounty:
     """An area's figure beside the county's, compared with the rest of the county by 95% intervals."""
     if area.area_code == codes.COUNTY:
-        return AgainstCounty(area, county, Comparison("not compared", "this is the county"))
+        return AgainstCounty(area, county, Comparison("not compared", f"this is {codes.THE_AREA}"))
     rest = rest_of_county(county, area)
     if rest is None:
         return AgainstCounty(area, county, Comparison("not compared", "too few to show" if area.suppressed else "no data"))
@@ -247,7 +247,9 @@ def against_county(con: Con, code: str, start: str, end: str) -> list[AgainstCou
     return [against_rest(f, county[f.measure_id]) for f in mine]
 
 
-REST_WORDS = "the rest of the county"
+def rest_words() -> str:
+    """'the rest of the county', 'the rest of the area': the partnership's area without the chosen one."""
+    return f"the rest of {codes.THE_AREA}"
 
 
 # --- Tables and exports ---------------------------------------------------------------------------

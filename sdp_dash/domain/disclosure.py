@@ -54,11 +54,11 @@ from sdp_dash.warehouse import Con
 TREND_MONTHS_BEFORE = 12  # trends run from a year before the period starts
 
 # Which areas may add up to which: areas of one family never overlap.  The county and the local
-# authorities are one family (the Durham force area is the county and Darlington).
+# authorities are one family (a police force area is the partnership and its force's other authorities).
 _FAMILY = {"county": "la", "la": "la"}
 # Cost of withholding a cell, by the area's level (a small area is the cheapest to withhold).
 # The partnership's own county is withheld last of all: a comparator (a police force area, which holds
-# the county and Darlington) goes first.
+# the partnership and its force's other authorities) goes first.
 _LEVEL = {"lsoa": 0, "msoa": 1, "division_2013": 1, "division_2025": 1, "decile": 1, "aap": 2, "la": 3, "force": 4, "county": 5}
 
 _SENSITIVE_TYPE, _OTHER_TYPE, _MULTI = 0.0, 1e9, 4e9
@@ -79,7 +79,7 @@ def trend_start(start: str) -> str:
 
 @dataclass(frozen=True)
 class Pattern:
-    """The withheld cells of one period's cube (about 0.3 MB for County Durham's)."""
+    """The withheld cells of one period's cube (about 0.3 MB for the largest partnership's)."""
 
     start: str
     end: str

@@ -3,9 +3,9 @@ period: the card's figures (police.uk ``Figure`` objects or ``PublishedFigure`` 
 of the page's "at a glance" summary.  No Streamlit here.
 
 Like with like (issue 17): a police.uk figure is compared (higher / similar / lower, by 95% intervals)
-only with areas that neither contain it nor lie inside it.  County Durham is compared with Darlington
-and the Cleveland and Northumbria force areas; the Durham force area, which includes the county, is
-shown as context.  An area inside the county is compared with *the rest of the county* (the county
+only with areas that neither contain it nor lie inside it.  The partnership's area is compared with
+the other authorities of its police force and the other force areas (``home``); its own force area,
+which includes it, is shown as context.  An area inside the county is compared with *the rest of the county* (the county
 without it) and the county is shown as context.  A change always names the months it sets side by
 side, and every figure at a glance names its area where it is not the chosen one.
 """
@@ -19,16 +19,24 @@ import pandas as pd
 
 from sdp_dash import warehouse
 from sdp_dash.config import catalogue, codes
-from sdp_dash.domain import baselines, crime, published, stats, words
+from sdp_dash.domain import baselines, crime, home, published, stats, words
 from sdp_dash.domain.figure import KEY_COLUMNS, SHOWN_TEXT, WITHHELD_TEXT, Comparison, Figure, compare, tidy_frame, with_csv
 from sdp_dash.domain.published import PublishedFigure
 from sdp_dash.warehouse import Con
 
-COMPARATORS = (codes.COUNTY, codes.DARLINGTON, *codes.FORCES)  # the figures a police card's table shows
 MIN_POINTS = 3  # a series with fewer comparable points is a value with its period, not a chart
 CONTEXT = "context"  # the result of a figure set beside the chosen one but never compared with it
-REFERENCE = "shown for reference"  # why Darlington and the force areas are not compared with an area of the county
-REST_OF_COUNTY_NAME = "the rest of County Durham"
+REFERENCE = "shown for reference"  # why the standing comparators are not compared with an area of the partnership's
+
+
+def comparators() -> tuple[str, ...]:
+    """The figures a police card's table shows: the partnership, its force's other authorities, the force areas."""
+    return home.current().comparators
+
+
+def rest_name() -> str:
+    """'the rest of Middlesbrough': the partnership's area without the chosen area."""
+    return f"the rest of {codes.COUNTY_NAME}"
 
 
 def anchor(indicator_id: str) -> str:
@@ -40,19 +48,21 @@ def anchor(indicator_id: str) -> str:
 
 
 def short_name(f: Figure) -> str:
-    """A police.uk area named with its kind: 'Cleveland force area', 'Durham force area (County Durham and Darlington)'."""
-    return published.FORCE_NAMES.get(f.area_code, f.area_name)
+    """A police.uk area named with its kind: 'Cleveland force area', its own force's with its authorities."""
+    h = home.current()
+    return h.force_area(f.area_code) if f.area_code in h.force_codes else f.area_name
 
 
 def contains(outer: Figure, inner: Figure) -> bool:
-    """``outer``'s area contains ``inner``'s: the Durham force area contains County Durham and Darlington; the
-    county contains every area of the county (and the rest of it); a force area contains what the county does."""
+    """``outer``'s area contains ``inner``'s: the partnership's force area contains it and its force's other
+    authorities; the partnership's area contains each of its areas (and the rest of it)."""
     if outer.area_code == inner.area_code:
         return False
-    if outer.area_code == codes.DURHAM_FORCE:
-        return inner.area_code not in codes.FORCES
+    h = home.current()
+    if outer.area_code == h.force_code:
+        return inner.area_code not in h.force_codes
     if outer.area_code == codes.COUNTY:
-        return inner.area_code not in (*codes.FORCES, codes.DARLINGTON)
+        return inner.area_code not in (*h.force_codes, *h.neighbour_codes)
     return False
 
 
@@ -104,15 +114,15 @@ class PoliceCard:
         return [self.figure, *(f for f, _ in self.comparators)]
 
     def comparison_words(self) -> str:
-        """For an area in the county: 'higher than the rest of County Durham. For context (not compared): County
-        Durham, which includes East Durham AAP, 92.7'.  For the county: against Darlington and the Cleveland and
-        Northumbria force areas, with the Durham force area (which includes the county) as context."""
+        """For an area of the partnership's: 'higher than the rest of <the area>. For context (not compared):
+        <the area>, which includes <the chosen area>, 92.7'.  For the whole area: against its force's other
+        authorities and the other force areas, with its own force area (which includes it) as context."""
         me = self.figure
         peers = self.peers
         if me.area_code == codes.COUNTY:
             said = "; ".join(c.words(short_name(f)) for f, c in peers)
         elif peers:
-            said = "; ".join(c.words(REST_OF_COUNTY_NAME) for _f, c in peers)
+            said = "; ".join(c.words(rest_name()) for _f, c in peers)
         else:
             said = "not compared" + ("" if me.available else " (too few to show)")
         around = [f for f in self.context if contains(f, me)][:1]  # the smallest area containing it
@@ -170,7 +180,7 @@ def _missing(comp: words.Comparable) -> str:
 def police_card(con: Con, indicator_id: str, code: str, start: str, end: str) -> PoliceCard:
     ind = catalogue.indicator(indicator_id)
     county = crime.figure(con, codes.COUNTY, ind.measure, start, end)
-    figs = [county if c == codes.COUNTY else crime.figure(con, c, ind.measure, start, end) for c in COMPARATORS]
+    figs = [county if c == codes.COUNTY else crime.figure(con, c, ind.measure, start, end) for c in comparators()]
     me = county if code == codes.COUNTY else crime.figure(con, code, ind.measure, start, end)
     monthly = crime.trend_figures(con, code, ind.measure, start, end)
     plan = baselines.since_plan(con, list(ind.baseline_ids), start, end) if ind.baseline_ids else []
@@ -211,7 +221,7 @@ def police_card(con: Con, indicator_id: str, code: str, start: str, end: str) ->
 
 def comparison_table(card: PoliceCard) -> list[tuple[Figure, str, str]]:
     """Each figure of a police card's table with which area it is and how the chosen area stands beside it
-    ('the chosen area', 'higher than it', 'context: includes County Durham', 'for reference, not compared')."""
+    ('the chosen area', 'higher than it', 'context: includes <the area>', 'for reference, not compared')."""
     rows = [(card.figure, "The chosen area", "—")]
     for f, c in card.comparators:
         role = published.comparator_role(f.area_code)
@@ -359,7 +369,7 @@ def _police_row(card: PoliceCard) -> GlanceRow:
     if f.area_code == codes.COUNTY:
         comparison = _counted([c.result for _g, c in peers])
     elif peers:
-        comparison = peers[0][1].words("the rest of the county")
+        comparison = peers[0][1].words(crime.rest_words())
     else:
         comparison = "not compared (too few to show)"
     ch = card.change
@@ -476,7 +486,7 @@ def glance(con: Con, priority_id: str, code: str, start: str, end: str) -> list[
 
 def glance_groups(rows: list[GlanceRow], chosen: str) -> list[tuple[str, list[GlanceRow]]]:
     """The rows grouped by the area their figures are for, so a county-only figure never sits among an area's
-    own: the chosen area first (with rows that have no figure), then 'County Durham only', then each wider
+    own: the chosen area first (with rows that have no figure), then '<the partnership's area> only', then each wider
     area ('England and Wales only'), in the order they first appear."""
     groups: dict[str, list[GlanceRow]] = {chosen: []}
     if chosen != codes.COUNTY_NAME:
@@ -493,6 +503,7 @@ def glance_groups(rows: list[GlanceRow], chosen: str) -> list[tuple[str, list[Gl
 
 RANGE_TYPES = ("county", "aap")  # a chosen county or area board: its range is the area boards'
 RATE_WORDS = "per 1,000 residents a year"
+# The whole area's marker is named in the partnership's words (codes.THE_AREA, e.g. "the county").
 HIGHER, SIMILAR, LOWER, NOT_COMPARED, THE_COUNTY = "higher", "similar", "lower", "not compared", "the county"
 SIGNIFICANCE = (HIGHER, SIMILAR, LOWER, NOT_COMPARED, THE_COUNTY)  # the spine's marker kinds, in the key's order
 
@@ -503,16 +514,16 @@ class SpineRow:
 
     indicator_id: str
     title: str
-    group: str  # the area the figure is for ('County Durham only' where not the chosen area)
+    group: str  # the area the figure is for ('<the partnership's area> only' where not the chosen area)
     value_text: str  # '22.1 per 1,000', '593 crimes in 9 months'
     period: str  # 'January to December 2025', '2023'
     unit: str  # 'per 1,000 residents a year', or the published figure's unit in words
     value: float | None = None  # the chosen area's rate (None: not drawn, e.g. a published figure)
     low: float | None = None  # the range of the areas it is set beside
     high: float | None = None
-    range_of: str = ""  # 'the 14 area boards', 'Darlington and the force areas'
+    range_of: str = ""  # 'the 14 area boards', '<the force's other authorities> and the force areas'
     benchmark: float | None = None  # the figure it is compared with (the centre line)
-    benchmark_of: str = ""  # 'the rest of County Durham', 'County Durham'
+    benchmark_of: str = ""  # 'the rest of <the area>', or the area's name
     significance: str = NOT_COMPARED  # one of SIGNIFICANCE
     comparison: str = ""  # in words, as at a glance
     change: str = ""  # on a year before, as at a glance ('14% higher*': * bigger than chance)
@@ -546,7 +557,7 @@ def _police_spine(con: Con, card: PoliceCard, row: GlanceRow, group: str) -> Spi
     ind = catalogue.indicator(card.indicator_id)
     me = card.figure
     area_type = str(warehouse.area(con, me.area_code).get("area_type") or "")
-    if area_type in RANGE_TYPES:
+    if area_type in RANGE_TYPES and "aap" in codes.AREA_SETS:  # only a partnership with area boards
         others = [
             f
             for f in crime.area_figures(con, "aap", ind.measure, me.period.start, me.period.end)
@@ -558,10 +569,10 @@ def _police_spine(con: Con, card: PoliceCard, row: GlanceRow, group: str) -> Spi
         range_of = "the areas beside it: " + ", ".join(short_name(f) for f in others)
     rates = [f.rate for f in others]
     if me.area_code == codes.COUNTY:
-        bench, bench_of, sig = me.rate if me.available else None, codes.COUNTY_NAME, THE_COUNTY
+        bench, bench_of, sig = me.rate if me.available else None, codes.COUNTY_NAME, codes.THE_AREA
     elif card.peers:
         rest, c = card.peers[0]
-        bench, bench_of = rest.rate, REST_OF_COUNTY_NAME
+        bench, bench_of = rest.rate, rest_name()
         sig = c.result if c.result in (HIGHER, SIMILAR, LOWER) else NOT_COMPARED
     else:
         bench, bench_of, sig = (card.county.rate if card.county.available else None), codes.COUNTY_NAME, NOT_COMPARED
@@ -654,7 +665,7 @@ def answer(rows: list[SpineRow], area_name: str, period: str) -> str:
     if not drawn:
         return f"{area_name}: no police.uk measure on this page; its {len(rows)} figures are published ones, at a glance below."
     n = len(drawn)
-    if all(r.significance == THE_COUNTY for r in drawn):
+    if all(r.significance == codes.THE_AREA for r in drawn):
         up = sum(r.change.endswith("higher*") for r in drawn)
         down = sum(r.change.endswith("lower*") for r in drawn)
         said = " and ".join(x for x in (f"{up} rose" if up else "", f"{down} fell" if down else "") if x)
@@ -663,11 +674,11 @@ def answer(rows: list[SpineRow], area_name: str, period: str) -> str:
     counts = {s: sum(r.significance == s for r in drawn) for s in (HIGHER, SIMILAR, LOWER)}
     said = [f"{k} {s}" for s, k in counts.items() if k]
     if not said:
-        return f"In {area_name}, {period}: too few to compare with {REST_OF_COUNTY_NAME}{more}."
+        return f"In {area_name}, {period}: too few to compare with {rest_name()}{more}."
     listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
     return (
         f"In {area_name}, {period}, of {n} police.uk measures on this page {listed} "
-        f"(against {REST_OF_COUNTY_NAME}, by 95% intervals){more}."
+        f"(against {rest_name()}, by 95% intervals){more}."
     )
 
 

@@ -102,7 +102,7 @@ class Inequality:
     deciles: tuple[tuple[int, int, Figure], ...]  # (decile, small areas, figure), deciles present only
     ratio: RateRatio
     small_areas: tuple[tuple[int | None, Figure], ...]  # (decile, figure) per LSOA, most deprived first
-    without_decile: int  # small areas with no IMD decile (none in County Durham)
+    without_decile: int  # small areas with no IMD decile (none in an English partnership)
 
     @property
     def sentence(self) -> str:
@@ -231,6 +231,18 @@ def key_ratios(con: Con, code: str, start: str, end: str) -> list[Inequality]:
 
 
 NOT_GIVEN = "not given"  # a ratio's status when there is none to give (the note says why)
+
+
+def spread_words(q: Inequality) -> str:
+    """'Deciles are national: <the area> has more small areas in the most deprived deciles than in the least.'
+    (the three most deprived deciles against the three least)."""
+    most = sum(n for d, n, _f in q.deciles if d <= 3)
+    least = sum(n for d, n, _f in q.deciles if d >= 8)
+    how = "more" if most > least else "fewer" if most < least else "as many"
+    than = "as" if how == "as many" else "than"
+    return f"Deciles are national: {q.area_name} has {how} small areas in the most deprived deciles {than} in the least."
+
+
 DECILE_COLUMNS = (*TIDY_COLUMNS[:4], "imd_decile", "small_areas", *TIDY_COLUMNS[4:])
 LSOA_COLUMNS = (*TIDY_COLUMNS[:4], "imd_decile", *TIDY_COLUMNS[4:])
 RATIO_COLUMNS = (

@@ -1,5 +1,5 @@
-"""The long view: police recorded crime in the Durham force area, 2003-2018, beside Cleveland,
-Northumbria and England and Wales, from the ONS table of recorded crime by police force area.
+"""The long view: police recorded crime in the partnership's police force area, 2003-2018, beside the other
+force areas held and England and Wales, from the ONS table of recorded crime by police force area.
 No Streamlit here.
 
 - **A different source from police.uk.**  These are the Home Office's police recorded crime
@@ -7,7 +7,7 @@ No Streamlit here.
   March 2003 .. March 2007, then every quarter to the year to December 2018 (52 figures per force
   area).  Counting rules and dates differ from police.uk's street-level files, so the two are
   never joined into one line.
-- **Force areas.**  The Durham force area is County Durham *and Darlington*; "England and Wales"
+- **Force areas.**  A force area is the partnership *and the other authorities of its force*; "England and Wales"
   is the sum of the 43 territorial force areas (British Transport Police and the national fraud
   bodies are left out).
 - **Counts, not rates.**  The mirror holds no mid-year population estimates for 2003-2018 (only
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sdp_dash import warehouse
-from sdp_dash.config.manifest import load as load_manifest
+from sdp_dash.domain import home
 from sdp_dash.domain.figure import (
     NO_DATA_TEXT,
     SHOWN_TEXT,
@@ -50,10 +50,18 @@ POPULATION_NOTE = (
     "year from 2003 to 2018 (only mid-2015, mid-2020 and Census 2021 figures), and dividing sixteen years of counts by "
     "one year's population would misstate the other years. Each area has its own scale."
 )
+
+
+def caveats() -> tuple[str, ...]:
+    """What the long view's card says about its figures (its force area named with its authorities)."""
+    h = home.current()
+    whole = f"{h.force_sentence()} together, not the partnership area alone."
+    return (CAVEATS[0], whole[:1].upper() + whole[1:], *CAVEATS[1:]) if h.neighbours else CAVEATS
+
+
 CAVEATS = (
     "A different source from the police.uk figures elsewhere on this site: the Home Office's police recorded crime "
     "statistics as published by the ONS, with their own counting rules. The two are shown apart, never joined.",
-    "The Durham force area is County Durham and Darlington together, not the partnership area alone.",
     "England and Wales is the sum of the 43 territorial police force areas (British Transport Police and the national "
     "fraud bodies are left out).",
     "Fraud is left out: its recording moved from police forces to Action Fraud between 2011 and 2013.",
@@ -120,13 +128,9 @@ FOR_MEASURE = {
 
 
 def forces() -> list[tuple[str, str]]:
-    """(ONS name, label) of the force areas shown, Durham first (from data/sources.toml)."""
-    out = []
-    for f in load_manifest().forces:
-        short = f.name.split()[0]
-        extra = " (County Durham and Darlington)" if short == "Durham" else ""
-        out.append((short, f"{short} force area{extra}"))
-    return out
+    """(ONS name, label) of the force areas shown, the partnership's first (``home``, from data/sources.toml)."""
+    h = home.current()
+    return [(home.short_force(name), h.force_area(code)) for code, name in h.forces]
 
 
 def series_for(measure_id: str) -> tuple[str, str]:
@@ -197,15 +201,15 @@ def long_view(con: Con, measure_id: str = "all_crime") -> LongView:
 
 
 def _sentence(part: pd.DataFrame, name: str) -> str:
-    durham_name = forces()[0][0]
-    d = part[part["area"] == durham_name].dropna(subset=["count"])
+    own, label = forces()[0]
+    d = part[part["area"] == own].dropna(subset=["count"])
     e = part[part["area"] == NATIONAL].dropna(subset=["count"])
     if len(d) < 2:
-        return "Too few figures for the Durham force area to describe a trend."
+        return f"Too few figures for the {own} force area to describe a trend."
     first, last = d.iloc[0], d.iloc[-1]
     change = (last["count"] - first["count"]) / first["count"] * 100 if first["count"] else None
     text = (
-        f"In the Durham force area (County Durham and Darlington), police recorded {int(first['count']):,} crimes "
+        f"In the {label}, police recorded {int(first['count']):,} crimes "
         f"({name.lower()}) in the {first['period']} and {int(last['count']):,} in the {last['period']}"
     )
     if change is not None:

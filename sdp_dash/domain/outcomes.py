@@ -242,7 +242,7 @@ def outcomes(con: Con, code: str, measure_id: str, start: str, end: str) -> Outc
     m = crime.measure(con, measure_id)
     groups = warehouse.outcome_groups(con)
     no_outcomes = bool(m.crime_types) and set(m.crime_types) <= set(NO_OUTCOME_TYPES)
-    codes_shown = [code] + ([codes.COUNTY] if code != codes.COUNTY else []) + [codes.DURHAM_FORCE]
+    codes_shown = [code] + ([codes.COUNTY] if code != codes.COUNTY else []) + [codes.HOME_FORCE]
     profiles, frames = [], {}
     for c in codes_shown:
         p, df = _profile(con, c, m, start, end, groups)
@@ -263,10 +263,8 @@ def outcomes(con: Con, code: str, measure_id: str, start: str, end: str) -> Outc
                 "force_rest": rest_force.get(s.group_id) if rest_force else None,
             }
     if area.any_hidden and area.area_code != codes.COUNTY:
-        months_profile, note = (
-            county,
-            (f"Shown for County Durham: month by month figures for {area.area_name} could give back a number too small to show."),
-        )
+        note = f"Shown for {codes.COUNTY_NAME}: month by month figures for {area.area_name} could give back a number too small to show."
+        months_profile = county
     else:
         months_profile, note = area, ""
     protect = disclosure.pattern(con, start, end)
@@ -339,7 +337,7 @@ def _sentence(area: Profile, county: Profile, force: Profile, comparisons: dict,
         which = "county" if area is not county else "force"
         res = comparisons[(area.area_code, "charged")][which]
         ref = comparisons[(area.area_code, "charged")][f"{which}_rest"]
-        rest_name = "the rest of the county" if which == "county" else "the rest of the force area"
+        rest_name = crime.rest_words() if which == "county" else "the rest of the force area"
         if res in ("higher", "lower", "similar") and ref is not None and ref.shown:
             bits[-1] += f" ({words.comparison_words(res, '', rest_name).strip()}, {pct(ref.share)})"
     elif charged is not None:
@@ -459,7 +457,7 @@ def table(o: Outcomes) -> pd.DataFrame:
                     "Crimes with this outcome": s.count_text,
                     "Share of crimes recorded": s.share_text,
                     "95% interval": s.interval_text,
-                    "Compared with the rest of the county": comp.get("county", "") or "",
+                    f"Compared with {crime.rest_words()}": comp.get("county", "") or "",
                     "Compared with the rest of the force area": comp.get("force", "") or "",
                 }
             )

@@ -14,44 +14,21 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sdp_dash import warehouse
-from sdp_dash.config import catalogue, codes
+from sdp_dash.config import catalogue, codes, partnership
 from sdp_dash.config.codes import POSTCODE_OUTWARD, normalise_postcode
+from sdp_dash.domain import home
 
 # Clauses that name a place as *outside* or *uncertain* are not used for search.
 _UNSURE = re.compile(
     r"possibly|listed for|may belong|unclear|not confirmed|asked to join|used Teesdale|not a 4 Together|Council area", re.I
 )
 _PLACE = re.compile(r"\b[A-Z][a-z]+(?:(?:-| )(?:le|in|on|the|upon|St|[A-Z][a-z]+))*(?:-[A-Z][a-z]+)?\b")
-_NOT_PLACES = {
-    "Durham Insight",
-    "Where",
-    "Durham",
-    "Town",
-    "Town Council",
-    "Cabinet",
-    "Mar",
-    "Partnership",
-    "Action Partnership",
-    "Towns",
-    "Together",
-    "Insight",
-    "Weardale",
-    "Teesdale",
-    "Stanley",
-    "Mid Durham",
-    "East Durham",
-    "Durham County",
-    "Spennymoor Town Council",
-    "District",
-    "Rural",
-    "Corridor",
-    "Published",
-    "Hamsterley",
-    "Colliery",
-    "Grange",
-    "Village",
-    "East Durham Rural Corridor",
-}
+
+
+def search_words() -> dict:
+    """The chosen partnership's own search words (its file's ``[search]`` table: names in its evidence that are
+    not settlements, residents' variants of names, the search box's examples), else none."""
+    return partnership.own_words("search") or {}
 
 
 def settlements(evidence: str) -> tuple[list[str], list[str]]:
@@ -69,7 +46,8 @@ def settlements(evidence: str) -> tuple[list[str], list[str]]:
         clause = clause.split(":", 1)[1] if ":" in clause else ("" if i == 0 else clause)
         clause = re.sub(r"\b(listed|split|parishes|former|whole|district|residents|part of)\b", ",", clause)
         names = [n.strip() for n in _PLACE.findall(clause.replace("/", ",").replace(" to ", ",").replace(" and ", ","))]
-        names = [n for n in names if n not in _NOT_PLACES and len(n) > 2 and "AAP" not in n]
+        not_places = set(search_words().get("not_places", ()))
+        names = [n for n in names if n not in not_places and len(n) > 2 and "AAP" not in n]
         (board if i == 0 else division).extend(names)
     return board, division
 
@@ -151,7 +129,7 @@ def _whole_town(name: str, home: dict, parents: pd.DataFrame, areas: pd.DataFram
     parts = f"its {len(msoa_names)} neighbourhoods ({', '.join(msoa_names)})"
     known = set(areas["area_code"])
     for col, code_col, words_ in (
-        ("division_name", "division_code", "the electoral division"),
+        ("division_name", "division_code", f"the {codes.WARD}"),
         ("aap_name", None, "the area board"),
     ):
         values = lsoas[col].dropna().unique()
@@ -185,28 +163,20 @@ def _within(r, by_lsoa: dict, msoa_board: dict) -> str:
     """The larger area an area sits in, in words."""
     if r.area_type == "lsoa":
         home = by_lsoa.get(r.area_code, {})
-        return f"the neighbourhood {home['msoa_name']}" if home.get("msoa_name") else "County Durham"
+        return f"the neighbourhood {home['msoa_name']}" if home.get("msoa_name") else codes.COUNTY_NAME
     if r.area_type == "msoa":
         board = msoa_board.get(r.area_code)
-        return f"the area board {board} (approximate)" if board else "County Durham"
+        return f"the area board {board} (approximate)" if board else codes.COUNTY_NAME
     if r.area_type in ("aap", "division_2025"):
-        return "County Durham"
+        return codes.COUNTY_NAME
     if r.area_type == "division_2013":
         parent = str(getattr(r, "parent_name", "") or "")
-        return f"the area board {parent} (approximate)" if parent else "County Durham"
+        return f"the area board {parent} (approximate)" if parent else codes.COUNTY_NAME
     return ""
 
 
 # --- Matching what a resident types -----------------------------------------------------------------
 
-_VARIANTS = {  # common ways of writing a name -> the form used in the data
-    "harbour": "",  # "Seaham Harbour" is the town of Seaham
-    "city": "",  # "Durham City"
-    "centre": "",
-    "barney": "barnard castle",
-    "cls": "chester le street",
-    "aycliffe": "newton aycliffe",
-}
 _STOP = {"the", "of", "in", "and", "upon", "on", "le", "de"}
 
 
@@ -218,9 +188,9 @@ def key(text: str) -> str:
 
 
 def _query_tokens(query: str) -> list[str]:
-    words = []
+    words, variants = [], search_words().get("variants", {})
     for w in key(query).split():
-        words += _VARIANTS.get(w, w).split()
+        words += variants.get(w, w).split()
     return [w for w in words if w not in _STOP] or [w for w in key(query).split() if w]
 
 
@@ -295,7 +265,7 @@ def search(index: pd.DataFrame, query: str, limit: int = 10, *, strong: bool = F
 
 @warehouse.lookup
 def outside_index(con) -> pd.DataFrame:
-    """The GeoNames places outside County Durham, each with the keys of its name and alternate names
+    """The GeoNames places outside the partnership's area, each with the keys of its name and alternate names
     (built once per warehouse on the app's connection)."""
     return outside_index_from(warehouse.places_outside(con))
 
@@ -327,40 +297,91 @@ def _possessive(name: str) -> str:
 
 
 def outside_sentence(place: dict) -> str:
-    """ "Darlington is outside County Durham: it is covered by Darlington's community safety partnership." """
-    name = place["name"]
+    """ "<place> is outside <the area>: it is covered by <place>'s community safety partnership." """
+    name, here = place["name"], codes.COUNTY_NAME
     if place.get("csp_name"):
         where = f" (in {place['lad_name']})" if place.get("lad_name") and place["lad_name"] not in name else ""
         return (
-            f"{name}{where} is outside County Durham: it is covered by {_possessive(place['csp_name'])} community "
-            "safety partnership, not the Safe Durham Partnership."
+            f"{name}{where} is outside {here}: it is covered by {_possessive(place['csp_name'])} community "
+            f"safety partnership, not {_the(codes.PARTNERSHIP)}."
         )
     if place.get("lad_name"):
-        return f"{name} is outside County Durham, in {place['lad_name']}: this site covers County Durham."
+        return f"{name} is outside {here}, in {place['lad_name']}: this site covers {here}."
     country = f", in {place['country']}" if place.get("country") else ""
-    return f"{name} is outside County Durham{country}: this site covers County Durham."
+    return f"{name} is outside {here}{country}: this site covers {here}."
+
+
+def _the(title: str) -> str:
+    """A partnership's title in running text: 'Middlesbrough community safety partnership' -> 'the Middlesbrough ...'."""
+    return title if title.lower().startswith("the ") else f"the {title}"
 
 
 def comparator_links(place: dict) -> tuple[tuple[str, str], ...]:
-    """Where the site has figures for the place's area (Darlington, and the police force areas held as
-    comparators): (link text, relative address)."""
-    glance = f"{catalogue.priorities()[0].url_path}?area={codes.COUNTY}#at-a-glance"
-    if place.get("lad_code") == codes.DARLINGTON:
-        return (("Darlington's police.uk figures beside County Durham's (at a glance)", glance),)
-    if place.get("pfa_code") in codes.FORCES and place["pfa_code"] != codes.DURHAM_FORCE:
-        return ((f"The {place['pfa_name']} police force area's figures beside County Durham's (at a glance)", glance),)
+    """Where the site has figures for the place's area (the other authorities of the partnership's police
+    force, and the other police force areas held as comparators): (link text, relative address)."""
+    h = home.current()
+    glance = f"{catalogue.priorities()[0].url_path}?area={h.code}#at-a-glance"
+    if place.get("lad_code") in h.neighbour_codes:
+        name = dict(h.neighbours)[place["lad_code"]]
+        return ((f"{_possessive(name)} police.uk figures beside {_possessive(h.name)} (at a glance)", glance),)
+    if place.get("pfa_code") in h.other_forces:
+        return ((f"The {place['pfa_name']} police force area's figures beside {_possessive(h.name)} (at a glance)", glance),)
     return ()
+
+
+# --- Examples for the search box ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Examples:
+    """What the search box offers as examples: its placeholder, a postcode district and sector for its help,
+    and the start of a place's name for "try part of the name"."""
+
+    placeholder: str
+    district: str
+    sector: str
+    partial: str
+
+
+def search_examples(con) -> Examples:
+    """The partnership's own examples: written in its file (data/partnerships/CODE.toml) when it has one,
+    else taken from the warehouse (a live postcode near the middle of its list, its two largest places)."""
+    own = search_words()
+    if own.get("placeholder"):
+        return Examples(own["placeholder"], own["district"], own["sector"], own["partial"])
+    pcs = warehouse.postcode_examples(con)
+    towns = [str(n) for n in warehouse.places(con)["name"].head(2)]
+    partial = towns[-1].lower()[: max(4, len(towns[-1]) - 3)] if towns else ""
+    if not pcs:
+        return Examples("For example " + " or ".join([*towns[:1], partial][: len(towns)]), "", "", partial)
+    outward, inward = pcs[0].split()
+    sector = f"{outward} {inward[0]}"
+    bits = [f"{pcs[-1].split()[0]} {pcs[-1].split()[1][0]}", pcs[0], *towns[:1]]
+    text = ", ".join(bits) + (f" or {partial}" if partial else "")
+    return Examples(f"For example {text}", outward, sector, partial)
 
 
 # --- Postcodes ---------------------------------------------------------------------------------------
 
 _SECTOR = re.compile(rf"^({POSTCODE_OUTWARD}) ?([0-9])$")
 _DISTRICT = re.compile(rf"^{POSTCODE_OUTWARD}$")
-NOT_COUNTY = (
-    "We couldn't find that postcode in County Durham. It may be outside the county (for example in Darlington, "
-    "Sunderland or Hartlepool, which have their own community safety partnerships), or newer than April 2025. "
-    "Try the name of your town or village."
-)
+
+
+def not_found() -> str:
+    """Why a postcode was not found: outside the area (naming three neighbours: its own examples, else the first
+    three authorities it is compared with), or too new."""
+    p = partnership.active()
+    names = dict(home.current().las)
+    own = search_words()
+    others = own.get("outside") or [names.get(c, c) for c in p.comparators[:3]]
+    example = f" (for example in {home.joined(others, 'or')}, which have their own community safety partnerships)"
+    example = example if others else ""
+    return (
+        f"We couldn't find that postcode in {p.name}. It may be outside {p.the_area}{example}, or newer than April 2025. "
+        "Try the name of your town or village."
+    )
+
+
 TERMINATED = (
     "That postcode is no longer in use (Royal Mail has retired it). Try a neighbour's postcode, or the name of your "
     "town or village."
@@ -403,17 +424,18 @@ def postcode_kind(query: str) -> tuple[str, str] | None:
     return None
 
 
-_PREFIX_LEVEL = {  # (area type, one, many)
-    "sector": ("msoa", "neighbourhood", "neighbourhoods"),
-    "district": ("division_2025", "electoral division (from May 2025)", "electoral divisions (from May 2025)"),
-}
+def _prefix_level(kind: str) -> tuple[str, str, str]:
+    """(area type, one, many) a postcode sector or district is listed by."""
+    if kind == "sector":
+        return "msoa", "neighbourhood", "neighbourhoods"
+    return "division_2025", f"{codes.WARD} (from May 2025)", f"{codes.WARD}s (from May 2025)"
 
 
 def _full_postcode(con, value: str) -> Finding:
     """A full postcode: its small area (also a retired one the ONS lookup still places), else why not."""
     row = warehouse.postcode(con, value)
     if row is None:
-        return Finding(NOT_COUNTY, kind="postcode")
+        return Finding(not_found(), kind="postcode")
     if not row["lsoa21_code"]:
         return Finding(TERMINATED, kind="postcode")
     if row["terminated"]:
@@ -437,7 +459,7 @@ def find_postcode(con, kind: str, value: str) -> Finding:
         )
     if kind == "postcode":
         return _full_postcode(con, value)
-    area_type, words_, many = _PREFIX_LEVEL[kind]
+    area_type, words_, many = _prefix_level(kind)
     found = warehouse.postcode_areas(con, kind, value, area_type)
     if found.empty and kind == "district" and len(value) >= 4 and value[-1].isdigit():
         sector = f"{value[:-1]} {value[-1]}"  # "SR77" typed without its space: the sector SR7 7
@@ -448,7 +470,7 @@ def find_postcode(con, kind: str, value: str) -> Finding:
         live, ended = warehouse.postcode_prefix_counts(con, kind, value)
         if ended and not live:
             return Finding(f"Every postcode of the {what} {value} is retired. " + TERMINATED.split(". ", 1)[1], kind=kind)
-        return Finding(NOT_COUNTY.replace("that postcode", f"the {what} {value}"), kind=kind)
+        return Finding(not_found().replace("that postcode", f"the {what} {value}"), kind=kind)
     total = int(found["total"].iloc[0])
     hits = tuple(
         Hit(
@@ -488,14 +510,15 @@ def find(con, index: pd.DataFrame, query: str) -> Finding:
         others = [f"{r.name} ({r.lad_name or r.country})" for r in far.iloc[1:].itertuples()]
         message = outside_sentence(top)
         if others:
-            message += f" Other places of that name outside the county: {', '.join(others)}."
+            message += f" Other places of that name outside {codes.THE_AREA}: {', '.join(others)}."
         found = search(index, query, strong=True)
         hits = tuple(Hit(r.label, r.area_code) for r in found.itertuples())
-        message += " In County Durham, similar names:" if hits else ""
+        message += f" In {codes.COUNTY_NAME}, similar names:" if hits else ""
         return Finding(message, hits=hits, kind="outside", links=comparator_links(top))
     if found.empty:
         return Finding(
-            "Nothing in County Durham matches that name. Try part of the name (for example “bishop auck”), or a postcode."
+            f"Nothing in {codes.COUNTY_NAME} matches that name. Try part of the name (for example “{search_examples(con).partial}”), "
+            "or a postcode."
         )
     hits = tuple(Hit(r.label, r.area_code) for r in found.itertuples())
     return Finding(f"{len(hits)} place{'s' if len(hits) > 1 else ''} found{' (best first)' if len(hits) > 1 else ''}:", hits=hits)
@@ -503,9 +526,9 @@ def find(con, index: pd.DataFrame, query: str) -> Finding:
 
 def _type_words(area_type: str, label: str) -> str:
     return {
-        "county": "the whole county",
+        "county": f"the whole {codes.AREA_WORD}",
         "aap": "area board (approximate)",
-        "division_2025": "electoral division (from May 2025)",
+        "division_2025": f"{codes.WARD} (from May 2025)",
         "division_2013": "electoral division (2013-2025)",
         "msoa": "neighbourhood",
         "lsoa": "small area",
@@ -527,8 +550,9 @@ def area_method(con, area_type: str) -> str:
             )
         )
     if area_type in ("division_2013", "division_2025"):
+        ward = codes.WARD
         return (
-            "Electoral divisions do not follow small-area boundaries, so this figure is approximate: each small area (LSOA) "
-            "is counted in the division that holds its population-weighted centre."
+            f"{ward[:1].upper()}{ward[1:]}s do not follow small-area boundaries, so this figure is approximate: each small "
+            f"area (LSOA) is counted in the {ward.split()[-1]} that holds its population-weighted centre."
         )
     return ""

@@ -4,14 +4,14 @@ Every rule about a published figure lives here once:
 
 - **quality**: an *official statistic* (a publisher's own table, e.g. Fingertips or ONS), a figure
   *transcribed from an official page* (a Home Office release, an ONS article, a council factsheet),
-  a *secondary quotation* (an official page quoting another publisher's statistic: Durham Insight
-  quoting the Ministry of Justice, committee minutes quoting ONS; the catalogue's ``quoted_ids``), or
+  a *secondary quotation* (an official page quoting another publisher's statistic: a council's
+  insight pages quoting the Ministry of Justice, committee minutes quoting ONS; the catalogue's ``quoted_ids``), or
   a *press report*.  Press and secondary copies are only ever pointers (``pointers``), never figures;
   the quality of every figure is said beside it;
 - **precision**: a value is shown at the precision its source printed (``value_text``): 36.8 stays
   "36.8", a count of deaths is "5", a percentage change carries its sign ("+28%");
-- **the headline** (``headline``): the catalogue's headline series, for County Durham or else the
-  smallest published area containing it, at the latest period end; ties broken by rule, never by
+- **the headline** (``headline``): the catalogue's headline series, for the partnership's area or else
+  the smallest published area containing it, at the latest period end; ties broken by rule, never by
   row order; never a comparator's value;
 - **trends** (``lines``): a line joins only points of one series (definition), one area and one
   kind of period (``published_period``); anything else is a separate mark;
@@ -22,7 +22,7 @@ Every rule about a published figure lives here once:
   figure (same unit and period; its own series, or a series published only for other areas: a total
   with totals, never with the parts of a total), each area at most once and named with its kind
   ("Cleveland force area"); an area that contains the headline's area, or lies inside it (the
-  Durham force area and County Durham, England and the county), is never a peer: it is context.
+  partnership's force area and the partnership, England and the partnership), is never a peer: it is context.
   Published tables carry no intervals, so no "better / worse" is made here; a publisher's own
   comparison (Fingertips) is quoted as the publisher's.
 """
@@ -36,21 +36,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sdp_dash import warehouse
+from sdp_dash.config import codes as areas
+from sdp_dash.config import partnership
 from sdp_dash.config.catalogue import PLAN_SOURCE, POLICE_UK, PRESS_CAVEAT, Indicator, catalogue, indicator
-from sdp_dash.config.codes import (
-    COUNTY,
-    DARLINGTON,
-    DURHAM_FORCE,
-    ENGLAND,
-    ENGLAND_AND_WALES,
-    FORCES,
-    GREAT_BRITAIN,
-    NORTH_EAST,
-    NORTH_EAST_LAS,
-)
+from sdp_dash.config.codes import ENGLAND, ENGLAND_AND_WALES, GREAT_BRITAIN
 from sdp_dash.config.months import shift_month
-from sdp_dash.domain import words
+from sdp_dash.domain import home, words
 from sdp_dash.domain.figure import with_csv
+from sdp_dash.domain.home import short_force
 from sdp_dash.domain.published_period import PublishedPeriod, parse
 from sdp_dash.warehouse import Con
 
@@ -59,20 +52,18 @@ TRANSCRIBED = "transcribed from an official page"
 SECONDARY = "secondary quotation"
 PRESS = "press report"
 
-_REGION_NAMES = {
-    NORTH_EAST: "North East",
+_NATIONAL_NAMES = {
     ENGLAND: "England",
     ENGLAND_AND_WALES: "England and Wales",
     GREAT_BRITAIN: "Great Britain",
 }
-FORCE_ROLES = {
-    DURHAM_FORCE: "Durham Constabulary force area (County Durham and Darlington)",
-    "E23000013": "Cleveland Police force area",
-    "E23000007": "Northumbria Police force area",
-}
-# The areas that contain County Durham, smallest first: where the table has no County Durham row,
-# the headline is the first of these it has (never a comparator such as Northumbria).
-_CONTAINING = (COUNTY, DURHAM_FORCE, "fire_service_area", NORTH_EAST, ENGLAND, ENGLAND_AND_WALES, GREAT_BRITAIN, "all_forces")
+
+
+def _containing() -> tuple[str, ...]:
+    """The areas that contain the partnership's, smallest first: where the table has no row for the partnership,
+    the headline is the first of these it has (never a comparator such as another force area)."""
+    h = home.current()
+    return (h.code, h.force_code, "fire_service_area", h.region_code, ENGLAND, ENGLAND_AND_WALES, GREAT_BRITAIN, "all_forces")
 
 
 def area_level(code, name="") -> str:
@@ -84,7 +75,7 @@ def area_level(code, name="") -> str:
         if "all forces" in text:
             return "all_forces"
         return "other"
-    if code == COUNTY:
+    if code == areas.COUNTY:
         return "county"
     prefix = code[:3]
     if prefix in ("E06", "E07", "E08", "E09", "W06"):
@@ -248,23 +239,25 @@ def _publisher_comparison(note: str) -> str:
 
 def _roles(con: Con, codes: list, levels: list[str]) -> list[str]:
     try:
-        rank = set(warehouse.statistical_neighbours(con, COUNTY)["area_code"])
+        rank = set(warehouse.statistical_neighbours(con, areas.COUNTY)["area_code"])
     except Exception:  # noqa: BLE001 - a warehouse built without the neighbours table
         rank = set()
+    h = home.current()
+    regions = {**_NATIONAL_NAMES, h.region_code: h.region_name}
     roles = []
     for code, level in zip(codes, levels, strict=True):
-        if code == COUNTY:
-            roles.append("County Durham")
-        elif level == "la" and code in NORTH_EAST_LAS and code in rank:
-            roles.append("North East authority and statistical neighbour")
-        elif level == "la" and code in NORTH_EAST_LAS:
-            roles.append("North East authority")
+        if code == h.code:
+            roles.append(h.name)
+        elif level == "la" and code in h.region_las and code in rank:
+            roles.append(f"{h.region_name} authority and statistical neighbour")
+        elif level == "la" and code in h.region_las:
+            roles.append(f"{h.region_name} authority")
         elif level == "la" and code in rank:
             roles.append("Statistical neighbour")
         elif level == "force":
-            roles.append(FORCE_ROLES.get(code, "Police force area"))
+            roles.append(h.force_area(code, full=True) if code in h.force_codes else "Police force area")
         elif level in ("region", "country"):
-            roles.append(_REGION_NAMES.get(code, "National"))
+            roles.append(regions.get(code, "National"))
         else:
             roles.append(level.replace("_", " ").capitalize())
     return roles
@@ -312,13 +305,14 @@ def _figures(con: Con, ind: Indicator, ids: tuple[str, ...]) -> list[PublishedFi
 
 
 def _place_rank(f: PublishedFigure) -> int:
-    key = f.area_code if f.area_code in _CONTAINING else f.area_level
-    return _CONTAINING.index(key) if key in _CONTAINING else len(_CONTAINING)
+    containing = _containing()
+    key = f.area_code if f.area_code in containing else f.area_level
+    return containing.index(key) if key in containing else len(containing)
 
 
 def _contains_county(f: PublishedFigure) -> bool:
     key = f.area_code if f.area_code else f.area_level
-    return key in _CONTAINING
+    return key in _containing()
 
 
 def _need(ind: Indicator | str) -> Indicator:
@@ -345,7 +339,7 @@ def pointer_caveat(f: PublishedFigure) -> str:
 
 
 def headline(ind: Indicator, figs: list[PublishedFigure]) -> PublishedFigure | None:
-    """The headline: the catalogue's headline series, for County Durham (or the smallest published area
+    """The headline: the catalogue's headline series, for the partnership's area (or the smallest published area
     containing it), at the latest period end.  Ties: a full year before a part year, then the period text."""
     cands = [f for f in figs if f.series_id == ind.headline_id and f.value is not None and _contains_county(f)]
     if not cands:
@@ -357,11 +351,6 @@ def headline(ind: Indicator, figs: list[PublishedFigure]) -> PublishedFigure | N
 
 # --- Areas: their kind, and which contains which ------------------------------------------------------
 
-FORCE_NAMES = {
-    DURHAM_FORCE: "Durham force area (County Durham and Darlington)",
-    "E23000013": "Cleveland force area",
-    "E23000007": "Northumbria force area",
-}
 _LEVEL_NOUNS = {
     "la": "council areas",
     "force": "police force areas",
@@ -374,8 +363,9 @@ def place_name(f: PublishedFigure) -> str:
     """The figure's area named with its kind where the name alone does not say it: 'Cleveland force area'
     (a table printed only 'Cleveland'), 'North East region'; a council area or country keeps its name."""
     if f.area_level == "force":
-        if f.area_code in FORCE_NAMES:
-            return FORCE_NAMES[f.area_code]
+        h = home.current()
+        if f.area_code in h.force_codes:
+            return h.force_area(f.area_code)
         return f"{f.area_name.replace(' (police force area)', '')} police force area"
     if f.area_level == "region" and "region" not in f.area_name.lower():
         return f"{f.area_name} region"
@@ -389,14 +379,14 @@ def _key(f: PublishedFigure) -> str:
 
 def _within(f: PublishedFigure) -> set[str]:
     """The areas (codes, or levels for rows without a code) that contain a figure's area."""
-    key, level = _key(f), f.area_level
+    key, level, h = _key(f), f.area_level, home.current()
     out: set[str] = set()
-    if key in (COUNTY, DARLINGTON):
-        out |= {DURHAM_FORCE, "fire_service_area"}
-    if key == DURHAM_FORCE or level == "fire_service_area":
-        out |= {"fire_service_area", DURHAM_FORCE} - {key}
-    if key in NORTH_EAST_LAS or key in FORCES or level == "fire_service_area":
-        out.add(NORTH_EAST)
+    if key in (h.code, *h.neighbour_codes):
+        out |= {h.force_code, "fire_service_area"}
+    if key == h.force_code or level == "fire_service_area":
+        out |= {"fire_service_area", h.force_code} - {key}
+    if h.region_code and (key in h.region_las or key in h.force_codes or level == "fire_service_area"):
+        out.add(h.region_code)
     if level == "force":
         out.add("all_forces")
     if level in ("county", "la", "force", "region", "fire_service_area", "all_forces"):
@@ -410,7 +400,7 @@ def _within(f: PublishedFigure) -> set[str]:
 
 
 def contains(outer: PublishedFigure, inner: PublishedFigure) -> bool:
-    """``outer``'s area contains ``inner``'s (the Durham force area contains County Durham; England contains both)."""
+    """``outer``'s area contains ``inner``'s (the partnership's force area contains it; England contains both)."""
     return _key(outer) != _key(inner) and _key(outer) in _within(inner)
 
 
@@ -461,7 +451,7 @@ def comparators(figs: list[PublishedFigure], head: PublishedFigure) -> list[Publ
 
 
 def context_words(head: PublishedFigure, context: tuple[PublishedFigure, ...] | list[PublishedFigure]) -> str:
-    """'Durham force area (County Durham and Darlington), which includes County Durham: 136' (context, not compared)."""
+    """'<its force area> (<its authorities>), which includes <the area>: 136' (context, not compared)."""
     around = [c for c in context if contains(c, head)]
     inside = [c for c in context if not contains(c, head)]
     parts = []
@@ -474,6 +464,13 @@ def context_words(head: PublishedFigure, context: tuple[PublishedFigure, ...] | 
     return "; ".join(parts)
 
 
+def nearest_first(peers: tuple[PublishedFigure, ...]) -> list[PublishedFigure]:
+    """Peers in the partnership's comparators' order (its police force's authorities first, then its ONS
+    statistical neighbours), the rest after them as they were."""
+    order = {code: k for k, code in enumerate(partnership.active().comparators)}
+    return sorted(peers, key=lambda o: order.get(o.area_code, len(order)))
+
+
 def comparison_words(figs: list[PublishedFigure], head: PublishedFigure) -> str:
     """'worse than England (the publisher's comparison)'; 'Cleveland force area 272; Northumbria force area 480
     (no interval published: not compared). For context: ...'; or 'no comparison published'."""
@@ -482,7 +479,7 @@ def comparison_words(figs: list[PublishedFigure], head: PublishedFigure) -> str:
     c = comparison(figs, head)
     levels = ("force", "region", "country", "all_forces")
     wider = sorted((o for o in c.peers if o.area_level in levels), key=lambda o: levels.index(o.area_level))
-    shown = wider or list(c.peers)
+    shown = wider or nearest_first(c.peers)
     text = ""
     if shown:
         text = "; ".join(f"{place_name(o)} {o.text}" for o in shown[:3])
@@ -609,7 +606,7 @@ def chart_frame(figs: list[PublishedFigure]) -> pd.DataFrame:
     rows = []
     for line in lines(figs):
         for f in line.points:
-            rows.append({**f.data(), "line": line.label, "joined": line.joined, "county": f.area_code == COUNTY})
+            rows.append({**f.data(), "line": line.label, "joined": line.joined, "county": f.area_code == areas.COUNTY})
     return pd.DataFrame(rows)
 
 
@@ -729,15 +726,16 @@ def _id_problems(ind, quality: dict[str, str]) -> list[str]:
 
 def comparator_role(code: str) -> str:
     """How a police.uk comparator relates to the partnership (for the police cards' tables)."""
-    if code == COUNTY:
-        return "County Durham (the partnership area)"
-    if code == DARLINGTON:
-        return "Darlington (same police force, different partnership)"
-    if code == DURHAM_FORCE:
-        return "Durham force area: County Durham and Darlington together (context, not compared)"
+    h = home.current()
+    if code == h.code:
+        return f"{h.name} (the partnership area)"
+    if code in h.neighbour_codes:
+        return f"{dict(h.neighbours)[code]} (same police force, different partnership)"
+    if code == h.force_code and h.neighbours:
+        return f"{short_force(h.force_name(code))} force area: {h.members} together (context, not compared)"
     if code.startswith(REST_OF_COUNTY):
-        return "The rest of County Durham: the county without the chosen area (compared with it)"
-    return FORCE_ROLES.get(code, "Selected area")
+        return f"The rest of {h.name}: {areas.THE_AREA} without the chosen area (compared with it)"
+    return h.force_area(code, full=True) if code in h.force_codes else "Selected area"
 
 
-REST_OF_COUNTY = "rest-of-county:"  # code prefix of the figure for County Durham without the chosen area
+REST_OF_COUNTY = "rest-of-county:"  # code prefix of the figure for the partnership's area without the chosen area

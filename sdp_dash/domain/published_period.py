@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sdp_dash.config import catalogue
 from sdp_dash.config.months import months_between
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -32,7 +33,7 @@ _MONTH_NAMES = [
     "December",
 ]
 _MON = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-PLAN_YEAR = 2021  # the Safe Durham Partnership Plan 2021-25: figures ending earlier are context
+PLAN_YEAR = 2021  # the first year of the partnership plan (2021-25): figures ending earlier are context
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,8 @@ class PublishedPeriod:
 
     @property
     def context(self) -> bool:
-        """Older than the plan (before 2021): context, not the current position."""
-        return self.year is not None and self.year < PLAN_YEAR
+        """Older than the plan (before 2021): context, not the current position (never with no plan file)."""
+        return self.year is not None and self.year < PLAN_YEAR and catalogue.has_plan()
 
     @property
     def label(self) -> str:

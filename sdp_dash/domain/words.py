@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sdp_dash.config import codes
 from sdp_dash.config.months import month_date, months_between, shift_month
 from sdp_dash.domain import stats
 
@@ -166,14 +167,21 @@ def change_sentence(label: str, current: int, previous: int, comp: Comparable) -
     return f"{label} was {abs(pct):.0f}% {direction}{now_words} ({current:,}) than in {before_words} ({previous:,}); the difference {chance}."
 
 
+def upper_first(text: str) -> str:
+    """'the county' -> 'The county' (the rest unchanged)."""
+    return text[:1].upper() + text[1:]
+
+
 def lower_first(text: str) -> str:
     """'Electoral divisions (from May 2025)' -> 'electoral divisions (from May 2025)': only the first letter,
     and not at all for an abbreviation ('LSOA ...')."""
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
-def comparison_words(result: str, name: str, ref: str = "the county") -> str:
-    """'higher than the county' / 'similar to the county' / 'not compared'."""
+def comparison_words(result: str, name: str, ref: str | None = None) -> str:
+    """'higher than the county' / 'similar to the county' / 'not compared' (``ref``: the partnership's area
+    in its words by default)."""
+    ref = codes.THE_AREA if ref is None else ref
     if result == "similar":
         return f"similar to {ref}"
     if result in ("higher", "lower"):

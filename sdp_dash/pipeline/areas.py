@@ -1,6 +1,8 @@
-"""The area model, built as data: every LSOA 2021 of County Durham belongs to one electoral
-division of each set, one MSOA and one (approximate) Area Action Partnership; comparators
-(Darlington, the neighbouring police force areas and their local authorities) sit beside it.
+"""The area model, built as data: every LSOA 2021 of the partnership (``SDP_PARTNERSHIP``, one local
+authority) belongs to one current electoral area (ward or division), one MSOA and, where the
+partnership's file lists them, one 2013-2025 division and one (approximate) Area Action Partnership
+(its file's local sets); comparators (the other authorities of the police force areas held, and the force
+areas) sit beside it.  The area type "county" is the partnership's whole area, whatever it is called.
 
 Three tables come out:
 - ``areas``: code, name, type, parent, population (Census 2021, sum of LSOAs), approximate flag
@@ -21,38 +23,42 @@ import shapely
 from shapely.geometry import Point, mapping
 from shapely.ops import unary_union
 
+from sdp_dash.config.partnership import Partnership
 from sdp_dash.errors import SourceError
 from sdp_dash.pipeline.sources.geography import Feature
 
-COUNTY_CODE = "E06000047"
-COUNTY_NAME = "County Durham"
-DARLINGTON_CODE = "E06000005"
 
-# How each area type is named to people; the app reads these from the warehouse.
-AREA_TYPES = pd.DataFrame(
-    [
-        ("county", "County", "the county", 1, False),
+def area_types(p: Partnership) -> pd.DataFrame:
+    """How each area type is named to people (the app reads these from the warehouse): the whole area and
+    the electoral areas in the partnership's words; the 2013-2025 divisions and area boards only where
+    its file lists them."""
+    ward = p.ward[0].upper() + p.ward[1:]
+    since = "from May 2025" if "division_2013" in p.area_sets else "2025"
+    rows = [
+        ("county", f"Whole {p.area_word}", p.the_area, 1, False),
         ("aap", "Area board (AAP, approximate)", "area board", 2, True),
-        ("division_2025", "Electoral division (from May 2025)", "electoral division", 3, False),
-        ("division_2013", "Electoral division (2013-2025)", "electoral division (2013-2025)", 4, False),
+        ("division_2025", f"{ward} ({since})", p.ward, 3, False),
+        ("division_2013", f"{ward} (2013-2025)", f"{p.ward} (2013-2025)", 4, False),
         ("msoa", "Neighbourhood (MSOA)", "neighbourhood", 5, False),
         ("lsoa", "Small area (LSOA)", "small area", 6, False),
         ("force", "Police force area", "police force area", 7, False),
         ("la", "Local authority", "local authority", 8, False),
-    ],
-    columns=["area_type", "label", "noun", "sort_order", "approximate"],
-)
+    ]
+    rows = [r for r in rows if r[0] not in ("aap", "division_2013") or r[0] in p.area_sets]
+    return pd.DataFrame(rows, columns=["area_type", "label", "noun", "sort_order", "approximate"])
 
 
 @dataclass(frozen=True)
 class AreaInputs:
+    partnership: Partnership
     lookup: pd.DataFrame  # lsoa11->lsoa21->lad (E&W)
     centroids: pd.DataFrame  # lsoa21_code, longitude, latitude
     population: pd.DataFrame  # lsoa21_code, usual_residents (total)
-    lsoa_features: list[Feature]  # County Durham + Darlington LSOA 2021
-    msoa_features: list[Feature]  # County Durham MSOA 2021
-    divisions_2013: list[Feature]
-    divisions_2025: list[Feature]
+    lsoa_features: list[Feature]  # the partnership's LSOAs 2021
+    outlines: dict[str, list[Feature]]  # the LSOAs of the other authorities of its force: {code: [Feature]}
+    msoa_features: list[Feature]  # the partnership's MSOAs 2021
+    divisions_2013: list[Feature]  # empty unless the partnership's file lists them
+    divisions_2025: list[Feature]  # the current electoral areas (wards or divisions)
     msoa_names: pd.DataFrame  # msoa21_code, hcl_name
     lad_pfa: pd.DataFrame
     la_names: pd.DataFrame
@@ -96,21 +102,23 @@ def build(inp: AreaInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     lad_pfa, comparator_lsoas = _comparators(inp, lookup21)
     area_lsoa = _membership(county, comparator_lsoas)
     areas = _areas_table(inp, county, lad_pfa, _population_by_area(inp, area_lsoa))
-    lad_names = dict(zip(lad_pfa["lad_code"], lad_pfa["lad_name"], strict=True))
-    return areas, area_lsoa, _geometry(inp, county, DARLINGTON_CODE in lad_names)
+    held = set(lad_pfa["lad_code"])
+    return areas, area_lsoa, _geometry(inp, county, {c: f for c, f in inp.outlines.items() if c in held})
 
 
 def _county_lsoas(inp: AreaInputs, lookup21: pd.DataFrame) -> pd.DataFrame:
-    """County Durham's LSOAs with their divisions (by population-weighted centroid), MSOA and area board."""
-    county = lookup21[lookup21["lad_code"] == COUNTY_CODE].merge(inp.centroids, on="lsoa21_code", how="left")
+    """The partnership's LSOAs with their electoral areas (by population-weighted centroid), MSOA and area board."""
+    own = inp.partnership
+    county = lookup21[lookup21["lad_code"] == own.code].merge(inp.centroids, on="lsoa21_code", how="left")
     if county["longitude"].isna().any():
         raise SourceError("lsoa21_centroids", f"no centroid for {county.loc[county['longitude'].isna(), 'lsoa21_code'].iloc[0]}")
-    county["division_2013"] = _assign_by_centroid(county, inp.divisions_2013, "electoral division (2013)")
-    county["division_2025"] = _assign_by_centroid(county, inp.divisions_2025, "electoral division (2025)")
+    if inp.divisions_2013:
+        county["division_2013"] = _assign_by_centroid(county, inp.divisions_2013, f"{own.ward} (2013)")
+    county["division_2025"] = _assign_by_centroid(county, inp.divisions_2025, f"{own.ward} (2025)")
     msoa_by_name = {f.name: f.code for f in inp.msoa_features}
     county["msoa"] = county["lsoa21_name"].str[:-1].map(msoa_by_name)
     if county["msoa"].isna().any():
-        raise SourceError("msoa21_county_durham", f"no MSOA for {county.loc[county['msoa'].isna(), 'lsoa21_name'].iloc[0]}")
+        raise SourceError("msoa21", f"no MSOA for {county.loc[county['msoa'].isna(), 'lsoa21_name'].iloc[0]}")
     if inp.aap_lsoa is not None:
         county = county.merge(inp.aap_lsoa[["lsoa21_code", "aap_name"]], on="lsoa21_code", how="left")
         if county["aap_name"].isna().any():
@@ -138,7 +146,7 @@ def _membership(county: pd.DataFrame, comparator_lsoas: pd.DataFrame) -> pd.Data
         comparator_lsoas[["pfa_code", "lsoa21_code"]].rename(columns={"pfa_code": "area_code"}),
         county[["lsoa21_code"]].assign(area_code=county["lsoa21_code"]),
     ]
-    for col in ("division_2013", "division_2025", "msoa") + (("aap",) if "aap" in county else ()):
+    for col in [c for c in ("division_2013", "division_2025", "msoa", "aap") if c in county]:
         member_frames.append(county[[col, "lsoa21_code"]].rename(columns={col: "area_code"}))
     return pd.concat(member_frames, ignore_index=True).drop_duplicates()[["area_code", "lsoa21_code"]]
 
@@ -165,47 +173,47 @@ def _areas_table(inp: AreaInputs, county: pd.DataFrame, lad_pfa: pd.DataFrame, p
 
 
 def _division_rows(inp: AreaInputs) -> list[tuple]:
-    """The electoral divisions (2013 set: parent its area board when known; 2025 set: the county)."""
+    """The electoral areas (2013 set: parent its area board when known; the current set: the whole area)."""
+    own = inp.partnership.code
     aap_by_div = {}
     if inp.aap_divisions is not None:
         aap_by_div = dict(zip(inp.aap_divisions["division_code"], inp.aap_divisions["aap_name"].map(aap_code), strict=True))
-    rows = [(f.code, f.name, "division_2013", aap_by_div.get(f.code, COUNTY_CODE), False, "") for f in inp.divisions_2013]
-    return rows + [(f.code, f.name, "division_2025", COUNTY_CODE, False, "") for f in inp.divisions_2025]
+    rows = [(f.code, f.name, "division_2013", aap_by_div.get(f.code, own), False, "") for f in inp.divisions_2013]
+    return rows + [(f.code, f.name, "division_2025", own, False, "") for f in inp.divisions_2025]
 
 
 def _area_rows(inp: AreaInputs, county: pd.DataFrame, lad_pfa: pd.DataFrame) -> list[tuple]:
+    own = inp.partnership.code
     msoa_names = dict(zip(inp.msoa_names["msoa21_code"], inp.msoa_names["hcl_name"], strict=True))
     rows: list[tuple] = []
     lad_names = dict(zip(lad_pfa["lad_code"], lad_pfa["lad_name"], strict=True))
     for lad, name in lad_names.items():
         pfa = lad_pfa.loc[lad_pfa["lad_code"] == lad, "pfa_code"].iloc[0]
-        rows.append((lad, name, "county" if lad == COUNTY_CODE else "la", pfa, False, ""))
+        rows.append((lad, name, "county" if lad == own else "la", pfa, False, ""))
     for f in inp.forces:
         rows.append((f.pfa_code, f"{f.name} area", "force", None, False, ""))
     rows += _division_rows(inp)
     for f in inp.msoa_features:
-        rows.append((f.code, msoa_names.get(f.code, f.name), "msoa", COUNTY_CODE, False, f.name))
+        rows.append((f.code, msoa_names.get(f.code, f.name), "msoa", own, False, f.name))
     msoa_of = dict(zip(county["lsoa21_code"], county["msoa"], strict=True))
     msoa_label = {f.code: msoa_names.get(f.code, f.name) for f in inp.msoa_features}
     for code, name in zip(county["lsoa21_code"], county["lsoa21_name"], strict=True):
         rows.append((code, f"{msoa_label[msoa_of[code]]} ({name})", "lsoa", msoa_of[code], False, name))
     if "aap" in county:
         for name in sorted(county["aap_name"].unique()):
-            rows.append((aap_code(name), name, "aap", COUNTY_CODE, True, ""))
+            rows.append((aap_code(name), name, "aap", own, True, ""))
     return rows
 
 
-def _geometry(inp: AreaInputs, county: pd.DataFrame, with_darlington: bool) -> pd.DataFrame:
-    """Each mapped area's shape as GeoJSON (WGS84, 1e-5 degrees) and a label point inside it."""
+def _geometry(inp: AreaInputs, county: pd.DataFrame, outlines: dict[str, list[Feature]]) -> pd.DataFrame:
+    """Each mapped area's shape as GeoJSON (WGS84, 1e-5 degrees) and a label point inside it: the
+    partnership's areas, and the outline of each other authority of its force with a boundary file."""
     lsoa_geom = {f.code: f.geometry for f in inp.lsoa_features}
     geo_rows = [(f.code, f.geometry) for f in inp.divisions_2013 + inp.divisions_2025 + inp.msoa_features]
     geo_rows += [(c, lsoa_geom[c]) for c in county["lsoa21_code"] if c in lsoa_geom]
-    if with_darlington:
-        darl = [g for c, g in lsoa_geom.items() if c not in set(county["lsoa21_code"])]
-        if darl:
-            geo_rows.append((DARLINGTON_CODE, unary_union(darl)))
+    geo_rows += [(code, unary_union([f.geometry for f in feats])) for code, feats in sorted(outlines.items()) if feats]
     county_geoms = [lsoa_geom[c] for c in county["lsoa21_code"] if c in lsoa_geom]
-    geo_rows.append((COUNTY_CODE, unary_union(county_geoms)))
+    geo_rows.append((inp.partnership.code, unary_union(county_geoms)))
     if "aap" in county:
         for code, grp in county.groupby("aap"):
             geo_rows.append((code, unary_union([lsoa_geom[c] for c in grp["lsoa21_code"] if c in lsoa_geom])))

@@ -10,8 +10,12 @@
   killed build (``.<warehouse>.building-<pid>`` and its ``.wal``) are removed by the next build.
 - Every failure is a :class:`SourceError` (one line): bad input, a directory or special file where a
   file should be (refused before it is read), a full disk or a read-only target.
-- A build report (rows read, counted, not counted and why, per file) is kept in the warehouse
-  (``build_report``) and printed by ``python -m sdp_dash coverage``.
+- A build report (rows read, counted, not counted and why, per file; a publisher's invalid polygon and
+  how it was repaired) is kept in the warehouse (``build_report``) and printed by ``python -m sdp_dash
+  coverage``; the repair is also printed by the build.
+- One partnership per warehouse (``SDP_PARTNERSHIP``): which files are read is the plan's
+  (sdp_dash/pipeline/plan.py): the chosen partnership's own files, its force's other authorities' LSOA
+  outlines, the shared lookups, and the police.uk files of its force and its comparators'.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from sdp_dash.config.measures import MEASURES_PATH
 from sdp_dash.config.settings import PROJECT_ROOT
 from sdp_dash.errors import SourceError
 from sdp_dash.pipeline import areas as area_model
+from sdp_dash.pipeline import plan as plan_module
 from sdp_dash.pipeline.sources import deprivation, geography, indicators, ons_pfa, places, police_uk, population, postcodes
 from sdp_dash.pipeline.sources.common import check_regular, create_from, read_csv, sha256
 
@@ -66,31 +71,40 @@ class InputFile:
     path: Path
     kind: str  # 'police' or 'reference'
     source_id: str
+    area: str = ""  # the local authority of a per-authority source ("" for a shared file)
+    source: Source | None = None  # the manifest's entry resolved for that authority (reference files)
 
 
-def _inputs(root: Path, manifest: Manifest) -> tuple[list[InputFile], list[police_uk.StreetFile], list[str]]:
+def _inputs(root: Path, plan: plan_module.Plan) -> tuple[list[InputFile], list[police_uk.StreetFile], list[str]]:
+    """The files the plan names (a required one missing stops the build), the project's own files that
+    shape the warehouse, and the police.uk street files of the plan's forces; with the optional files absent."""
     files: list[InputFile] = []
     absent: list[str] = []
     if not root.is_dir():
         raise SourceError(root, "the source folder is missing or not a folder")
-    for src in manifest.sources:
+    for want in plan.wanted:
+        src = want.source
         found = src.locate(root)
         if found is None:
-            if src.optional:
-                absent.append(src.path)
+            if not want.required:
+                other = want.area and want.area != plan.partnership.code
+                absent.append(f"{src.path} (another authority's outline: left off the maps)" if other else src.path)
                 continue
             raise SourceError(root / src.path, "missing (run `python -m sdp_dash fetch`, or set SDP_MIRROR)")
         check_regular(found, found.relative_to(root).as_posix())  # a directory or pipe is an error, optional or not
-        files.append(InputFile(found.relative_to(root).as_posix(), found, "reference", src.id))
+        files.append(InputFile(found.relative_to(root).as_posix(), found, "reference", src.id, want.area, src))
     # The project's own data and build code shape the warehouse too: a change to them rebuilds it.
     package = Path(__file__).parent
     shaping = [MEASURES_PATH, MANIFEST_PATH, PROJECT_ROOT / "data" / "outcomes.toml", package / "build.py", package / "areas.py"]
+    shaping += [package / "plan.py", partnership.file_for(plan.partnership.code)]
     shaping += sorted((package / "sources").glob("*.py"))
     for extra in shaping:
         files.append(InputFile(f"project:{extra.relative_to(PROJECT_ROOT).as_posix()}", extra, "reference", "project"))
-    street = police_uk.discover(root, manifest.forces)
+    street = police_uk.discover(root, plan.forces)
     if not street:
-        raise SourceError(root, "no police.uk street files found (expected e.g. police-uk/2025-01/2025-01-durham-street.csv.gz)")
+        own = next(f for f in plan.forces if f.pfa_code == plan.partnership.force_code)
+        example = f"{own.folder}/2025-01/2025-01-{own.slug}-street.csv.gz"
+        raise SourceError(root, f"no police.uk street files found (expected e.g. {example})")
     files += [InputFile(s.rel, s.path, "police", f"police_uk_{s.force.slug}_{s.month}") for s in street]
     return files, street, absent
 
@@ -243,7 +257,10 @@ def _locked_build(root, warehouse: Path, force_full, progress, manifest, fail_af
         warehouse.parent.mkdir(parents=True, exist_ok=True)
         with lock(warehouse, lock_wait):
             removed = _remove_stale(warehouse)
-            report = _build(root, warehouse, force_full, progress, manifest, measures, fail_after)
+            if not root.is_dir():
+                raise SourceError(root, "the source folder is missing or not a folder")
+            plan = plan_module.make(root, manifest)
+            report = _build(root, warehouse, force_full, progress, plan, manifest, measures, fail_after)
             if removed:
                 report.messages.insert(0, f"Removed {removed} temporary file(s) left by an interrupted build.")
             return report
@@ -319,8 +336,8 @@ def _remove_stale(warehouse: Path) -> int:
     return len(stale)
 
 
-def _build(root, warehouse, force_full, progress, manifest, measures, fail_after) -> BuildReport:
-    inputs, street, absent = _inputs(root, manifest)
+def _build(root, warehouse, force_full, progress, plan, manifest, measures, fail_after) -> BuildReport:
+    inputs, street, absent = _inputs(root, plan)
     checksums = {f.rel: sha256(f.path) for f in inputs}
     previous = None if force_full else _previous_checksums(warehouse)
 
@@ -337,13 +354,13 @@ def _build(root, warehouse, force_full, progress, manifest, measures, fail_after
     _remove(tmp)
     report = BuildReport(mode, warehouse)
     if absent:
-        report.messages.append(f"Left out (not in the source folder; only available from a mirror): {', '.join(absent)}")
+        report.messages.append(f"Left out (optional, not in the source folder): {', '.join(absent)}")
     try:
         if mode == "incremental":
             shutil.copyfile(warehouse, tmp)
         with duckdb.connect(str(tmp)) as con:
             if mode == "full":
-                steps = _full_steps(_Context(con, manifest, measures, inputs, street, checksums, report))
+                steps = _full_steps(_Context(con, manifest, plan, measures, inputs, street, checksums, report))
             else:
                 steps = _incremental_steps(con, manifest, previous, inputs, street, checksums, report)
             bar = tqdm(steps, desc=f"build ({mode})", unit="step", disable=not progress, leave=False)
@@ -378,6 +395,7 @@ class _Context:
 
     con: duckdb.DuckDBPyConnection
     manifest: Manifest
+    plan: plan_module.Plan
     measures: measures_config.Measures
     inputs: list[InputFile]
     street: list[police_uk.StreetFile]
@@ -385,17 +403,23 @@ class _Context:
     report: BuildReport
 
     def __post_init__(self) -> None:
-        self.by_id = {f.source_id: f for f in self.inputs if f.kind == "reference"}
+        self.by_id = {(f.source_id, f.area): f for f in self.inputs if f.kind == "reference"}
 
-    def path_of(self, source_id: str) -> Path | None:
-        f = self.by_id.get(source_id)
+    def _key(self, source_id: str, area: str | None) -> tuple[str, str]:
+        """A per-authority source is the partnership's own file unless another authority is named."""
+        if area is None:
+            area = self.plan.partnership.code if self.manifest.source(source_id).pattern else ""
+        return source_id, area
+
+    def path_of(self, source_id: str, area: str | None = None) -> Path | None:
+        f = self.by_id.get(self._key(source_id, area))
         return f.path if f else None
 
-    def rel_of(self, source_id: str) -> str:
-        return self.by_id[source_id].rel
+    def rel_of(self, source_id: str, area: str | None = None) -> str:
+        return self.by_id[self._key(source_id, area)].rel
 
-    def read(self, source_id: str, n: int, item: str = "read") -> None:
-        self.report.rows.append((self.rel_of(source_id), "reference", item, int(n)))
+    def read(self, source_id: str, n: int, item: str = "read", area: str | None = None) -> None:
+        self.report.rows.append((self.rel_of(source_id, area), "reference", item, int(n)))
 
 
 @dataclass(frozen=True)
@@ -409,80 +433,67 @@ class _Geography:
 
 @dataclass(frozen=True)
 class _Boundaries:
-    lsoa: list  # County Durham's and Darlington's LSOAs
+    lsoa: list  # the partnership's LSOAs
+    outlines: dict  # the LSOAs of each other authority of its force with a boundary file: {code: [Feature]}
     msoa: list
-    div13: list
+    div13: list  # empty unless the partnership's file lists the 2013-2025 divisions
     div25: list
 
 
 def _geography_step(ctx: _Context) -> _Geography:
-    """Lookups, centroids and names; tables area_neighbours, lsoa21_known, la_names."""
-    src_ids = ("lsoa11_lsoa21_lookup", "lsoa21_centroids", "lad_csp_pfa", "msoa_names", "la_names")
-    readers = (geography.read_lsoa_lookup, geography.read_centroids, geography.read_lad_pfa)
-    readers += (geography.read_msoa_names, geography.read_la_names)
-    geo = _Geography(*(reader(ctx.path_of(sid)) for reader, sid in zip(readers, src_ids, strict=True)))
-    neighbours = geography.read_neighbours(ctx.path_of("ons_neighbours_global"), "global")
+    """Lookups, centroids and names; tables area_neighbours, lsoa21_known, la_names, partnership."""
+    src_ids = ("lsoa11_lsoa21_lookup", "lsoa21_centroids", "msoa_names")
+    lookup = geography.read_lsoa_lookup(ctx.path_of("lsoa11_lsoa21_lookup"))
+    centroids = geography.read_centroids(ctx.path_of("lsoa21_centroids"))
+    msoa_names = geography.read_msoa_names(ctx.path_of("msoa_names"))
+    plan = ctx.plan  # the partnership, its force and comparators, from the lookups the plan read
+    geo = _Geography(lookup, centroids, plan.lad_pfa, msoa_names, plan.la_names)
+    neighbours = plan.statistical_neighbours
     create_from(ctx.con, "CREATE TABLE area_neighbours AS SELECT * FROM neighbours", neighbours=neighbours)
     # The ONS LSOA 2021 codes (England and Wales): a police.uk row's LSOA must be one of them.
     known = geo.lookup[["lsoa21_code"]]
     create_from(ctx.con, "CREATE TABLE lsoa21_known AS SELECT DISTINCT lsoa21_code FROM known ORDER BY 1", known=known)
-    for sid, df in zip(src_ids, (geo.lookup, geo.centroids, geo.lad_pfa, geo.msoa_names, geo.la_names), strict=True):
+    tables = (lookup, centroids, msoa_names, plan.lad_pfa, plan.la_names, neighbours)
+    for sid, df in zip((*src_ids, *plan_module.LOOKUP_IDS), tables, strict=True):
         ctx.read(sid, len(df))
-    ctx.read("ons_neighbours_global", len(neighbours))
     names = geo.la_names[["lad_code", "lad_name", "region_code", "region_name"]]
     create_from(ctx.con, "CREATE TABLE la_names AS SELECT DISTINCT * FROM names", names=names)
-    ctx.report.files_read += len(src_ids) + 1
-    _write_partnership(ctx, geo, neighbours)
+    ctx.report.files_read += len(tables)
+    # Table partnership: one row, the facts the pages read (sdp_dash/config/partnership.py).
+    facts = pd.DataFrame([plan.partnership.to_row()])
+    create_from(ctx.con, "CREATE TABLE partnership AS SELECT * FROM facts", facts=facts)
     return geo
 
 
-def partnership_facts(geo: _Geography, neighbours: pd.DataFrame, forces) -> partnership.Partnership:
-    """The chosen partnership from the ONS lookups: its name, police force and comparators (the other
-    authorities of the forces whose data is held: its own force's first, then its ONS statistical
-    neighbours in rank order, then the rest)."""
-    chosen = partnership.code()
-    mine = geo.lad_pfa[geo.lad_pfa["lad_code"] == chosen]
-    if mine.empty:
-        raise SourceError("lad_csp_pfa", f"no community safety partnership for SDP_PARTNERSHIP={chosen}")
-    force_code = str(mine["pfa_code"].iloc[0])
-    held = {f.pfa_code for f in forces}
-    if force_code not in held:
-        raise SourceError("sources.toml", f"no police.uk force in the manifest for {chosen}'s force {force_code}")
-    held_las = geo.lad_pfa[geo.lad_pfa["pfa_code"].isin(held) & (geo.lad_pfa["lad_code"] != chosen)]
-    same = list(held_las.loc[held_las["pfa_code"] == force_code, "lad_code"])
-    ranked = neighbours[neighbours["area_code"] == chosen].sort_values("rank")["neighbour_code"]
-    near = [c for c in ranked if c in set(held_las["lad_code"]) and c not in same]
-    rest = sorted(set(held_las["lad_code"]) - set(same) - set(near))
-    force_name = next(f.name for f in forces if f.pfa_code == force_code)
-    return partnership.resolve(chosen, str(mine["lad_name"].iloc[0]), force_code, force_name, tuple(same + near + rest))
-
-
-def _write_partnership(ctx: _Context, geo: _Geography, neighbours: pd.DataFrame) -> None:
-    """Table partnership: one row, the facts the pages read (sdp_dash/config/partnership.py)."""
-    facts = pd.DataFrame([partnership_facts(geo, neighbours, ctx.manifest.forces).to_row()])
-    create_from(ctx.con, "CREATE TABLE partnership AS SELECT * FROM facts", facts=facts)
-
-
 def _boundaries_step(ctx: _Context, geo: _Geography) -> _Boundaries:
-    """The boundaries of LSOAs (checked against the lookup), MSOAs and both sets of divisions."""
-    bounds = geography.read_boundaries
+    """The LSOA boundaries (checked against the lookup) of the partnership and the other authorities of its
+    force, its MSOAs and electoral areas (and the 2013-2025 divisions where its file lists them)."""
     lookup = geo.lookup.drop_duplicates("lsoa21_code")
-    lsoa = []
-    for sid, lad in (("lsoa21_county_durham", area_model.COUNTY_CODE), ("lsoa21_darlington", area_model.DARLINGTON_CODE)):
-        features = bounds(ctx.path_of(sid), "LSOA21CD", "LSOA21NM")
-        _check_lsoa_boundaries(ctx.rel_of(sid), features, set(lookup.loc[lookup["lad_code"] == lad, "lsoa21_code"]))
-        lsoa += features
-        ctx.read(sid, len(features), "features read")
-    others = []
-    for sid, code, name in (
-        ("msoa21_county_durham", "MSOA21CD", "MSOA21NM"),
-        ("divisions2013_county_durham", "WD22CD", "WD22NM"),
-        ("divisions2025_county_durham", "WD25CD", "WD25NM"),
-    ):
-        others.append(bounds(ctx.path_of(sid), code, name))
-        ctx.read(sid, len(others[-1]), "features read")
-    ctx.report.files_read += 5
-    return _Boundaries(lsoa, *others)
+    own = ctx.plan.partnership.code
+    lsoa: dict[str, list] = {}
+    for lad in (own, *ctx.plan.neighbours):
+        if ctx.path_of("lsoa21", lad):
+            lsoa[lad] = _read_boundaries(ctx, "lsoa21", "LSOA21CD", "LSOA21NM", lad)
+            _check_lsoa_boundaries(
+                ctx.rel_of("lsoa21", lad), lsoa[lad], set(lookup.loc[lookup["lad_code"] == lad, "lsoa21_code"])
+            )
+    msoa = _read_boundaries(ctx, "msoa21", "MSOA21CD", "MSOA21NM")
+    div13 = _read_boundaries(ctx, "divisions2013", "WD22CD", "WD22NM") if ctx.path_of("divisions2013") else []
+    div25 = _read_boundaries(ctx, "wards2025", "WD25CD", "WD25NM")
+    return _Boundaries(lsoa.pop(own), lsoa, msoa, div13, div25)
+
+
+def _read_boundaries(ctx: _Context, source_id: str, code_field: str, name_field: str, area: str | None = None) -> list:
+    """One boundary file's features; a publisher's invalid polygon that was repaired is reported (never silent)."""
+    features = geography.read_boundaries(ctx.path_of(source_id, area), code_field, name_field)
+    rel = ctx.rel_of(source_id, area)
+    ctx.read(source_id, len(features), "features read", area)
+    for f in features:
+        if f.repair:
+            ctx.read(source_id, 1, f"repaired: feature {f.code}: {f.repair}", area)
+            ctx.report.messages.append(f"{rel}: feature {f.code}: {f.repair}.")
+    ctx.report.files_read += 1
+    return features
 
 
 def _population_step(ctx: _Context, geo: _Geography) -> pd.DataFrame:
@@ -504,7 +515,10 @@ def _population_step(ctx: _Context, geo: _Geography) -> pd.DataFrame:
 
 
 def _aap_files(ctx: _Context) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """The Area Action Partnership files (small areas and divisions), or (None, None) when absent."""
+    """The Area Action Partnership files (small areas and divisions), or (None, None) when absent (said when
+    the partnership's file lists them) or not the partnership's."""
+    if "aap" not in ctx.plan.partnership.area_sets:
+        return None, None
     if not (ctx.path_of("aap_lsoa") and ctx.path_of("aap_divisions")):
         ctx.report.messages.append("Area Action Partnership files not found: area boards are left out.")
         return None, None
@@ -520,17 +534,19 @@ def _areas_step(ctx: _Context, geo: _Geography, bounds: _Boundaries, census: pd.
     """The area model (sdp_dash/pipeline/areas.py); returns the LSOAs that belong to some area."""
     aap_lsoa, aap_div = _aap_files(ctx)
     inp = area_model.AreaInputs(
+        partnership=ctx.plan.partnership,
         lookup=geo.lookup,
         centroids=geo.centroids,
         population=census.groupby("lsoa21_code", as_index=False)["usual_residents"].sum(),
         lsoa_features=bounds.lsoa,
+        outlines=bounds.outlines,
         msoa_features=bounds.msoa,
         divisions_2013=bounds.div13,
         divisions_2025=bounds.div25,
         msoa_names=geo.msoa_names,
         lad_pfa=geo.lad_pfa,
         la_names=geo.la_names,
-        forces=ctx.manifest.forces,
+        forces=ctx.plan.forces,
         aap_lsoa=aap_lsoa,
         aap_divisions=aap_div,
     )
@@ -539,7 +555,7 @@ def _areas_step(ctx: _Context, geo: _Geography, bounds: _Boundaries, census: pd.
     create_from(con, "CREATE TABLE areas AS SELECT * FROM new_areas ORDER BY area_type, area_name", new_areas=areas)
     create_from(con, "CREATE TABLE area_lsoa AS SELECT * FROM members ORDER BY area_code, lsoa21_code", members=area_lsoa)
     create_from(con, "CREATE TABLE area_geometry AS SELECT * FROM geometry", geometry=geometry)
-    create_from(con, "CREATE TABLE area_types AS SELECT * FROM types", types=area_model.AREA_TYPES)
+    create_from(con, "CREATE TABLE area_types AS SELECT * FROM types", types=area_model.area_types(ctx.plan.partnership))
     if aap_div is not None:
         evidence = aap_div.assign(aap_code=aap_div["aap_name"].map(area_model.aap_code))
         create_from(con, "CREATE TABLE aap_division_evidence AS SELECT * FROM evidence", evidence=evidence)
@@ -557,7 +573,7 @@ def _areas_step(ctx: _Context, geo: _Geography, bounds: _Boundaries, census: pd.
 def _force_tables(ctx: _Context, geo: _Geography) -> None:
     """Each LSOA's home force (its figures come from that force's files only) and each force's box
     (its LSOAs' centroids and a margin: points outside it are reported, not refused)."""
-    forces = pd.DataFrame([(f.pfa_code, f.slug) for f in ctx.manifest.forces], columns=["pfa", "force"])
+    forces = pd.DataFrame([(f.pfa_code, f.slug) for f in ctx.plan.forces], columns=["pfa", "force"])
     create_from(
         ctx.con,
         """CREATE TABLE lsoa_force AS
@@ -602,25 +618,24 @@ def _indicators_step(ctx: _Context, geo: _Geography) -> None:
 
 
 def _find_step(ctx: _Context, geo: _Geography, bounds: _Boundaries) -> None:
-    """Postcodes and places: "Find your area" and the map labels (sources/postcodes.py, places.py)."""
-    lookup = geo.lookup
-    county_codes = set(lookup.loc[lookup["lad_code"] == area_model.COUNTY_CODE, "lsoa21_code"])
-    county = [f for f in bounds.lsoa if f.code in county_codes]
+    """Postcodes and places: "Find your area" and the map labels (sources/postcodes.py, places.py): the
+    partnership's postcodes, the places inside its outline, and the places outside it."""
+    own, lookup = ctx.plan.partnership, geo.lookup
     ids = {"codepoint": "postcodes_codepoint", "ons": "postcodes_ons_lookup"}
     lines = postcodes.load(
-        ctx.con, ctx.path_of(ids["codepoint"]), ctx.path_of(ids["ons"]), county, lookup, lad_code=area_model.COUNTY_CODE
+        ctx.con, ctx.path_of(ids["codepoint"]), ctx.path_of(ids["ons"]), bounds.lsoa, lookup, lad_code=own.code
     )
     for key, item, n in lines:
         ctx.read(ids[key], n, item)
-    for item, n in places.load(ctx.con, ctx.path_of("places_geonames"), county):
-        ctx.read("places_geonames", n, item)
-    if ctx.path_of("places_geonames_uk"):  # places outside the county: "Darlington is outside County Durham"
-        for item, n in places.load_outside(
-            ctx.con, ctx.path_of("places_geonames_uk"), county, geo.centroids, lookup, geo.lad_pfa,
-            geo.la_names, county_code=area_model.COUNTY_CODE,
-        ):  # fmt: skip
+    uk = ctx.path_of("places_geonames_uk")
+    for item, n in places.load(ctx.con, uk, bounds.lsoa, own.name):
+        if item != "read":  # the file's rows are counted once, below
             ctx.read("places_geonames_uk", n, item)
-    ctx.report.files_read += 2 + bool(ctx.path_of(ids["ons"])) + bool(ctx.path_of("places_geonames_uk"))
+    for item, n in places.load_outside(
+        ctx.con, uk, bounds.lsoa, geo.centroids, lookup, geo.lad_pfa, geo.la_names, county_code=own.code, name=own.name
+    ):
+        ctx.read("places_geonames_uk", n, item)
+    ctx.report.files_read += 2 + bool(ctx.path_of(ids["ons"]))
 
 
 def _police_step(ctx: _Context) -> None:
@@ -798,6 +813,12 @@ def _report_messages(con) -> list[str]:
     ]
 
 
+def _report_part(item: str, n: int) -> str:
+    if item.startswith("repaired"):  # one feature, the repair said in full
+        return item
+    return f"{n:,} {item}" if item.startswith(("read", "counted", "features", "values")) else f"{item} {n:,}"
+
+
 def report_lines(con) -> list[str]:
     """The build report as text, one line per file (for ``python -m sdp_dash coverage``)."""
     exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'build_report'").fetchone()[0]
@@ -808,10 +829,7 @@ def report_lines(con) -> list[str]:
         """SELECT file, any_value(kind), list(item ORDER BY rowid), list(rows ORDER BY rowid)
            FROM build_report GROUP BY file ORDER BY any_value(kind) DESC, file"""
     ).fetchall():
-        parts = [
-            f"{n:,} {item}" if item.startswith(("read", "counted", "features", "values")) else f"{item} {n:,}"
-            for item, n in zip(items, counts, strict=True)
-        ]
+        parts = [_report_part(item, n) for item, n in zip(items, counts, strict=True)]
         out.append(f"{file} ({kind}): {'; '.join(parts)}")
     return out
 
@@ -823,7 +841,7 @@ SOURCE_COLUMNS += ["quality", "kind", "loaded_at"]
 def _source_of(manifest: Manifest, f: InputFile) -> Source:
     """The manifest's entry for a reference file; for a police.uk file, one made from the force and month."""
     if f.kind != "police":
-        return manifest.source(f.source_id)
+        return f.source or manifest.source(f.source_id)
     force_slug, month = f.source_id.removeprefix("police_uk_").rsplit("_", 1)
     police = manifest.police
     return Source(
@@ -862,7 +880,7 @@ def _write_sources(con, manifest: Manifest, inputs: list[InputFile], checksums: 
 def _check(con) -> None:
     """Sanity checks on the finished warehouse; a failure aborts the swap."""
     checks = {
-        "County Durham has its LSOAs": "SELECT count(*) > 0 FROM area_lsoa WHERE area_code = 'E06000047'",
+        "the partnership has its LSOAs": "SELECT count(*) > 0 FROM area_lsoa WHERE area_code = (SELECT code FROM partnership)",
         "every area has a population": "SELECT count(*) = 0 FROM areas WHERE population <= 0",
         "crime counts are present": "SELECT count(*) > 0 FROM crime_counts",
         "every LSOA has one home force": "SELECT count(*) = count(DISTINCT lsoa21_code) FROM lsoa_force",

@@ -4,7 +4,8 @@
   36 months for every force; we download the archive of the last month asked for and keep only
   ``<month>/<month>-<force>-street.csv`` for the forces and months asked for.
 - Reference files (boundaries, lookups, population, deprivation, indicator tables): the ``url``
-  of each entry in data/sources.toml, fetched only when missing.
+  of each entry in data/sources.toml, fetched only when missing; a per-authority entry (``{code}``)
+  for the chosen partnership (``SDP_PARTNERSHIP``) and, for the LSOA outlines, its force's other authorities.
 
 Every file is checked before it is put in place and written to a temporary name first, so a
 broken or partial download never replaces a good file.  ``SDP_PUBLISHER_ROOT`` redirects
@@ -26,10 +27,11 @@ from urllib.parse import urlsplit
 from tqdm import tqdm
 
 from sdp_dash.config import settings
-from sdp_dash.config.manifest import Manifest
+from sdp_dash.config.manifest import Manifest, Source
 from sdp_dash.config.manifest import load as load_manifest
 from sdp_dash.config.months import MONTH, months_between
 from sdp_dash.errors import SourceError
+from sdp_dash.pipeline import plan as plan_module
 from sdp_dash.pipeline.sources import police_uk
 
 ARCHIVE_MONTHS = 36
@@ -96,19 +98,36 @@ def latest_published(manifest: Manifest | None = None) -> str:
 
 
 def fetch_reference(dest: Path, *, progress: bool = True, manifest: Manifest | None = None, notes: bool = True) -> list[Path]:
-    """Every reference file with a download address that ``dest`` lacks (none asked for when all are there)."""
+    """Every reference file with a download address that ``dest`` lacks (none asked for when all are there):
+    the files every build reads first, then (their lookups say which) the chosen partnership's own files
+    and its police force's other authorities' LSOA boundaries (one of those the publisher lacks is a note)."""
     manifest = manifest or load_manifest()
-    got: list[Path] = []
-    reference = [s for s in manifest.sources if s.url and s.locate(dest) is None]
-    for src in tqdm(reference, desc="reference files", unit="file", disable=not progress):
-        suffix = "".join(Path(urlsplit(src.url).path).suffixes[-2:])
-        rel = src.alt_path if src.alt_path and src.alt_path.endswith(suffix) and not src.path.endswith(suffix) else src.path
-        got.append(download(src.url, dest / rel))
-    for src in manifest.sources:
+    got = _download_missing(dest, [(s, True) for s in manifest.sources if s.scope == "all"], progress, notes)
+    wanted = plan_module.make(dest, manifest).wanted
+    got += _download_missing(dest, [(w.source, w.required) for w in wanted if w.area], progress, notes)
+    for want in wanted:
+        src = want.source
         if notes and not src.url and src.locate(dest) is None:
             tqdm.write(
                 f"note: {src.path} has no download address (a hand-made table: copy it from a mirror); the build goes on without it"
             )
+    return got
+
+
+def _download_missing(dest: Path, sources: list[tuple[Source, bool]], progress: bool, notes: bool) -> list[Path]:
+    """Download each source that has an address and is not in ``dest`` (a required one's failure stops)."""
+    got: list[Path] = []
+    missing = [(s, required) for s, required in sources if s.url and s.locate(dest) is None]
+    for src, required in tqdm(missing, desc="reference files", unit="file", disable=not progress):
+        suffix = "".join(Path(urlsplit(src.url).path).suffixes[-2:])
+        rel = src.alt_path if src.alt_path and src.alt_path.endswith(suffix) and not src.path.endswith(suffix) else src.path
+        try:
+            got.append(download(src.url, dest / rel))
+        except SourceError as exc:
+            if required:
+                raise
+            if notes:
+                tqdm.write(f"note: {exc}; the build goes on without it")
     return got
 
 

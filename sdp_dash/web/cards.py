@@ -11,6 +11,8 @@ import pydeck as pdk
 import streamlit as st
 
 from sdp_dash import charts
+from sdp_dash.config import codes
+from sdp_dash.domain import home
 from sdp_dash.domain.figure import Figure, csv_bytes
 from sdp_dash.web import data
 from sdp_dash.web.escape import html, link, md
@@ -30,7 +32,16 @@ CAVEAT_RATE = (
     "annualised from the months that have data, and says so."
 )
 CAVEATS = (CAVEAT_RATE, CAVEAT_POINTS, CAVEAT_RECORDING, CAVEAT_APPROX, CAVEAT_FORCE)
-POLICE_SOURCE_TITLE = "data.police.uk street-level crime and anti-social behaviour files (Durham Constabulary, Cleveland Police, Northumbria Police)"
+
+
+def in_words(caveat: str) -> str:
+    """A caveat in the partnership's words: the approximate areas are its own (wards; area
+    boards and electoral divisions)."""
+    if caveat != CAVEAT_APPROX:
+        return caveat
+    wards = f"{codes.WARD}s"
+    built = f"Area boards and {wards}" if "aap" in codes.AREA_SETS else wards[:1].upper() + wards[1:]
+    return CAVEAT_APPROX.replace("Area boards and electoral divisions", built)
 
 
 @dataclass(frozen=True)
@@ -50,12 +61,12 @@ def police_about(view: ViewState | None, definition: str, caveats: tuple[str, ..
     loaded = str(df["loaded_at"].max())[:10] if len(df) else ""
     return About(
         definition=definition,
-        source_title=POLICE_SOURCE_TITLE,
+        source_title=home.police_files(),
         source_url="https://data.police.uk/data/",
         licence="Open Government Licence v3.0",
         period=period or view.period,
         loaded=loaded,
-        caveats=tuple(caveats),
+        caveats=tuple(in_words(c) for c in caveats),
     )
 
 
@@ -104,7 +115,7 @@ def chart_card(
     """A chart with its description, its data as a table, a CSV download and an About section.
 
     ``chart`` is None when there is nothing to draw: the card says so and keeps its table.
-    Returns the map selection when ``on_select`` is set (pydeck charts only), else None.
+    Returns the map selection when ``on_select`` is set (a pydeck map or a Vega-Lite one), else None.
     """
     selection = None
     with st.container(border=True, key=f"card_{key}"):
@@ -120,6 +131,8 @@ def chart_card(
         elif chart is None:  # every figure withheld or missing: say so, the table shows which
             st.markdown(NOTHING_TO_CHART)
             st.caption(md(alt_text))
+        elif on_select:  # a Vega-Lite map (Explore's): a click selects an area
+            selection = st.vega_lite_chart(chart, width="stretch", alt=alt_text, key=key, on_select="rerun")
         else:  # a Vega-Lite spec from cache.chart
             st.vega_lite_chart(chart, width="stretch", alt=alt_text, key=key)
         # One "Details" control per card (issue 18): the table, its download and About, collapsed.

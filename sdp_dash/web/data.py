@@ -34,6 +34,7 @@ against_county = cached(crime.against_county)
 period = cached(crime.period)
 deprivation_summary = cached(crime.deprivation_summary)
 area_method = cached(places.area_method)
+search_examples = cached(places.search_examples)
 
 # Tables and chart data of some figures: pure functions of the (frozen) figures, built once.
 # The frames are shared: a caller that needs another column makes its own copy.

@@ -50,7 +50,7 @@ def draw(menu: Mapping[str, Sequence[st.Page]] | None = None, *, page: str = "",
     styles()
     months = data.present_months()
     st.markdown(
-        f"<div class='sdp-banner'><strong>{html(codes.PARTNERSHIP)}</strong> · Community safety in County Durham"
+        f"<div class='sdp-banner'><strong>{html(codes.PARTNERSHIP)}</strong> · Community safety in {html(codes.COUNTY_NAME)}"
         f" · {html(banner_dates(months, data.built_at()))}</div>",
         unsafe_allow_html=True,
     )
@@ -155,17 +155,27 @@ def _on_pick(code: str) -> None:
     st.session_state.pop("_sdp_found", None)
 
 
+def dashboard_title() -> str:
+    """The dashboard's name: the partnership's without the word 'partnership' ("Middlesbrough community
+    safety partnership" -> "Middlesbrough community safety dashboard"); the browser tab's title."""
+    name = codes.PARTNERSHIP
+    if name.lower().endswith(" partnership"):
+        name = name[: -len(" partnership")]
+    return f"{name} dashboard"
+
+
 def find_box() -> None:
     """The search, on the page itself (a phone hides the side panel): a text box, a Find button, then
     the results as buttons that say in full what each opens."""
+    examples = data.search_examples()
     with st.form("sdp_find_form", border=False, enter_to_submit=True):
         st.text_input(
             FIND_LABEL,
             key="sdp_q",
             max_chars=80,
-            placeholder="For example DH1 3, SR7 7AA, Seaham or bishop auck",
-            help="A full postcode opens its small area; a postcode district (SR7) or sector (SR7 7) lists the areas it covers. "
-            "Postcodes are looked up and forgotten: they are not kept, logged or put in the link.",
+            placeholder=examples.placeholder,
+            help=f"A full postcode opens its small area; a postcode district ({examples.district}) or sector ({examples.sector}) "
+            "lists the areas it covers. Postcodes are looked up and forgotten: they are not kept, logged or put in the link.",
             autocomplete="postal-code",
         )
         st.form_submit_button("Find", on_click=_on_find, icon=":material/search:")
@@ -203,7 +213,7 @@ def _find_area(view: ViewState, suffix: str = "") -> None:
     st.caption("To choose another area, use the search at the top of the page.")
     if not view.is_county:
         st.button(
-            "Back to the whole county",
+            f"Back to the whole {codes.AREA_WORD}",
             key=f"sdp_county{suffix}",
             on_click=state.set_param,
             args=("area", codes.COUNTY),

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from sdp_dash import charts, warehouse
 from sdp_dash.config import codes
-from sdp_dash.domain import crime, words
+from sdp_dash.domain import crime, home, words
 from sdp_dash.domain import profile as domain_profile
 from sdp_dash.domain.figure import POLICE_SOURCE, RATE_UNIT
 from sdp_dash.warehouse import Con
@@ -34,13 +34,17 @@ LICENCE = (
 )
 OS_NOTICE = "Boundaries: Office for National Statistics; contains OS data © Crown copyright and database right 2025."
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-SOURCES = (
-    (
-        "data.police.uk street-level crime and anti-social behaviour files (Durham Constabulary, Cleveland Police, "
-        "Northumbria Police)",
-        "https://data.police.uk/data/",
-        "Open Government Licence v3.0",
-    ),
+
+
+def sources() -> tuple[tuple[str, str, str], ...]:
+    """(title, address, licence) of each source the profile draws on: the police forces' files read, the
+    partnership's electoral areas by their noun."""
+    police = (home.police_files(), "https://data.police.uk/data/", "Open Government Licence v3.0")
+    boundaries = SOURCES[2][0].replace("electoral division", codes.WARD)
+    return (police, *SOURCES[:2], (boundaries, *SOURCES[2][1:]), *SOURCES[3:])
+
+
+SOURCES = (  # after the police.uk files (``sources``)
     (
         "Census 2021 usual residents by small area (Office for National Statistics)",
         "https://www.ons.gov.uk/census",
@@ -124,7 +128,7 @@ def _summary(p: domain_profile.Profile) -> str:
     for result, names in groups.items():
         if names:
             verb = {"higher": "higher than", "similar": "similar to", "lower": "lower than"}[result]
-            bits.append(f"{_join(names)} {'was' if len(names) == 1 else 'were'} {verb} the rest of the county's")
+            bits.append(f"{_join(names)} {'was' if len(names) == 1 else 'were'} {verb} the rest of {codes.THE_AREA}'s")
     return f"In {p.area_name}, {'; '.join(bits)}." if bits else ""
 
 
@@ -133,7 +137,7 @@ def _join(items: list[str]) -> str:
 
 
 def colours(p: domain_profile.Profile) -> charts.AreaColours:
-    """The profile's one colour per area (``charts.area_colours``): the area dark blue, the county orange;
+    """The profile's one colour per area (``charts.area_colours``): the area dark blue, the partnership's orange;
     every chart, the map and the key use it."""
     return charts.area_colours(dict.fromkeys([(p.area_code, p.area_name), (codes.COUNTY, codes.COUNTY_NAME)]), p.area_code)
 
@@ -160,10 +164,11 @@ def _map(con: Con, p: domain_profile.Profile, palette: charts.AreaColours) -> di
     )
     edge = palette.words(codes.COUNTY_NAME)
     if p.is_county:
-        what, caption = f"County Durham ({edge})", f"County Durham ({edge})."
+        what = f"{codes.COUNTY_NAME} ({edge})"
+        caption = f"{what}."
     else:
-        caption = f"The area ({palette.words(p.area_name)}) in County Durham (its boundary {edge})."
-        what = f"{p.area_name} ({palette.words(p.area_name)}) within County Durham (boundary {edge})"
+        caption = f"The area ({palette.words(p.area_name)}) in {codes.COUNTY_NAME} (its boundary {edge})."
+        what = f"{p.area_name} ({palette.words(p.area_name)}) within {codes.COUNTY_NAME} (boundary {edge})"
     return _picture(svg(chart), f"Map of {what}, with the largest towns named.", caption, "map")
 
 
@@ -179,7 +184,7 @@ def _trend(p: domain_profile.Profile, palette: charts.AreaColours) -> dict:
         colours=palette,
     ).properties(width=CHART_WIDTH, height=130)
     gaps = [f.period.start for f in p.trend if f.area_code == p.area_code and f.count is None]
-    county = "" if p.is_county else f" and County Durham ({palette.words(codes.COUNTY_NAME)})"
+    county = "" if p.is_county else f" and {codes.COUNTY_NAME} ({palette.words(codes.COUNTY_NAME)})"
     return _picture(
         svg(chart),
         f"Line chart of {p.measure_label.lower()} {RATE_UNIT}, {span}, for {p.area_name} ({palette.words(p.area_name)}){county}.",
@@ -193,8 +198,8 @@ def _reading(p: domain_profile.Profile) -> str:
     parts = []
     if not p.is_county:
         parts.append(
-            "Higher or lower: the 95% intervals of the area and the rest of the county (the county without it) do not "
-            "overlap; otherwise similar."
+            f"Higher or lower: the 95% intervals of the area and the rest of {codes.THE_AREA} ({codes.THE_AREA} without "
+            "it) do not overlap; otherwise similar."
         )
     if p.change_months:
         parts.append(
@@ -238,7 +243,10 @@ def context(con: Con, p: domain_profile.Profile, link: str, caveats: tuple[str, 
         "types_caption": _caption(p, "Each police.uk category, highest rate first"),
         "deprivation": p.deprivation,
         "caveats": caveats,
-        "sources": [{"title": t, "url": u, "licence": lic} for t, u, lic in SOURCES],
+        "sources": [{"title": t, "url": u, "licence": lic} for t, u, lic in sources()],
+        "place": codes.COUNTY_NAME,
+        "area_word": codes.AREA_WORD,
+        "partnership": codes.PARTNERSHIP,
         "licence": LICENCE,
         "os_notice": OS_NOTICE,
         "ogl_url": OGL_URL,

@@ -94,13 +94,13 @@ def _area(code: str | None, warn: list[str]) -> dict:
                 if found["area_type"] in codes.COUNTY_TYPES:
                     area = found
                 else:
-                    warn.append(f"The area “{md(found['area_name'])}” is outside County Durham")
+                    warn.append(f"The area “{md(found['area_name'])}” is outside {md(codes.COUNTY_NAME)}")
             except LookupError:
                 pass
         if area is None and not warn:
             warn.append(f"The area code “{md(code, 40)}” in the link was not recognised")
         if area is None:
-            warn[-1] += ", so the page shows the whole of County Durham."
+            warn[-1] += f", so the page shows the whole of {md(codes.COUNTY_NAME)}."
     return area if area is not None else data.area(codes.COUNTY)
 
 
@@ -271,10 +271,25 @@ def _set_query(name: str, value: str | None) -> None:
         st.query_params[name] = value
 
 
-MAP_LEVELS = ("aap", "division_2025", "division_2013", "msoa", "lsoa")  # Explore's levels (pages/explore.py LEVELS)
+MAP_LEVELS = ("aap", "division_2025", "division_2013", "msoa", "lsoa")  # Explore's levels, where the partnership has them
 
 
-def _default_level(view: ViewState, levels=MAP_LEVELS) -> str:
+def map_levels() -> dict[str, str]:
+    """Explore's map levels the partnership has (``codes.area_types``), each with its label in the partnership's
+    words ("Wards (from May 2025, approximate)", "Electoral divisions ...")."""
+    wards = words.upper_first(f"{codes.WARD}s")
+    labels = {
+        "aap": "Area boards (approximate)",
+        "division_2025": f"{wards} (from May 2025, approximate)",
+        "division_2013": f"{wards} (2013-2025, approximate)",
+        "msoa": "Neighbourhoods (MSOA)",
+        "lsoa": "Small areas (LSOA)",
+    }
+    return {t: labels[t] for t in MAP_LEVELS if t in codes.area_types()}
+
+
+def _default_level(view: ViewState, levels: dict[str, str] | None = None) -> str:
+    levels = map_levels() if levels is None else levels
     return view.area["area_type"] if view.area["area_type"] in levels else next(iter(levels))
 
 

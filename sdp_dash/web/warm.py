@@ -37,7 +37,7 @@ def _steps(code: str, start: str, end: str, measure: str) -> Iterator[tuple[str,
 
     yield "", lambda: [data.change(code, f.measure_id, start, end) for f in data.key_figures(code, start, end)]
     yield "", lambda: (data.trend_figures(code, measure, start, end), data.force_figures(measure, start, end))
-    for level in MAP_LEVELS:
+    for level in (t for t in MAP_LEVELS if t in codes.area_types()):
         yield "explore", lambda level=level: (data.area_figures(level, measure, start, end), data.geometry(level))
     yield "explore", lambda: (data.type_figures(code, start, end), data.towns(), data.geometry("county"))
     yield "compare", lambda: [data.figure(code, m, start, end) for m in data.measures()]

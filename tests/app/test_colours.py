@@ -13,6 +13,7 @@ from sdp_dash import charts
 from sdp_dash import warehouse as wh
 from sdp_dash.config import catalogue, codes
 from tests.app.conftest import assert_ok, open_page
+from tests.support import north_east as ne
 from tests.support.colours import Drawn, app_colours, chart_colours, key_colours
 
 PRIORITY_PATHS = [p.url_path for p in catalogue.priorities()]
@@ -30,9 +31,7 @@ def areas(warehouse) -> dict:
         chosen = "AAP-east-durham-aap" if "AAP-east-durham-aap" in boards else boards[0]
         other = next(b for b in boards if b != chosen)
         small = msoas[0]
-        name = {
-            c: str(wh.area(con, c)["area_name"]) for c in (chosen, other, small, codes.COUNTY, *codes.FORCES, codes.DARLINGTON)
-        }
+        name = {c: str(wh.area(con, c)["area_name"]) for c in (chosen, other, small, codes.COUNTY, *ne.FORCES, ne.DARLINGTON)}
     finally:
         con.close()
     return {"chosen": chosen, "other": other, "small": small, "names": names, "name": name}
@@ -58,11 +57,11 @@ def _open_details(url_path: str, **params) -> object:
 
 def test_the_rule():
     c = charts.area_colours(
-        [("X", "Chosen"), ("A", "First"), (codes.COUNTY, codes.COUNTY_NAME), ("B", "Second"), (codes.DARLINGTON, "Darlington")],
+        [("X", "Chosen"), ("A", "First"), (codes.COUNTY, codes.COUNTY_NAME), ("B", "Second"), (ne.DARLINGTON, "Darlington")],
         chosen="X",
     )
     assert c["Chosen"] == charts.CHOSEN_COLOUR and c[codes.COUNTY_NAME] == charts.COUNTY_COLOUR
-    assert c["Darlington"] == charts.COMPARATOR_COLOURS[codes.DARLINGTON]
+    assert c["Darlington"] == charts.comparator_colours()[ne.DARLINGTON]
     # The areas compared take the next colours no area of the page holds, in the order chosen.
     assert [c["First"], c["Second"]] == [x for x in charts.COMPARED_COLOURS if x != c["Darlington"]][:2]
     assert len(set(dict(c.pairs).values())) == 5
@@ -155,8 +154,8 @@ def test_overview_draws_the_area_and_the_forces_in_their_colours(areas, which):
     expected = charts.COUNTY_COLOUR if code == codes.COUNTY else charts.CHOSEN_COLOUR
     assert drawn.colour_of(areas["name"][code]) == expected
     if which == "county":  # the force areas are drawn for the county only (an area of the county is set against the county)
-        for force in codes.FORCES:
-            assert drawn.colour_of(areas["name"][force]) == charts.COMPARATOR_COLOURS[force]
+        for force in ne.FORCES:
+            assert drawn.colour_of(areas["name"][force]) == charts.comparator_colours()[force]
 
 
 @pytest.mark.parametrize("url_path", PRIORITY_PATHS)
@@ -169,4 +168,4 @@ def test_priority_pages_draw_each_area_in_one_colour(areas, url_path):
     if url_path == "being-safe":  # police.uk cards: the area, the county, Darlington and the force areas compared
         assert drawn.colour_of(areas["name"][chosen]) == charts.CHOSEN_COLOUR
         assert drawn.colour_of(codes.COUNTY_NAME) == charts.COUNTY_COLOUR
-        assert drawn.colour_of(areas["name"][codes.DARLINGTON]) == charts.COMPARATOR_COLOURS[codes.DARLINGTON]
+        assert drawn.colour_of(areas["name"][ne.DARLINGTON]) == charts.comparator_colours()[ne.DARLINGTON]

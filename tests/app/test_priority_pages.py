@@ -147,7 +147,7 @@ def test_at_a_glance_is_a_spine_chart_with_a_table_view(con, priority_id, area):
     if area:  # an area of the county: coloured by how it stands beside the rest of the county, never the county
         drawn = [r for r in rows if r["value"] is not None]
         assert drawn and all(r["significance"] != indicator_cards.THE_COUNTY for r in drawn)
-        assert {r["compared_with"] for r in drawn} == {indicator_cards.REST_OF_COUNTY_NAME}
+        assert {r["compared_with"] for r in drawn} == {indicator_cards.rest_name()}
         assert "County Durham only" in table  # county-only figures stay labelled as the county's
 
 
@@ -181,7 +181,7 @@ def test_one_details_control_per_card_and_since_the_plan_once_per_section(priori
     for title in ("What happened next", "Who is most affected", "The long view, 2003 to 2018"):
         assert title not in headers, "the analyses have pages of their own"
     links = {link.proto.page: link.proto.query_string for link in at.get("page_link") if ": " in link.proto.label}
-    for name in analyses.SECTIONS.get(priority_id, ()):
+    for name in analyses.sections(priority_id):
         path = analyses.PAGES[name][0]
         found = [q for p, q in links.items() if p.endswith(path)]
         assert found and "area=" in found[0] and "to=" in found[0] and "measure=" in found[0], (path, links)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,8 @@ EXCEPTION = '[data-testid="stException"]'
 ERROR_ALERT = '[data-testid="stAlertContentError"]'
 WARNING_ALERT = '[data-testid="stAlertContentWarning"]'
 CHART = '[data-testid="stVegaLiteChart"]'
-MAP = '[data-testid="stDeckGlJsonChart"]'
+# A map: deck.gl (with incident points or a basemap), or a Vega-Lite map, known by its text alternative.
+MAP = '[data-testid="stDeckGlJsonChart"], [data-testid="stVegaLiteChart"][aria-label^="Map of"]'
 
 # Pages that show no chart by design: no series of three comparable points, values not charts (issue 11).
 NO_CHARTS = {"about", "prevent", "cyber-crime"}
@@ -85,15 +86,50 @@ def app_url(warehouse, artifacts) -> Iterator[str]:
         wait_healthy(None, given)
         yield given
         return
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    proc = start_server(warehouse, port, log_path=artifacts / f"streamlit-server{'-' + worker if worker else ''}.log")
+    proc, base = _serve(warehouse, artifacts, "streamlit-server")
     try:
         wait_healthy(proc, base)
         yield base
     finally:
         stop_server(proc)
+
+
+def _serve(warehouse: Path, artifacts: Path, log_name: str, **env: str):
+    """``streamlit run app.py`` on a free port with ``env`` added to its environment: (process, base URL)."""
+    port = free_port()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    with pytest.MonkeyPatch.context() as mp:  # the server takes a copy of this process's environment
+        for key, value in env.items():
+            mp.setenv(key, value)
+        proc = start_server(warehouse, port, log_path=artifacts / f"{log_name}{'-' + worker if worker else ''}.log")
+    return proc, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def partnership_url(partnership_env, artifacts) -> Iterator[Callable[[str], str]]:
+    """``url(code)``: the base URL of a server of the dashboard for that partnership (``SDP_PARTNERSHIP``
+    and its own warehouse, tests/conftest.py), started on first use and stopped at the end of the run."""
+    started: dict[str, tuple] = {}  # code -> (process, base URL, why it never became healthy or None)
+
+    def url(lad_code: str) -> str:
+        if lad_code not in started:
+            env = partnership_env(lad_code)
+            proc, base = _serve(Path(env["SDP_WAREHOUSE"]), artifacts, f"streamlit-server-{lad_code}", **env)
+            try:
+                wait_healthy(proc, base)
+                started[lad_code] = (proc, base, None)
+            except (RuntimeError, TimeoutError) as exc:
+                started[lad_code] = (proc, base, str(exc))
+        proc, base, problem = started[lad_code]
+        if problem:  # every test of that server fails with the reason, not only the first
+            pytest.fail(f"the server for {lad_code} did not start: {problem}")
+        return base
+
+    try:
+        yield url
+    finally:
+        for proc, _, _ in started.values():
+            stop_server(proc)
 
 
 # --- The browser ---------------------------------------------------------------------------------
@@ -251,4 +287,4 @@ def assert_content(page: Page, path: str) -> None:
         drawn = page.locator(f"{CHART} canvas, {CHART} svg").count()
         assert drawn >= 1, f"/{path}: charts were placed but never drawn"
     if path in MAPS:
-        assert page.locator(MAP).count() >= 1, f"/{path}: no map (stDeckGlJsonChart)"
+        assert page.locator(MAP).count() >= 1, f"/{path}: no map (stDeckGlJsonChart, or a Vega-Lite chart 'Map of ...')"

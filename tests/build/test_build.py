@@ -5,15 +5,22 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from sdp_dash import warehouse as wh
 from sdp_dash.cli import main
+from sdp_dash.config import partnership
 from sdp_dash.config.manifest import load as load_manifest
+from sdp_dash.config.manifest import slug
+from sdp_dash.errors import SourceError
+from sdp_dash.pipeline import plan as plan_module
 from sdp_dash.pipeline.build import build
+from sdp_dash.pipeline.sources import geography
 from sdp_dash.pipeline.sources.common import sha256
 from tests.support import fixtures
 
@@ -110,7 +117,7 @@ def test_merged_lsoa_takes_the_population_weighted_imd_rank(built):
 def test_sources_table_has_a_checksum_and_licence_for_every_file(tree, built):
     with wh.connect(built) as con:
         rows = con.execute("SELECT file, sha256, licence, url, publisher FROM sources").fetchall()
-    assert len(rows) == len(load_manifest().sources) + 3 * len(fixtures.MONTHS)
+    assert len(rows) == len(plan_module.make(tree, load_manifest(), "E06000047").wanted) + 3 * len(fixtures.MONTHS)
     for file, digest, licence, _url, publisher in rows:
         assert digest == sha256(tree / file)
         assert licence and publisher
@@ -206,3 +213,116 @@ def test_coverage_command(built, capsys):
     assert main(["coverage", "--warehouse", str(built)]) == 0
     out = capsys.readouterr().out
     assert "Durham Constabulary: 5 months present, 2024-01..2025-03; missing: 2024-03..2024-12" in out
+
+
+# --- Sources by partnership (issue 20) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("County Durham", "county_durham"),
+        ("Stockton-on-Tees", "stockton_on_tees"),
+        ("Newcastle upon Tyne", "newcastle_upon_tyne"),
+    ],
+)
+def test_an_authoritys_file_name(name, expected):
+    assert slug(name) == expected
+    lsoa = load_manifest().source("lsoa21")
+    assert lsoa.path_for("E06000004", expected) == f"geography/boundaries/{expected}_E06000004_lsoa2021.geojson"
+    assert load_manifest().source("la_names").path_for("E06000004", expected) == load_manifest().source("la_names").path
+
+
+def _files(tree: Path, code: str) -> set[str]:
+    return {w.source.path.rsplit("/", 1)[-1] for w in plan_module.make(tree, load_manifest(), code).wanted}
+
+
+def test_each_partnership_reads_its_own_files_and_its_forces_outlines(tree):
+    durham, boro = _files(tree, "E06000047"), _files(tree, "E06000002")
+    assert {"county_durham_E06000047_lsoa2021.geojson", "darlington_E06000005_lsoa2021.geojson"} <= durham
+    assert {"county_durham_E06000047_wards2022.geojson", "aap_lsoa2021_bestfit.csv"} <= durham  # listed in its file
+    assert {"middlesbrough_E06000002_msoa2021.geojson", "middlesbrough_E06000002_wards2025.geojson"} <= boro
+    assert "hartlepool_E06000001_lsoa2021.geojson" in boro  # Cleveland's other authorities: outlines only
+    assert not [f for f in boro if "county_durham" in f or "darlington" in f or "wards2022" in f or "aap" in f]
+
+
+def test_another_partnership_is_built_from_its_own_files(tree, tmp_path, monkeypatch):
+    monkeypatch.setenv("SDP_PARTNERSHIP", "E06000002")
+    path = tmp_path / "boro.duckdb"
+    build(tree, path, progress=False)
+    with wh.connect(path) as con:
+        types = dict(con.execute("SELECT area_type, label FROM area_types").fetchall())
+        assert "aap" not in types and "division_2013" not in types
+        assert types["division_2025"] == "Ward (2025)" and types["county"] == "Whole area"
+        whole = con.execute("SELECT area_code, area_name FROM areas WHERE area_type = 'county'").fetchall()
+        assert whole == [("E06000002", "Middlesbrough")]
+        outlines = {r[0] for r in con.execute("SELECT area_code FROM area_geometry WHERE area_code LIKE 'E06%'").fetchall()}
+        assert outlines == {"E06000002", "E06000001"}  # its own and Cleveland's other authority with a file here
+        files = {r[0] for r in con.execute("SELECT file FROM sources WHERE kind = 'reference'").fetchall()}
+        assert not [f for f in files if "county_durham" in f or "aap" in f]
+        mine = {x.code for x in fixtures.LSOAS if x.lad == "E06000002"}
+        assert {r[0] for r in con.execute("SELECT lsoa21_code FROM area_lsoa WHERE area_code = 'E06000002'").fetchall()} == mine
+
+
+# --- A publisher's invalid polygon is repaired and reported; unusable geometry is refused -----------------
+
+MALFORMED = Path(__file__).parent / "malformed"
+
+
+def test_an_invalid_polygon_is_repaired_and_reported(tree, tmp_path, capsys):
+    target = tree / "geography/boundaries/county_durham_E06000047_lsoa2021.geojson"
+    shutil.copyfile(MALFORMED / "lsoa_boundary_bowtie.geojson", target)  # E01090001 drawn as a bow-tie
+    path = tmp_path / "repaired.duckdb"
+    assert main(["build", "--source", str(tree), "--warehouse", str(path), "--quiet"]) == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if "E01090001" in line]
+    assert len(said) == 1 and "county_durham_E06000047_lsoa2021.geojson" in said[0]
+    assert "invalid polygon as published" in said[0] and "make_valid" in said[0]
+    with wh.connect(path) as con:
+        (item,) = con.execute("SELECT item FROM build_report WHERE item LIKE 'repaired%'").fetchone()
+        shape = con.execute("SELECT geojson FROM area_geometry WHERE area_code = 'E01090001'").fetchone()[0]
+    assert item.startswith("repaired: feature E01090001: invalid polygon as published") and "make_valid" in item
+    assert '"MultiPolygon"' in shape  # the bow-tie's two triangles
+    assert main(["coverage", "--warehouse", str(path)]) == 0
+    assert "repaired: feature E01090001" in capsys.readouterr().out
+
+
+def _one_feature(tmp_path: Path, geometry: dict) -> Path:
+    path = tmp_path / "one.geojson"
+    feature = {"type": "Feature", "properties": {"C": "E01000001", "N": "One"}, "geometry": geometry}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("geometry", "expect"),
+    [
+        ({"type": "Point", "coordinates": [-1.6, 54.7]}, "is not a polygon"),
+        ({"type": "Polygon", "coordinates": []}, "is not a polygon"),
+        (
+            {"type": "Polygon", "coordinates": [[[400000, 500000], [400100, 500000], [400100, 500100], [400000, 500000]]]},
+            "not in WGS84",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[-1.7, 54.7], [-1.69, 54.71], [-1.68, 54.72], [-1.69, 54.71], [-1.7, 54.7]]]},
+            "no polygonal part",
+        ),
+        ({"type": "Polygon", "coordinates": "nonsense"}, "no usable geometry"),
+    ],
+    ids=["point", "empty", "off-the-earth", "flat", "nonsense"],
+)
+def test_unusable_geometry_is_refused_with_one_line(tmp_path, geometry, expect):
+    with pytest.raises(SourceError) as info:
+        geography.read_boundaries(_one_feature(tmp_path, geometry), "C", "N")
+    assert expect in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_valid_polygon_is_kept_as_published(tmp_path):
+    square = {"type": "Polygon", "coordinates": [[[-1.7, 54.7], [-1.6, 54.7], [-1.6, 54.8], [-1.7, 54.7]]]}
+    (feature,) = geography.read_boundaries(_one_feature(tmp_path, square), "C", "N")
+    assert feature.repair == "" and feature.geometry.is_valid
+
+
+def test_a_partnership_file_naming_an_unknown_source_is_one_line(tree):
+    own = replace(partnership.profile("E06000047"), sources=("divisions2013", "aap_boundaries"))
+    with pytest.raises(SourceError, match="lists unknown source id 'aap_boundaries'"):
+        plan_module._wanted(load_manifest(), own, {}, ())

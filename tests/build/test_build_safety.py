@@ -296,8 +296,12 @@ def _manifest_with(tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "expect"),
     [
-        ('id = "lsoa21_darlington"', 'id = "lsoa21_darlington"\nlicense = "OGL"', "unknown key(s) license"),
-        ('id = "lsoa21_darlington"', 'id = "lsoa21_county_durham"', "duplicate source id(s) lsoa21_county_durham"),
+        ('id = "msoa21"', 'id = "msoa21"\nlicense = "OGL"', "unknown key(s) license"),
+        ('id = "msoa21"', 'id = "lsoa21"', "duplicate source id(s) lsoa21"),
+        ('scope = "partnership"', 'scope = "region"', "unknown scope 'region'"),
+        ('scope = "partnership"', 'scope = "all"', "scope all cannot have a path pattern"),
+        ("_{code}_msoa2021", "_{lad}_msoa2021", "unknown placeholder(s) lad"),
+        ('id = "la_names"', 'id = "la_names"\nscope = "force"', "scope force needs a path pattern"),
         ('slug = "cleveland"', 'slug = "cleveland"\nsize = 3', "[[police.force]] 2"),
         ("[police]", "colour = 1\n[police]", "unknown top-level key(s) colour"),
     ],

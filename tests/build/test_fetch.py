@@ -82,3 +82,17 @@ def test_a_destination_that_cannot_be_written_is_one_line(redirect, tmp_path, ca
     assert code == 2
     assert len(err) == 1 and err[0].startswith("error: ") and "Traceback" not in err[0]
     assert blocked.read_text() == "not a folder"
+
+
+def test_fetch_downloads_the_chosen_partnerships_files_by_pattern(redirect, tmp_path, monkeypatch):
+    monkeypatch.setenv("SDP_PARTNERSHIP", "E06000002")
+    dest = tmp_path / "downloads"
+    fetch(dest, "2025-01", "2025-03", forces=["cleveland"], progress=False)
+    boundaries = sorted(p.name for p in (dest / "geography" / "boundaries").iterdir())
+    assert boundaries == [
+        "hartlepool_E06000001_lsoa2021.geojson",  # Cleveland's other authority in the fixture world: its outline
+        "middlesbrough_E06000002_lsoa2021.geojson",
+        "middlesbrough_E06000002_msoa2021.geojson",
+        "middlesbrough_E06000002_wards2025.geojson",
+    ]
+    assert not (dest / "geography" / "aap").exists()  # County Durham's own files are not asked for

@@ -197,7 +197,8 @@ def app_colours(at, area_names: set[str], *, selected: str | None = None, county
     drawn = Drawn()
     for i, el in enumerate(at.get("vega_lite_chart")):
         spec, datasets = app_chart_datasets(el.proto)
-        drawn.extend(chart_colours(f"chart {i}", spec, datasets, area_names))
+        where = f"map {i}" if "projection" in spec else f"chart {i}"  # a Vega-Lite map (Explore's) draws outlines
+        drawn.extend(chart_colours(where, spec, datasets, area_names))
     for i, deck in enumerate(at.get("deck_gl_json_chart")):
         drawn.extend(deck_colours(f"map {i}", deck.proto.json, selected, county_name))
     for i, m in enumerate(at.markdown):

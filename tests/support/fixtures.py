@@ -2,7 +2,9 @@
 
 It mirrors the layout of the open-data mirror (``data/sources.toml`` paths) with a made-up
 world: County Durham has 6 LSOAs in 3 MSOAs, 2 divisions of each set and 2 area boards;
-Darlington has 2 LSOAs; Hartlepool (Cleveland) and Gateshead (Northumbria) one each.  The
+Darlington has 2 LSOAs; Hartlepool (Cleveland) and Gateshead (Northumbria) one each; two other
+partnerships, Middlesbrough (Cleveland) and Sunderland (Northumbria), have 4 LSOAs in 2 MSOAs and 2
+wards each (``OTHER_PARTNERSHIPS``: tests/app/test_partnerships.py runs the app on them).  The
 police.uk files cover 2024-01..2024-02 and 2025-01..2025-03 (so 2024-03..2024-12 is a gap), or
 2025-01..2025-12 for the shared test warehouse (``SESSION_MONTHS``), mixing gzipped and plain files
 and CRLF and LF line ends, like the real ones.  The published indicator tables hold rows for every
@@ -17,17 +19,20 @@ import csv
 import gzip
 import io
 import json
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyproj import Transformer
 
-from sdp_dash.config import catalogue, codes
+from sdp_dash.config import catalogue, partnership
 from sdp_dash.config.manifest import load as load_manifest
+from sdp_dash.config.manifest import slug as file_slug
 from sdp_dash.pipeline.sources.indicators import slug
 from sdp_dash.pipeline.sources.police_uk import CRIME_TYPES, HEADER
 from sdp_dash.pipeline.sources.postcodes import CODEPOINT_COLUMNS
+from tests.support import north_east
 
 _TO_OSGB = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 SIZE = 0.02  # degrees: each LSOA is a small square
@@ -55,6 +60,15 @@ LSOAS = (
     FakeLsoa("E01091002", "Darlington 001B", "E06000005", 1, -2, 1100),
     FakeLsoa("E01092001", "Hartlepool 001A", "E06000001", 6, -2, 1700),
     FakeLsoa("E01093001", "Gateshead 001A", "E08000037", 0, 3, 1900),
+    # Two other partnerships, one of each other force (appended: the LSOAs above keep their IMD ranks).
+    FakeLsoa("E01094001", "Middlesbrough 001A", "E06000002", 6, -4, 1450),
+    FakeLsoa("E01094002", "Middlesbrough 001B", "E06000002", 7, -4, 1250),
+    FakeLsoa("E01094003", "Middlesbrough 002A", "E06000002", 8, -4, 1650),
+    FakeLsoa("E01094004", "Middlesbrough 002B", "E06000002", 9, -4, 1350),
+    FakeLsoa("E01095001", "Sunderland 001A", "E08000024", 3, 3, 1550),
+    FakeLsoa("E01095002", "Sunderland 001B", "E08000024", 4, 3, 1150),
+    FakeLsoa("E01095003", "Sunderland 002A", "E08000024", 5, 3, 1750),
+    FakeLsoa("E01095004", "Sunderland 002B", "E08000024", 6, 3, 1050),
 )
 # 2021 LSOA E01090004 was made by merging two 2011 LSOAs (so IMD is a weighted mean).
 MERGED_2011 = {"E01090004": ("E01080004", "E01080014")}
@@ -73,13 +87,37 @@ LAS = {
     "E06000005": ("Darlington", "E22000072", "Darlington", "E23000008", "Durham"),
     "E06000001": ("Hartlepool", "E22000027", "Hartlepool", "E23000013", "Cleveland"),
     "E08000037": ("Gateshead", "E22000244", "Gateshead", "E23000007", "Northumbria"),
+    "E06000002": ("Middlesbrough", "E22000029", "Middlesbrough", "E23000013", "Cleveland"),
+    "E08000024": ("Sunderland", "E22000248", "Sunderland", "E23000007", "Northumbria"),
 }
+# The file-name slug of each authority (the mirror's geography/boundaries/<slug>_<code>_*.geojson).
+SLUGS = {code: file_slug(names[0]) for code, names in LAS.items()}
+# The partnerships other than County Durham that the app and browser tests run (one of each other force).
+OTHER_PARTNERSHIPS = {"E06000002": "Middlesbrough", "E08000024": "Sunderland"}
+# MSOAs and 2025 wards of the other authorities (County Durham's are MSOAS and DIVISIONS_2025): (code, name,
+# House of Commons Library name, authority); an MSOA holds the LSOAs named after it, a ward the LSOAs
+# listed.  Darlington, Hartlepool and Gateshead get one of each, so every authority's boundary files exist.
+OTHER_MSOAS = (
+    ("E02009101", "Darlington 001", "Fixture Darlington Centre", "E06000005"),
+    ("E02009201", "Hartlepool 001", "Fixture Headland", "E06000001"),
+    ("E02009301", "Gateshead 001", "Fixture Felling", "E08000037"),
+    ("E02009401", "Middlesbrough 001", "Acklam Green", "E06000002"),
+    ("E02009402", "Middlesbrough 002", "Linthorpe & Ayresome", "E06000002"),
+    ("E02009501", "Sunderland 001", "Fulwell Side", "E08000024"),
+    ("E02009502", "Sunderland 002", "Hendon & Docks", "E08000024"),
+)
+OTHER_WARDS_2025 = (
+    ("E05191001", "Darlington Fixture Ward", ("E01091001", "E01091002")),
+    ("E05192001", "Hartlepool Fixture Ward", ("E01092001",)),
+    ("E05193001", "Gateshead Fixture Ward", ("E01093001",)),
+    ("E05194001", "Acklam Park", ("E01094001", "E01094002", "E01094003")),
+    ("E05194002", "Linthorpe", ("E01094004",)),
+    ("E05195001", "Fulwell", ("E01095001",)),
+    ("E05195002", "Hendon & Millfield", ("E01095002", "E01095003", "E01095004")),
+)
 FORCE_NAMES = {"durham": "Durham Constabulary", "cleveland": "Cleveland Police", "northumbria": "Northumbria Police"}
-FORCE_LSOAS = {
-    "durham": [x for x in LSOAS if x.lad in ("E06000047", "E06000005")],
-    "cleveland": [x for x in LSOAS if x.lad == "E06000001"],
-    "northumbria": [x for x in LSOAS if x.lad == "E08000037"],
-}
+FORCE_PFA = {"durham": "E23000008", "cleveland": "E23000013", "northumbria": "E23000007"}
+FORCE_LSOAS = {force: [x for x in LSOAS if LAS[x.lad][3] == pfa] for force, pfa in FORCE_PFA.items()}
 MONTHS = ("2024-01", "2024-02", "2025-01", "2025-02", "2025-03")
 # The shared test warehouse (tests/conftest.py) has the mirror's shape instead: two 2024 months, a gap, then
 # all of 2025, so the latest 12 months are complete and links ending 2025-12 open on both warehouses.
@@ -214,28 +252,67 @@ def _features(items: list[tuple[dict, dict]]) -> str:
     )
 
 
+def _cover(lsoas: list[FakeLsoa]) -> dict:
+    """The square strip over LSOAs that lie side by side in one grid row."""
+    cols = sorted(x.col for x in lsoas)
+    return square(cols[0], lsoas[0].row, cols[-1] - cols[0] + 1)
+
+
+# Boundary files by the end of their name: the edition's code and name fields.
+BOUNDARY_KINDS = {
+    "lsoa2021": ("LSOA21CD", "LSOA21NM"),
+    "msoa2021": ("MSOA21CD", "MSOA21NM"),
+    "wards2025": ("WD25CD", "WD25NM"),
+    "wards2022": ("WD22CD", "WD22NM"),  # County Durham's 63 divisions of 2013-2025 (the mirror's 2022 edition)
+}
+
+
+def boundary_areas(kind: str, lad: str) -> list[tuple[str, str, dict]]:
+    """(code, name, geometry) of an authority's areas in one boundary file (empty: it has none of that kind)."""
+    if kind == "lsoa2021":
+        return [(x.code, x.name, square(x.col, x.row)) for x in LSOAS if x.lad == lad]
+    if lad == COUNTY:  # County Durham's world, exactly as it always was
+        sets = {
+            "msoa2021": [(c, n, square(2 * i, 0, 2)) for i, (c, n, _) in enumerate(MSOAS)],
+            "wards2022": [(c, n, square(a, 0, b - a)) for c, n, (a, b) in DIVISIONS_2013],
+            "wards2025": [(c, n, square(a, 0, b - a)) for c, n, (a, b) in DIVISIONS_2025],
+        }
+        return sets[kind]
+    by_code = {x.code: x for x in LSOAS}
+    if kind == "msoa2021":
+        return [(c, n, _cover([x for x in LSOAS if x.name[:-1] == n])) for c, n, _, la in OTHER_MSOAS if la == lad]
+    if kind == "wards2025":
+        return [(c, n, _cover([by_code[m] for m in ms])) for c, n, ms in OTHER_WARDS_2025 if by_code[ms[0]].lad == lad]
+    return []
+
+
+def write_boundaries(root: Path) -> list[Path]:
+    """Every boundary file the manifest names, for each authority with LSOAs here: a fixed path
+    (``county_durham_E06000047_lsoa2021.geojson``) is its own authority's file, a pattern
+    (``{slug}_{code}_lsoa2021.geojson``, ``Source.path_for``) is written for every authority."""
+    written = []
+    for src in load_manifest().sources:
+        kind = next((k for k in BOUNDARY_KINDS if src.path.endswith(f"_{k}.geojson")), None)
+        if kind is None:
+            continue
+        lads = list(SLUGS) if src.pattern else [re.search(r"[EW]0\d{7}", src.path).group(0)]
+        for lad in lads:
+            areas = boundary_areas(kind, lad)
+            if not areas:
+                continue
+            code_field, name_field = BOUNDARY_KINDS[kind]
+            path = Path(root) / src.path_for(lad, SLUGS[lad])
+            write(path, _features([({code_field: c, name_field: n}, g) for c, n, g in areas]))
+            written.append(path)
+    return written
+
+
 def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
     """Write every file data/sources.toml names (plus police.uk months) under ``root``."""
     root = Path(root)
     paths = {s.id: root / s.path for s in load_manifest().sources}
     county = [x for x in LSOAS if x.lad == COUNTY]
-    darl = [x for x in LSOAS if x.lad == "E06000005"]
-
-    lsoa_props = lambda x: {"LSOA21CD": x.code, "LSOA21NM": x.name}  # noqa: E731
-    write(paths["lsoa21_county_durham"], _features([(lsoa_props(x), square(x.col, x.row)) for x in county]))
-    write(paths["lsoa21_darlington"], _features([(lsoa_props(x), square(x.col, x.row)) for x in darl]))
-    write(
-        paths["msoa21_county_durham"],
-        _features([({"MSOA21CD": c, "MSOA21NM": n}, square(2 * i, 0, 2)) for i, (c, n, _) in enumerate(MSOAS)]),
-    )
-    write(
-        paths["divisions2013_county_durham"],
-        _features([({"WD22CD": c, "WD22NM": n}, square(a, 0, b - a)) for c, n, (a, b) in DIVISIONS_2013]),
-    )
-    write(
-        paths["divisions2025_county_durham"],
-        _features([({"WD25CD": c, "WD25NM": n}, square(a, 0, b - a)) for c, n, (a, b) in DIVISIONS_2025]),
-    )
+    write_boundaries(root)
 
     lookup_rows = []
     for x in LSOAS:
@@ -266,7 +343,10 @@ def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
     )
     write(
         paths["msoa_names"],
-        csv_text(["MSOACD", "MSOANM", "MSOAHCLNM", "LADCD_ACTIVE", "MSOA21CD"], [[c, n, h, COUNTY, c] for c, n, h in MSOAS]),
+        csv_text(
+            ["MSOACD", "MSOANM", "MSOAHCLNM", "LADCD_ACTIVE", "MSOA21CD"],
+            [[c, n, h, COUNTY, c] for c, n, h in MSOAS] + [[c, n, h, la, c] for c, n, h, la in OTHER_MSOAS],
+        ),
     )
     write(
         paths["la_names"],
@@ -278,7 +358,16 @@ def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
     )
     write(
         paths["ons_neighbours_global"],
-        csv_text(["AREACD", "1", "2"], [["E06000047", "E06000001", "E08000037"], ["E06000005", "E06000001", ""]], bom=True),
+        csv_text(
+            ["AREACD", "1", "2"],
+            [
+                ["E06000047", "E06000001", "E08000037"],
+                ["E06000005", "E06000001", ""],
+                ["E06000002", "E08000024", "E06000001"],
+                ["E08000024", "E06000002", "E06000047"],
+            ],
+            bom=True,
+        ),
     )
     write(
         paths["aap_divisions"],
@@ -315,7 +404,7 @@ def write_source_tree(root: Path, months: tuple[str, ...] = MONTHS) -> Path:
     imd_rows, pop_rows = [], []
     for i, x in enumerate(LSOAS):
         for j, p in enumerate(MERGED_2011.get(x.code, (x.code,))):
-            rank = 1000 + 3000 * i + 500 * j
+            rank = (1000 + 3000 * i + 500 * j) % 32_000  # within England's 32,844 (the first ten LSOAs: < 32,000)
             crime = rank + 7  # Crime domain: the fifth of the seven domains
             imd_rows.append(
                 [p, x.name, x.lad, LAS[x.lad][0], rank, _decile(rank)] + [rank, 5] * 4 + [crime, _decile(crime)] + [rank, 5] * 2
@@ -506,16 +595,34 @@ class _Series:
     geographies: tuple[str, ...]
 
 
+def _catalogues() -> list[tuple[catalogue.Indicator, ...]]:
+    """The indicators of each catalogue the fixture world's partnerships use (County Durham's first, then
+    the default one Middlesbrough and Sunderland get): one source tree serves them all."""
+    profiles = [partnership.profile(code) for code in (COUNTY, *OTHER_PARTNERSHIPS)]
+    files = dict.fromkeys((partnership.catalogue_path(q), partnership.baselines_path(q)) for q in profiles)
+    return [catalogue.load(path, baselines).indicators for path, baselines in files]
+
+
 def _catalogue_series() -> dict[str, list[_Series]]:
-    """The series each indicator table must hold, by source id, from the catalogue and the manifest."""
-    if set(NORTH_EAST_NAMES) != set(codes.NORTH_EAST_LAS):
-        raise ValueError("fixtures.NORTH_EAST_NAMES and codes.NORTH_EAST_LAS disagree")
+    """The series each indicator table must hold, by source id, from the catalogues and the manifest."""
+    if set(NORTH_EAST_NAMES) != set(north_east.NORTH_EAST_LAS):
+        raise ValueError("fixtures.NORTH_EAST_NAMES and tests/support/north_east.py disagree")
     sources = {s.id: s for s in load_manifest().sources if s.format}
     named = {slug(s.extra["indicator"]) for s in sources.values() if "indicator" in s.extra}  # fixed by the manifest
     out: dict[str, list[_Series]] = {s: [] for s in sources}
-    for ind in catalogue.catalogue().indicators:
+    done: set[str] = set()  # series an earlier catalogue's indicators wrote
+    for inds in _catalogues():
+        for source_id, series in _series_of(inds, sources, named, done):
+            out[source_id].append(series)
+        done |= {x.series_id for table in out.values() for x in table}
+    return out
+
+
+def _series_of(inds, sources: dict, named: set[str], done: set[str]):
+    """(source id, series) of one catalogue's published indicators, leaving out the series in ``done``."""
+    for ind in inds:
         for ids, official in ((ind.indicator_ids, True), (ind.pointer_ids, False)):
-            ids = [i for i in ids if i not in named]
+            ids = [i for i in ids if i not in named and i not in done]
             if not ids:
                 continue
             home = [
@@ -538,8 +645,7 @@ def _catalogue_series() -> dict[str, list[_Series]]:
                     slot, geos = primary.index(series_id), tuple(g for g in ind.geographies if g != "country")
                 else:
                     slot, geos = primary.index(series_id), ind.geographies
-                out[home[0]].append(_Series(series_id, ind, slot, geos))
-    return out
+                yield home[0], _Series(series_id, ind, slot, geos)
 
 
 def _series_rows(series: _Series) -> list[tuple[str, str, str, float, str]]:
@@ -603,7 +709,7 @@ def _indicator_text(src, series: list[_Series] | None = None) -> str:
 def _ons_indicator(src):
     """The catalogue indicator that shows an ONS table (its series id is fixed by the manifest)."""
     series_id = slug(src.extra["indicator"])
-    for ind in catalogue.catalogue().indicators:
+    for ind in (i for inds in _catalogues() for i in inds):
         if series_id in ind.indicator_ids:
             return ind
     raise ValueError(f"{src.id}: no catalogue indicator shows {series_id!r}")
@@ -637,7 +743,8 @@ def _ons_text(src) -> str:
 # --- Postcodes and places ("Find your area", map labels) ---------------------------------------------
 # Made-up postcodes from each of the county's postcode areas, at points inside the fixture LSOAs
 # (offsets in LSOA squares from the south-west corner).  "SR7 7" spans two LSOAs (most in E01090003);
-# one postcode is terminated; one Darlington postcode is outside County Durham.
+# one postcode is terminated; one Darlington postcode is outside County Durham.  Middlesbrough's (TS1, TS5)
+# and Sunderland's (SR1, SR2) are for those partnerships' searches, each with a terminated one too.
 FAKE_POSTCODES = (
     ("DH1 1AA", "E01090001", (0.3, 0.3)),
     ("DH1 1AB", "E01090001", (0.7, 0.6)),
@@ -650,8 +757,18 @@ FAKE_POSTCODES = (
     ("TS27 4AA", "E01090005", (0.5, 0.5)),
     ("NE39 1AA", "E01090006", (0.5, 0.5)),
     ("DL1 1AA", "E01091001", (0.5, 0.5)),
+    # Middlesbrough and Sunderland (the other partnerships' postcode searches).
+    ("TS1 1AA", "E01094001", (0.5, 0.5)),
+    ("TS1 1AB", "E01094002", (0.4, 0.6)),
+    ("TS5 6AA", "E01094003", (0.5, 0.5)),
+    ("TS5 6AB", "E01094004", (0.3, 0.3)),
+    ("SR1 1AA", "E01095001", (0.5, 0.5)),
+    ("SR1 1AB", "E01095002", (0.6, 0.4)),
+    ("SR2 7AA", "E01095003", (0.5, 0.5)),
+    ("SR2 7AB", "E01095004", (0.7, 0.7)),
 )
-FAKE_TERMINATED = (("DH1 9ZZ", "E01090001"),)
+# One terminated postcode in each partnership with postcodes here (its ONS best-fit LSOA still places it).
+FAKE_TERMINATED = (("DH1 9ZZ", "E01090001"), ("TS1 9ZZ", "E01094002"), ("SR1 9ZZ", "E01095003"))
 # Made-up towns (names chosen so that searches read like the real ones), inside fixture LSOAs.
 FAKE_PLACES = (
     ("9000001", "Seaham", "E01090003", 22000),
@@ -671,6 +788,11 @@ FAKE_UK_PLACES = (
     ("9100004", "Seaham", "E01090003", (54.84, -1.35), 22373, "ENG", "Seaham Harbour"),
     ("9100005", "Newcastle", None, (54.21804, -5.88979), 7444, "NIR", "An Caislean Nua"),
     ("9100006", "Akrotiri", None, (34.60088, 32.95536), 684, "", "Akrotiri Village"),
+    # Inside the other partnerships: their own places (and, for County Durham, places outside it).
+    ("9100007", "Middlesbrough", "E01094001", (54.57, -1.23), 148215, "ENG", "Middlesbro|Boro"),
+    ("9100008", "Acklam", "E01094003", (54.55, -1.25), 9000, "ENG", ""),
+    ("9100009", "Sunderland", "E01095001", (54.90, -1.38), 170000, "ENG", "Sunnerland"),
+    ("9100010", "Fulwell", "E01095002", (54.92, -1.39), 6000, "ENG", ""),
 )
 
 
@@ -689,26 +811,33 @@ def write_postcodes_and_places(root: Path) -> None:
         lad = by_code[code].lad
         rows.append([pc, 10, round(e), round(n), "E92000001", "E19000001", "E18000001", "", lad, "E05000000"])
     header = CODEPOINT_COLUMNS
-    write(paths["postcodes_codepoint"], csv_text(header, [r for r in rows if r[8] == COUNTY]))
+    # The mirror's County Durham extracts hold its rows only; the North East extracts every authority's.
+    mine = lambda source_id, lad: lad == COUNTY or "county_durham" not in paths[source_id].name  # noqa: E731
+    write(paths["postcodes_codepoint"], csv_text(header, [r for r in rows if mine("postcodes_codepoint", r[8])]))
     ons = []
     for pc, code, _ in FAKE_POSTCODES:
         lad = by_code[code].lad
         ons.append([pc.replace(" ", ""), pc, pc, "199001", "", "0", "E00000001", code, "E02000001", lad, "", "", LAS[lad][0], ""])
     for pc, code in FAKE_TERMINATED:
-        ons.append([pc.replace(" ", ""), pc, pc, "199001", "201512", "0", "E00000001", code, "E02000001", COUNTY, "", "", "", ""])
+        lad = by_code[code].lad
+        ons.append([pc.replace(" ", ""), pc, pc, "199001", "201512", "0", "E00000001", code, "E02000001", lad, "", "", "", ""])
     ons_header = ["pcd7", "pcd8", "pcds", "dointr", "doterm", "usertype", "oa11cd", "lsoa11cd", "msoa11cd", "ladcd"]
     ons_header += ["lsoa11nm", "msoa11nm", "ladnm", "ladnmw"]
-    write(paths["postcodes_ons_lookup"], csv_text(ons_header, [r for r in ons if r[9] == COUNTY]))
+    write(paths["postcodes_ons_lookup"], csv_text(ons_header, [r for r in ons if mine("postcodes_ons_lookup", r[9])]))
     places = []
     for gid, name, code, pop in FAKE_PLACES:
         lon, lat = point(code, 0.5, 0.5)
         places.append([gid, name, f"{lat:.5f}", f"{lon:.5f}", pop])
-    write(paths["places_geonames"], csv_text(["geonameid", "name", "latitude", "longitude", "population"], places))
+    if "places_geonames" in paths:  # County Durham's own extract (the UK file below holds every place)
+        write(paths["places_geonames"], csv_text(["geonameid", "name", "latitude", "longitude", "population"], places))
     uk = []
     for gid, name, code, (lat, lon), pop, country, alternates in FAKE_UK_PLACES:
         if code:
             lon, lat = point(code, 0.5, 0.5)
         uk.append([gid, name, f"{lat:.5f}", f"{lon:.5f}", pop, country, alternates])
+    if "places_geonames" not in paths:  # no County Durham extract: its towns are in the UK file, as in GeoNames
+        in_uk = {row[1] for row in uk}
+        uk += [[gid, name, lat, lon, pop, "ENG", ""] for gid, name, lat, lon, pop in places if name not in in_uk]
     header = ["geonameid", "name", "latitude", "longitude", "population", "admin1code", "alternatenames"]
     write(paths["places_geonames_uk"], csv_text(header, uk))
 

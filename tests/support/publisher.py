@@ -46,15 +46,18 @@ def write_site(base: Path) -> tuple[Path, Path]:
     """(site, tree): every manifest URL of the synthetic tree, in the site's layout (no archive yet)."""
     tree = fixtures.write_source_tree(base / "tree")
     site = base / "site"
-    for src in load().sources:
-        if not src.url:
-            continue
-        target = site_path(site, src.url)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if src.url.endswith(".rda"):
-            _as_rda(tree / src.path, target, Path(src.alt_path).stem)
-        else:
-            target.write_bytes((tree / src.path).read_bytes())
+    for each in load().sources:
+        # A per-authority source ({code}): the file of every authority of the fixture world that has one.
+        names = fixtures.LAS if each.pattern else {"": ("",)}
+        for src in (each.for_authority(code, name) for code, (name, *_) in names.items()):
+            if not src.url or not (tree / src.path).exists():
+                continue
+            target = site_path(site, src.url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if src.url.endswith(".rda"):
+                _as_rda(tree / src.path, target, Path(src.alt_path).stem)
+            else:
+                target.write_bytes((tree / src.path).read_bytes())
     return site, tree
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
+import vl_convert
 
 from sdp_dash import charts
 
@@ -72,21 +74,29 @@ def test_zoom_fits_the_bounds_to_the_cards_width_and_height():
     assert _inside(view, height, _row(-2.4, 54.45, 0.5)) and _inside(view, height, _row(-1.7, 54.45, 0.5))
 
 
-def _three_areas(selected: str, chosen_geo: pd.DataFrame | None = None) -> dict:
-    shapes = {"A": _row(-1.6, 54.7), "B": _row(-1.5, 54.7), "C": _row(-2.4, 54.5)}  # B touches A; C is far off
-    geo = pd.DataFrame({"area_code": list(shapes), "geojson": [json.dumps(g) for g in shapes.values()]})
+THREE = {"A": _row(-1.6, 54.7), "B": _row(-1.5, 54.7), "C": _row(-2.4, 54.5)}  # B touches A; C is far off
+
+
+def _three_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rates (C's count withheld) and boundaries of the three areas of ``THREE``."""
+    geo = pd.DataFrame({"area_code": list(THREE), "geojson": [json.dumps(g) for g in THREE.values()]})
     rates = pd.DataFrame(
         {
-            "area_code": list(shapes),
+            "area_code": list(THREE),
             "area_name": ["Chosen", "Next door", "Far off"],
-            "count_shown": ["10", "12", "8"],
-            "rate": [1.0, 2.0, 3.0],
-            "lower": [0.5, 1.0, 2.0],
-            "upper": [2.0, 3.0, 4.0],
+            "count_shown": ["10", "12", "fewer than 5"],
+            "rate": [1.0, 2.0, None],
+            "lower": [0.5, 1.0, None],
+            "upper": [2.0, 3.0, None],
         }
     )
+    return rates, geo
+
+
+def _three_areas(selected: str, chosen_geo: pd.DataFrame | None = None) -> dict:
+    rates, geo = _three_frames()
     deck = charts.choropleth(rates, geo, edges=[0.0, 2.0, 4.0], rate_label="Rate", selected=selected, chosen_geo=chosen_geo)
-    return {"deck": deck, "json": json.loads(deck.to_json()), "shapes": shapes}
+    return {"deck": deck, "json": json.loads(deck.to_json()), "shapes": THREE}
 
 
 def test_a_chosen_area_opens_with_its_neighbours_around_it_and_its_outline_drawn():
@@ -256,3 +266,80 @@ def test_published_drawn_counts_only_the_areas_a_published_chart_draws():
     assert drawn == 6, "County Durham and Darlington are drawn; the other councils are left to the table"
     assert charts.published_drawn(df[df["area_code"] == codes.COUNTY], "rate per 100,000") == 3
     assert drawn < len(df)
+
+
+# --- Explore's map drawn by Vega-Lite (charts.shaded_map, issue 18) ------------------------------------
+
+
+def _shaded(selected: str | None, places: pd.DataFrame | None = None) -> dict:
+    rates, geo = _three_frames()
+    county = pd.DataFrame({"area_code": ["K"], "geojson": [json.dumps(_row(-2.5, 54.4, 1.2))]})
+    chart = charts.shaded_map(
+        rates,
+        geo,
+        edges=[0.0, 2.0, 4.0],
+        rate_label="Rate",
+        selected=selected,
+        selected_name="Chosen",
+        places=places,
+        county=county,
+        county_name="The County",
+    )
+    chart.to_dict(validate=True)  # raises if the spec breaks the Vega-Lite schema
+    return charts.vega_lite(chart)
+
+
+def _rows(layer: dict, spec: dict) -> list[dict]:
+    data = layer["data"]
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
+def test_the_vega_lite_map_opens_on_the_view_and_the_height_the_deck_does():
+    spec, deck = _shaded("A"), _three_areas("A")["deck"]
+    view = deck.initial_view_state
+    projection = spec["projection"]
+    assert projection["type"] == "mercator" and projection["center"] == [view.longitude, view.latitude]
+    assert abs(projection["scale"] - 512 * 2**view.zoom / (2 * math.pi)) < 1e-6, "deck.gl's zoom, in d3's scale"
+    assert projection["translate"] == {"expr": "[width / 2, height / 2]"}, "centred in the card, whatever its width"
+    assert spec["height"] == deck.card_height and spec["width"] == "container" and spec["padding"] == 0
+
+
+def test_the_vega_lite_map_shades_every_area_and_withholds_what_the_deck_withholds():
+    spec = _shaded(None)
+    rows = {r["area_code"]: r for r in _rows(spec["layer"][0], spec)}
+    assert set(rows) == {"A", "B", "C"} and all(r["type"] == "Feature" for r in rows.values())
+    chosen = _shaded("A")
+    near = {r["area_code"] for r in _rows(chosen["layer"][0], chosen)}
+    assert near == {"A", "B"}, "an area far out of sight of a chosen area's map is left out of it"
+    assert rows["C"]["shade"] == charts.NOT_SHOWN and rows["C"]["rate"] == "not shown" and rows["C"]["count"] == "fewer than 5"
+    assert rows["A"]["shade"] != rows["B"]["shade"] and rows["B"]["rate"] == "2.0"
+    assert "fill" not in rows["A"], "the deck's colour arrays stay out of the Vega-Lite map"
+    ring = rows["A"]["geometry"]["coordinates"][0]
+    assert all(round(v, 5) == v for xy in ring for v in xy), "coordinates rounded (about a metre)"
+    assert spec["layer"][0]["encoding"]["fill"] == {"field": "shade", "scale": None, "type": "nominal"}
+
+
+def test_a_click_on_the_vega_lite_map_picks_an_area_through_its_outlines():
+    spec = _shaded("A")
+    assert spec["params"][0]["name"] == "pick" and spec["params"][0]["select"]["fields"] == ["area_code"]
+    outlines = [layer for layer in spec["layer"][1:] if layer["mark"]["type"] == "geoshape"]
+    assert len(outlines) == 3, "the county's boundary, then the chosen area's white edging and outline"
+    for layer in outlines:
+        assert layer["mark"]["filled"] is False and layer["mark"]["fill"] is None, "no fill to catch a click"
+    county, _, chosen = (_rows(layer, spec)[0] for layer in outlines)
+    assert (county["area_name"], county["line"]) == ("The County", charts.COUNTY_COLOUR)
+    assert (chosen["area_code"], chosen["area_name"], chosen["line"]) == ("A", "Chosen", charts.CHOSEN_COLOUR)
+
+
+def test_a_click_on_a_place_name_reaches_the_area_under_it():
+    places = pd.DataFrame(
+        {"name": ["Aton", "Beeton"], "longitude": [-1.55, -1.45], "latitude": [54.75, 54.72], "population": [9000, 8000]}
+    )
+    spec = _shaded("A", places)
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert len(texts) == 2, "each name edged in white, then written"
+    assert {r["name"] for r in _rows(texts[1], spec)} == {"Aton", "Beeton"}
+    assert texts[1]["mark"]["align"] == {"expr": "datum.align"}, "each name on the side of its dot place_labels chose"
+    marks = vl_convert.vegalite_to_vega(spec)["marks"]  # as the browser's Vega-Lite compiles it
+    assert [m["interactive"] for m in marks if m["type"] in ("text", "symbol")] == [False] * 3, "names and dots"
+    assert marks[0]["interactive"], "the areas take the click"

@@ -12,15 +12,17 @@ import tomllib
 import pytest
 
 from sdp_dash import warehouse as wh
-from sdp_dash.config import catalogue, codes
+from sdp_dash.config import catalogue, codes, partnership
 from sdp_dash.config.months import default_start
 from sdp_dash.domain import baselines, crime, indicator_cards, published, stats
+from tests.support import north_east as ne
 
 CAT = catalogue.catalogue()
 POLICE = [i for i in CAT.indicators if i.kind == "police_uk"]
 PUBLISHED = [i for i in CAT.indicators if i.kind == "published"]
 SENSITIVE = [i for i in POLICE if i.sensitive]
 DURHAM_AAP = "AAP-durham-aap"
+DURHAM_PRIORITIES = ["being_safe", "victims", "prevent", "reoffending", "alcohol_drugs", "cyber"]  # the plan's six
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,8 @@ def period(con) -> tuple[str, str]:
 
 
 def test_six_priorities_each_with_indicators_work_areas_and_plain_statements():
-    assert [p.id for p in catalogue.priorities()] == list(catalogue.PRIORITY_IDS)
+    assert partnership.code() == codes.COUNTY == "E06000047" and catalogue.catalogue().has_plan
+    assert [p.id for p in catalogue.priorities()] == DURHAM_PRIORITIES
     for p in catalogue.priorities():
         assert catalogue.indicators_for(p.id), p.id
         assert p.work_areas and p.summary and p.not_measured_locally
@@ -95,7 +98,7 @@ def test_required_coverage():
 
 
 def test_loader_rejects_a_bad_entry(tmp_path):
-    raw = catalogue.CATALOGUE_PATH.read_text(encoding="utf-8")
+    raw = partnership.catalogue_path().read_text(encoding="utf-8")
     bad = tmp_path / "bad.toml"
     bad.write_text(raw.replace('polarity = "higher_is_worse"', 'polarity = "up_is_bad"', 1), encoding="utf-8")
     with pytest.raises(catalogue.CatalogueError, match="polarity"):
@@ -106,7 +109,7 @@ def test_loader_rejects_a_bad_entry(tmp_path):
 
 
 def test_loader_wants_a_declared_headline_series(tmp_path):
-    raw = catalogue.CATALOGUE_PATH.read_text(encoding="utf-8")
+    raw = partnership.catalogue_path().read_text(encoding="utf-8")
     bad = tmp_path / "bad.toml"
     line = 'headline_series = "council_related_anti_social_behaviour_incidents_environmental_nuisance_personal"\n'
     assert line in raw
@@ -159,9 +162,9 @@ def test_police_card_for_county_and_area_board(con, period, i):
         assert fig == crime.figure(con, code, i.measure, *period)
         shown = [f.area_code for f in card.figures]
         if code == codes.COUNTY:
-            assert shown == [codes.COUNTY, codes.DARLINGTON, *codes.FORCES]
+            assert shown == [codes.COUNTY, ne.DARLINGTON, *ne.FORCES]
         else:  # the area, the rest of the county it is compared with (unless withheld), then the county's comparators
-            assert shown[0] == code and shown[-5:] == [codes.COUNTY, codes.DARLINGTON, *codes.FORCES]
+            assert shown[0] == code and shown[-5:] == [codes.COUNTY, ne.DARLINGTON, *ne.FORCES]
         assert len(card.monthly) == 24
         if fig.available:
             assert fig.lower <= fig.rate <= fig.upper
@@ -171,7 +174,7 @@ def test_police_card_for_county_and_area_board(con, period, i):
 def test_the_force_area_is_the_county_and_darlington(con, period):
     card = indicator_cards.police_card(con, "anti_social_behaviour", codes.COUNTY, *period)
     by = {f.area_code: f.count for f in card.figures}
-    assert by[codes.DURHAM_FORCE] == by[codes.COUNTY] + by[codes.DARLINGTON]
+    assert by[ne.DURHAM_FORCE] == by[codes.COUNTY] + by[ne.DARLINGTON]
 
 
 def test_a_period_with_missing_months_is_annualised_not_blank(con):
@@ -248,7 +251,7 @@ def test_deliberate_fires_says_plainly_no_official_figure(con):
 def test_alcohol_sits_beside_england_and_the_north_east(con):
     figs = published.figures(con, "alcohol_related_mortality")
     places = {f.area_code for f in figs}
-    assert {codes.COUNTY, codes.ENGLAND} <= places and set(codes.NORTH_EAST_LAS) <= places
+    assert {codes.COUNTY, codes.ENGLAND} <= places and set(ne.NORTH_EAST_LAS) <= places
 
 
 def test_reoffending_sits_beside_the_national_figure(con):
@@ -264,7 +267,7 @@ def test_terrorism_arrests_are_great_britain_only(con):
 
 
 def test_baselines_cite_the_plan():
-    raw = tomllib.loads(catalogue.BASELINES_PATH.read_text(encoding="utf-8"))
+    raw = tomllib.loads(partnership.baselines_path().read_text(encoding="utf-8"))
     assert raw["plan"]["title"] == "Safe Durham Partnership Plan 2021-25"
     assert "Durham County Council" in raw["plan"]["publisher"]
     for b in catalogue.plan_baselines():
@@ -307,7 +310,7 @@ def test_plan_indicators_show_cited_figures(i):
     assert all("Safe Durham Partnership Plan 2021-25" in f.citation for f in figs)
 
 
-@pytest.mark.parametrize("p", catalogue.PRIORITY_IDS)
+@pytest.mark.parametrize("p", DURHAM_PRIORITIES)
 def test_every_indicator_has_a_row_at_a_glance(con, period, p):
     rows = indicator_cards.glance(con, p, codes.COUNTY, *period)
     assert [r.indicator_id for r in rows] == [i.id for i in catalogue.indicators_for(p)]

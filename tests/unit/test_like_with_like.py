@@ -28,6 +28,7 @@ from sdp_dash.config import codes, settings
 from sdp_dash.config.months import default_start
 from sdp_dash.domain import indicator_cards, outcomes, published, stats, words
 from sdp_dash.domain.indicator_cards import CONTEXT, GlanceRow
+from tests.support import north_east as ne
 from tests.unit.test_published import fig, ind
 
 mirror = pytest.mark.skipif(settings.mirror() is None, reason="needs the open-data mirror (SDP_MIRROR)")
@@ -75,15 +76,15 @@ def fraud_outcomes():
     """The shape of /cyber-crime's 'Outcomes of fraud cases passed to the local police': parts and totals."""
     rows = []
     for series, values in (
-        ("judicial", {codes.DURHAM_FORCE: 88, codes.CLEVELAND_FORCE: 103, codes.NORTHUMBRIA_FORCE: 80, "": 9434}),
-        ("non_judicial", {codes.DURHAM_FORCE: 147, codes.CLEVELAND_FORCE: 169, codes.NORTHUMBRIA_FORCE: 400, "": 49729}),
-        ("total", {codes.DURHAM_FORCE: 235, codes.CLEVELAND_FORCE: 272, codes.NORTHUMBRIA_FORCE: 480, "": 59163}),
+        ("judicial", {ne.DURHAM_FORCE: 88, ne.CLEVELAND_FORCE: 103, ne.NORTHUMBRIA_FORCE: 80, "": 9434}),
+        ("non_judicial", {ne.DURHAM_FORCE: 147, ne.CLEVELAND_FORCE: 169, ne.NORTHUMBRIA_FORCE: 400, "": 49729}),
+        ("total", {ne.DURHAM_FORCE: 235, ne.CLEVELAND_FORCE: 272, ne.NORTHUMBRIA_FORCE: 480, "": 59163}),
     ):
         for code, value in values.items():
             name = {
-                codes.DURHAM_FORCE: "Durham (police force area)",
-                codes.CLEVELAND_FORCE: "Cleveland (police force area)",
-                codes.NORTHUMBRIA_FORCE: "Northumbria (police force area)",
+                ne.DURHAM_FORCE: "Durham (police force area)",
+                ne.CLEVELAND_FORCE: "Cleveland (police force area)",
+                ne.NORTHUMBRIA_FORCE: "Northumbria (police force area)",
             }.get(code, "All forces and agencies listed (total)")
             rows.append(fig(series, code, name, FRAUD_PERIOD, value, "count of outcomes"))
     return rows
@@ -96,7 +97,7 @@ def test_cyber_crime_fraud_outcomes_set_totals_against_totals():
     head = published.headline(ind(["judicial", "non_judicial", "total"], "total"), figs)
     assert head.value == 235
     c = published.comparison(figs, head)
-    assert [(p.area_code, p.value) for p in c.peers] == [(codes.CLEVELAND_FORCE, 272), (codes.NORTHUMBRIA_FORCE, 480)]
+    assert [(p.area_code, p.value) for p in c.peers] == [(ne.CLEVELAND_FORCE, 272), (ne.NORTHUMBRIA_FORCE, 480)]
     assert [p.value for p in c.context] == [59163]  # all forces include Durham's: context, not a peer
     text = published.comparison_words(figs, head)
     assert "Cleveland force area 272; Northumbria force area 480 (no interval published: not compared)" in text
@@ -112,11 +113,11 @@ def test_a_part_is_never_a_peer_of_a_total_but_a_national_series_is():
     county = fig("rate", codes.COUNTY, "County Durham", "2018", 30.0, "%")
     national = fig("rate_national_average", codes.ENGLAND_AND_WALES, "England and Wales", "2018", 29.0, "%")
     part = fig("rate_adults", codes.COUNTY, "County Durham", "2018", 12.0, "%")
-    part_elsewhere = fig("rate_adults", codes.DARLINGTON, "Darlington", "2018", 11.0, "%")
+    part_elsewhere = fig("rate_adults", ne.DARLINGTON, "Darlington", "2018", 11.0, "%")
     figs = [county, national, part, part_elsewhere]
     assert published.same_kind(figs, county, national)
     assert not published.same_kind(figs, county, part_elsewhere)
-    other_year = fig("rate", codes.DARLINGTON, "Darlington", "2017", 25.0, "%")
+    other_year = fig("rate", ne.DARLINGTON, "Darlington", "2017", 25.0, "%")
     assert not published.same_kind([*figs, other_year], county, other_year)
 
 
@@ -127,11 +128,11 @@ def drug_misuse_deaths():
     pfa = la + "_police_force_areas"
     return [
         fig(la, codes.COUNTY, "County Durham", period, 117, unit),
-        fig(la, codes.DARLINGTON, "Darlington", period, 19, unit),
+        fig(la, ne.DARLINGTON, "Darlington", period, 19, unit),
         fig(la, "E08000037", "Gateshead", period, 60, unit),
-        fig(pfa, codes.DURHAM_FORCE, "Durham", period, 136, unit),
-        fig(pfa, codes.CLEVELAND_FORCE, "Cleveland", period, 173, unit),
-        fig(pfa, codes.NORTHUMBRIA_FORCE, "Northumbria", period, 328, unit),
+        fig(pfa, ne.DURHAM_FORCE, "Durham", period, 136, unit),
+        fig(pfa, ne.CLEVELAND_FORCE, "Cleveland", period, 173, unit),
+        fig(pfa, ne.NORTHUMBRIA_FORCE, "Northumbria", period, 328, unit),
     ], [la, pfa]
 
 
@@ -143,8 +144,8 @@ def test_alcohol_and_drugs_drug_misuse_deaths_force_areas_are_labelled_and_durha
     head = published.headline(ind(ids, ids[0]), figs)
     assert head.area_code == codes.COUNTY and head.value == 117
     c = published.comparison(figs, head)
-    assert codes.DURHAM_FORCE not in {p.area_code for p in c.peers}
-    assert [x.area_code for x in c.context] == [codes.DURHAM_FORCE]
+    assert ne.DURHAM_FORCE not in {p.area_code for p in c.peers}
+    assert [x.area_code for x in c.context] == [ne.DURHAM_FORCE]
     text = published.comparison_words(figs, head)
     assert "Cleveland force area 173; Northumbria force area 328" in text
     assert "Durham force area (County Durham and Darlington), which includes County Durham: 136" in text
@@ -155,11 +156,11 @@ def test_alcohol_and_drugs_drug_misuse_deaths_force_areas_are_labelled_and_durha
 
 def test_containment_rule_for_published_areas():
     county = fig("s", codes.COUNTY, "County Durham", "2020", 1)
-    force = fig("s", codes.DURHAM_FORCE, "Durham", "2020", 1)
-    cleveland = fig("s", codes.CLEVELAND_FORCE, "Cleveland", "2020", 1)
+    force = fig("s", ne.DURHAM_FORCE, "Durham", "2020", 1)
+    cleveland = fig("s", ne.CLEVELAND_FORCE, "Cleveland", "2020", 1)
     england = fig("s", codes.ENGLAND, "England", "2020", 1)
-    region = fig("s", codes.NORTH_EAST, "North East", "2020", 1)
-    darlington = fig("s", codes.DARLINGTON, "Darlington", "2020", 1)
+    region = fig("s", ne.NORTH_EAST, "North East", "2020", 1)
+    darlington = fig("s", ne.DARLINGTON, "Darlington", "2020", 1)
     all_forces = fig("s", "", "All forces and agencies listed (total)", "2020", 1)
     assert published.contains(force, county) and published.contains(england, county) and published.contains(region, county)
     assert published.contains(all_forces, force) and published.contains(england, force)
@@ -173,9 +174,9 @@ def test_being_safe_county_is_not_compared_with_the_force_area_that_contains_it(
     against 93.2).  Now that area is context; the county is compared with Darlington, Cleveland and Northumbria."""
     card = county_card
     results = {f.area_code: c.result for f, c in card.comparators}
-    assert results[codes.DURHAM_FORCE] == CONTEXT
-    assert all(results[c] != CONTEXT for c in (codes.DARLINGTON, codes.CLEVELAND_FORCE, codes.NORTHUMBRIA_FORCE))
-    assert [f.area_code for f, _ in card.peers] == [codes.DARLINGTON, codes.CLEVELAND_FORCE, codes.NORTHUMBRIA_FORCE]
+    assert results[ne.DURHAM_FORCE] == CONTEXT
+    assert all(results[c] != CONTEXT for c in (ne.DARLINGTON, ne.CLEVELAND_FORCE, ne.NORTHUMBRIA_FORCE))
+    assert [f.area_code for f, _ in card.peers] == [ne.DARLINGTON, ne.CLEVELAND_FORCE, ne.NORTHUMBRIA_FORCE]
     assert "Durham force area (County Durham and Darlington), which includes County Durham" in card.comparison
     assert not re.search(r"(higher|lower) than Durham|similar to Durham", card.comparison)
     row = next(r for r in county_glance if r.indicator_id == "all_crime")
@@ -185,7 +186,7 @@ def test_being_safe_county_is_not_compared_with_the_force_area_that_contains_it(
         or (sum(int(n) for n in re.findall(r"(?:than|to) (\d+)", row.comparison)) == 3)
     ), row.comparison
     roles = {f.area_code: how for f, _role, how in indicator_cards.comparison_table(card)}
-    assert roles[codes.DURHAM_FORCE].startswith("context, not compared")
+    assert roles[ne.DURHAM_FORCE].startswith("context, not compared")
 
 
 def test_being_safe_area_board_is_compared_with_the_rest_of_the_county_not_the_county(board_card, board_glance):
@@ -237,7 +238,7 @@ def test_a_change_never_joins_two_series_or_two_kinds_of_period():
         fig("a", codes.COUNTY, "County Durham", "2019/20", 100),
         fig("b", codes.COUNTY, "County Durham", "2018/19", 90),
         fig("a", codes.COUNTY, "County Durham", "Apr 2018 - Dec 2018", 70),
-        fig("a", codes.DARLINGTON, "Darlington", "2018/19", 20),
+        fig("a", ne.DARLINGTON, "Darlington", "2018/19", 20),
     ]
     head = published.headline(ind(["a", "b"], "a"), figs)
     assert published.previous(figs, head) is None and published.earlier(figs, head) is None

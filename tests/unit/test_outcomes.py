@@ -10,6 +10,7 @@ from sdp_dash.config import codes
 from sdp_dash.domain import outcomes
 from sdp_dash.errors import SourceError
 from sdp_dash.pipeline.sources import outcomes as outcome_groups
+from tests.support import north_east as ne
 
 
 @pytest.mark.parametrize(
@@ -95,7 +96,7 @@ def test_a_blank_outcome_counts_as_no_update_and_still_open():
 def test_county_shares_add_up_and_carry_wilson_intervals(con):
     o = outcomes.outcomes(con, codes.COUNTY, "all_crime", "2025-01", "2025-12")
     county = o.area
-    assert [p.area_code for p in o.profiles] == [codes.COUNTY, codes.DURHAM_FORCE]
+    assert [p.area_code for p in o.profiles] == [codes.COUNTY, ne.DURHAM_FORCE]
     assert sum(s.count for s in county.shares) == county.total > 0
     assert abs(sum(s.share for s in county.shares) - 1) < 1e-9
     for s in county.shares:
@@ -111,7 +112,7 @@ def test_county_shares_add_up_and_carry_wilson_intervals(con):
 def test_an_area_is_compared_with_the_county_and_the_force(con):
     aap = con.execute("SELECT area_code FROM areas WHERE area_type = 'aap' ORDER BY 1 LIMIT 1").fetchone()[0]
     o = outcomes.outcomes(con, aap, "all_crime", "2025-01", "2025-12")
-    assert [p.area_code for p in o.profiles] == [aap, codes.COUNTY, codes.DURHAM_FORCE]
+    assert [p.area_code for p in o.profiles] == [aap, codes.COUNTY, ne.DURHAM_FORCE]
     table = outcomes.table(o)
     assert set(table["Compared with the rest of the county"]) - {""} <= {"higher", "similar", "lower", "not compared"}
     assert len(table) == 3 * len(o.groups)

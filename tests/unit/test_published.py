@@ -16,6 +16,7 @@ from sdp_dash.config import catalogue, codes, settings
 from sdp_dash.domain import baselines, indicator_cards, published
 from sdp_dash.domain.published import PublishedFigure, value_text
 from sdp_dash.domain.published_period import parse
+from tests.support import north_east as ne
 
 CAT = catalogue.catalogue()
 
@@ -54,14 +55,14 @@ def test_cyber_headline_is_durhams_force_area_not_northumbrias():
     """The cyber page headlined Northumbria's 308 (and 480) instead of Durham's 145 (and 235)."""
     period = "1 Apr 2017 - 31 Mar 2018"
     figs = [
-        fig("referred", codes.DURHAM_FORCE, "Durham (police force area)", period, 145),
+        fig("referred", ne.DURHAM_FORCE, "Durham (police force area)", period, 145),
         fig("referred", "", "All forces and agencies listed (total)", period, 52077),
         fig("referred", "E23000013", "Cleveland (police force area)", period, 228),
         fig("referred", "E23000007", "Northumbria (police force area)", period, 308),
     ]
     for order in (figs, figs[::-1]):
         head = published.headline(ind(["referred"]), order)
-        assert head.area_code == codes.DURHAM_FORCE and head.value == 145
+        assert head.area_code == ne.DURHAM_FORCE and head.value == 145
 
 
 def test_council_asb_headline_is_the_total_not_the_enviro_crime_part():
@@ -235,7 +236,7 @@ def test_audit_headlines_in_the_mirror(con):
         return indicator_cards.published_card(con, i).head
 
     assert (head("fraud_referred_to_force").value, head("fraud_outcomes_force").value) == (145, 235)
-    assert head("fraud_outcomes_force").area_code == codes.DURHAM_FORCE
+    assert head("fraud_outcomes_force").area_code == ne.DURHAM_FORCE
     assert head("council_anti_social_behaviour").text == "14,649"
     assert head("terrorism_arrests_gb").value == 212
     assert head("youth_reoffending").text == "36.8%" and head("youth_reoffending").quality == published.SECONDARY

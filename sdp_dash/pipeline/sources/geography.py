@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import shapely
 from pyproj import Transformer
-from shapely.geometry import shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
@@ -24,6 +25,7 @@ class Feature:
     code: str
     name: str
     geometry: BaseGeometry
+    repair: str = ""  # how an invalid polygon as published was made valid ("" when it was valid)
 
 
 def read_boundaries(path: Path, code_field: str, name_field: str) -> list[Feature]:
@@ -51,24 +53,50 @@ def read_boundaries(path: Path, code_field: str, name_field: str) -> list[Featur
         if code in seen:
             raise SourceError(path, f"duplicate area code {quote(code)}")
         seen.add(code)
-        out.append(Feature(code, name.strip(), _polygon(feat, code, path)))
+        geom, repair = _polygon(feat, code, path)
+        out.append(Feature(code, name.strip(), geom, repair))
     return out
 
 
-def _polygon(feat: dict, code: str, path: Path) -> BaseGeometry:
-    """A feature's geometry: a valid (never repaired) polygon in WGS84 over England and Wales."""
+REPAIR_METHOD = "made valid with shapely make_valid, keeping its polygonal parts"
+
+
+def _polygon(feat: dict, code: str, path: Path) -> tuple[BaseGeometry, str]:
+    """A feature's geometry, a valid polygon in WGS84 over England and Wales, and how it was repaired.
+
+    A publisher's invalid polygon (self-intersecting, nested shells) is made valid by REPAIR_METHOD and the
+    repair is returned for the build report (never silent); what cannot be made a polygon (empty after the
+    repair, no polygonal part, not a polygon at all, coordinates off the earth) is refused.
+    """
     try:
         geom = shape(feat["geometry"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SourceError(path, f"feature {quote(code)} has no usable geometry ({type(exc).__name__})") from None
     if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise SourceError(path, f"feature {quote(code)} is not a polygon")
-    if not geom.is_valid:  # refused, never repaired silently
-        raise SourceError(path, f"feature {quote(code)} has an invalid polygon ({explain_validity(geom)[:80]})")
+    _check_position(geom, code, path)
+    if geom.is_valid:
+        return geom, ""
+    why = explain_validity(geom)[:80]
+    repaired = _polygonal(shapely.make_valid(geom))
+    if repaired.is_empty or repaired.area <= 0:
+        raise SourceError(path, f"feature {quote(code)} has an invalid polygon ({why}) with no polygonal part once made valid")
+    return repaired, f"invalid polygon as published ({why}); {REPAIR_METHOD}"
+
+
+def _check_position(geom: BaseGeometry, code: str, path: Path) -> None:
     minx, miny, maxx, maxy = geom.bounds
     if not (-8.7 < minx <= maxx < 1.9 and 49.8 < miny <= maxy < 60.9):
         raise SourceError(path, f"feature {quote(code)} is not in WGS84 longitude/latitude over England and Wales")
-    return geom
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    """The polygonal parts of a geometry (a make_valid result may add lines or points): one (multi)polygon."""
+    parts = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon | MultiPolygon) and not g.is_empty]
+    polys = [p for g in parts for p in getattr(g, "geoms", [g])]
+    if not polys:
+        return Polygon()
+    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
 
 
 def read_lsoa_lookup(path: Path) -> pd.DataFrame:

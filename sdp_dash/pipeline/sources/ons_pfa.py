@@ -28,7 +28,7 @@ NATIONAL_BODIES = ("British Transport Police", "Action Fraud", "CIFAS", "UK Fina
 
 DDL = """CREATE OR REPLACE TABLE long_view_crime (
     period_end DATE NOT NULL,   -- last day of the 12 months
-    pfa VARCHAR NOT NULL,       -- police force area as ONS names it ('Durham')
+    pfa VARCHAR NOT NULL,       -- police force area as ONS names it (the force's name's first word)
     region VARCHAR,
     offence VARCHAR NOT NULL,   -- ONS offence group
     territorial BOOLEAN NOT NULL,

@@ -1,5 +1,5 @@
 """Populated places (GeoNames ``cities500``: towns and villages with their population), placed in
-the LSOAs 2021 of County Durham.  Used for map labels and the "Find your area" search.
+the LSOAs 2021 of the partnership.  Used for map labels and the "Find your area" search.
 
 GeoNames populations are GeoNames' own figures: they size and rank labels, never a statistic.
 """
@@ -82,17 +82,18 @@ def place(places: pd.DataFrame, lsoa_features: list) -> pd.DataFrame:
     )
 
 
-def load(con, path: Path, lsoa_features: list) -> list[tuple[str, int]]:
-    """Create the ``places`` table; returns (item, rows) lines for the build report."""
+def load(con, path: Path, lsoa_features: list, name: str) -> list[tuple[str, int]]:
+    """Create the ``places`` table (the places inside the partnership ``name``'s LSOAs); returns (item,
+    rows) lines for the build report."""
     raw = read_places(path)
     placed = place(raw, lsoa_features)
     create_from(con, "CREATE OR REPLACE TABLE places AS SELECT * FROM placed", placed=placed)
-    return [("read", len(raw)), ("places in County Durham", len(placed))]
+    return [("read", len(raw)), (f"places in {name}", len(placed))]
 
 
-# --- Places outside the county (GeoNames cities500, every UK row with its alternate names) ---------------
-# A resident who types "Darlington" or "Newcastle" is told the place is outside County Durham (and who
-# covers it) instead of being offered a look-alike village inside.
+# --- Places outside the partnership (GeoNames cities500, every UK row with its alternate names) ----------
+# A resident who types a town of another authority ("Newcastle" on Sunderland's dashboard) is told it is
+# outside the partnership (and who covers it) instead of being offered a look-alike village inside.
 
 OUTSIDE_COLUMNS = [
     "geonameid", "name", "alternatenames", "population", "country", "lad_code", "lad_name", "csp_name", "pfa_code",
@@ -178,10 +179,11 @@ def outside(
     return out[OUTSIDE_COLUMNS].sort_values(["population", "name"], ascending=[False, True], ignore_index=True)
 
 
-def load_outside(con, path: Path, county_features: list, centroids, lookup, lad_pfa, la_names, *, county_code: str):
-    """Create the ``places_outside`` table; returns (item, rows) lines for the build report."""
+def load_outside(con, path: Path, county_features: list, centroids, lookup, lad_pfa, la_names, *, county_code: str, name: str):
+    """Create the ``places_outside`` table (places outside the partnership ``name``); returns (item, rows)
+    lines for the build report."""
     uk, dropped = read_uk_places(path)
     far = outside(uk, county_features, centroids, lookup, lad_pfa, la_names, county_code=county_code)
     create_from(con, "CREATE OR REPLACE TABLE places_outside AS SELECT * FROM far", far=far)
-    lines = [("read", len(uk) + dropped), ("places outside County Durham", len(far))]
+    lines = [("read", len(uk) + dropped), (f"places outside {name}", len(far))]
     return lines + ([("left out: outside the United Kingdom's box", dropped)] if dropped else [])

@@ -54,7 +54,7 @@ UNKNOWN_LSOA_LIMIT = 0.01  # a file with more rows than this in no known LSOA 20
 
 EVENTS_DDL = """
 CREATE TABLE IF NOT EXISTS crime_events (
-    force VARCHAR NOT NULL,          -- force slug, e.g. 'durham'
+    force VARCHAR NOT NULL,          -- force slug, as data/sources.toml names it
     month DATE NOT NULL,             -- first day of the month
     crime_id VARCHAR,                -- NULL for anti-social behaviour
     crime_type VARCHAR NOT NULL,

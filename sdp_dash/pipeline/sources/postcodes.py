@@ -1,5 +1,5 @@
 """Postcodes: OS Code-Point Open (live postcodes, grid references) and the ONS postcode lookup
-(May 2022, with terminated postcodes), placed in the LSOAs 2021 of County Durham.
+(May 2022, with terminated postcodes), placed in the LSOAs 2021 of the partnership (its authority's rows).
 
 Each live postcode's grid reference (British National Grid, EPSG:27700) is converted to WGS84 and
 placed in the LSOA 2021 boundary that holds it.  The boundaries are generalised (20 m) and clipped
@@ -73,14 +73,17 @@ def _codepoint_zip(path: Path, data: bytes) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def read_codepoint(path: Path) -> pd.DataFrame:
-    """OS Code-Point Open rows: postcode, easting, northing, quality, local authority.
+def read_codepoint(path: Path, lad_code: str | None = None) -> pd.DataFrame:
+    """OS Code-Point Open rows: postcode, easting, northing, quality, local authority (only ``lad_code``'s
+    rows when given: the partnership's; the others are not read further).
 
     Reads the mirror's extract (a CSV with Code-Point Open's column names) or the publisher's zip.
     """
     cols = ["Postcode", "Positional_quality_indicator", "Eastings", "Northings", "Admin_district_code"]
     data = read_bytes(path)
     df = _codepoint_zip(path, data) if data[:4] == b"PK\x03\x04" else read_csv(path, cols)
+    if lad_code:
+        df = df[df["Admin_district_code"] == lad_code].reset_index(drop=True)
     pcs = df["Postcode"].map(normalise)
     if pcs.isna().any():
         raise SourceError(path, f"not a postcode: {quote(df.loc[pcs.isna(), 'Postcode'].iloc[0])}")
@@ -106,9 +109,12 @@ def read_codepoint(path: Path) -> pd.DataFrame:
     return out
 
 
-def read_ons_lookup(path: Path) -> pd.DataFrame:
-    """ONS postcode -> OA/LSOA 2011 best-fit lookup: postcode, terminated flag, LSOA 2011, LAD."""
+def read_ons_lookup(path: Path, lad_code: str | None = None) -> pd.DataFrame:
+    """ONS postcode -> OA/LSOA 2011 best-fit lookup: postcode, terminated flag, LSOA 2011, LAD (only
+    ``lad_code``'s rows when given)."""
     df = read_csv(path, ["pcds", "doterm", "lsoa11cd", "ladcd"])
+    if lad_code:
+        df = df[df["ladcd"] == lad_code].reset_index(drop=True)
     pcs = df["pcds"].map(normalise)
     if pcs.isna().any():
         raise SourceError(path, f"not a postcode: {quote(df.loc[pcs.isna(), 'pcds'].iloc[0])}")
@@ -229,8 +235,12 @@ def _distance_m(lon: float, lat: float, geom) -> float:
 
 def load(con, codepoint_path: Path, ons_path: Path | None, lsoa_features: list, lookup: pd.DataFrame, *, lad_code: str):
     """Create the ``postcodes`` table; returns (file, item, rows) lines for the build report."""
-    codepoint = read_codepoint(codepoint_path)
-    ons = read_ons_lookup(ons_path) if ons_path else pd.DataFrame(columns=["postcode", "terminated", "lsoa11_code", "lad_code"])
+    codepoint = read_codepoint(codepoint_path, lad_code)
+    ons = (
+        read_ons_lookup(ons_path, lad_code)
+        if ons_path
+        else pd.DataFrame(columns=["postcode", "terminated", "lsoa11_code", "lad_code"])
+    )
     placed_postcodes, counts = place(codepoint, ons, lsoa_features, lookup, lad_code=lad_code)
     create_from(
         con,
@@ -238,7 +248,8 @@ def load(con, codepoint_path: Path, ons_path: Path | None, lsoa_features: list, 
            SELECT postcode, sector, district, lsoa21_code, method, terminated::BOOLEAN AS terminated FROM placed_postcodes ORDER BY postcode""",
         placed_postcodes=placed_postcodes,
     )
-    lines = [("codepoint", "read", len(codepoint))] + [("codepoint", item, n) for item, n in counts.items()]
+    read = "read (the partnership's authority's rows)"
+    lines = [("codepoint", read, len(codepoint))] + [("codepoint", item, n) for item, n in counts.items()]
     if ons_path:
-        lines.append(("ons", "read", len(ons)))
+        lines.append(("ons", read, len(ons)))
     return lines
