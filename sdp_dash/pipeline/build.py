@@ -132,16 +132,15 @@ def check_config(manifest: Manifest) -> measures_config.Measures:
     from sdp_dash.pipeline.sources import outcomes
 
     outcomes.load()  # data/outcomes.toml: police.uk outcome categories -> groups
+    where = "data/" + partnership.profile(partnership.code()).catalogue  # the chosen partnership's catalogue
     try:
         cat = catalogue.load()
     except catalogue.CatalogueError as exc:
-        raise SourceError("data/indicators.toml", str(exc)) from None
+        raise SourceError(where, str(exc)) from None
     known = measures.ids()
     for ind in cat.indicators:
         if ind.measure and ind.measure not in known:
-            raise SourceError(
-                "data/indicators.toml", f"indicator {ind.id}: unknown measure {ind.measure!r} (see data/measures.toml)"
-            )
+            raise SourceError(where, f"indicator {ind.id}: unknown measure {ind.measure!r} (see data/measures.toml)")
     return measures
 
 
