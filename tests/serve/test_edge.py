@@ -67,7 +67,7 @@ def test_our_host_gets_the_page_with_the_fixed_policy(served):
 def test_metrics_are_not_reachable_through_the_proxy(served, path):
     status, headers, body = get(served.url + path)
     assert status == 404
-    assert "Safe Durham dashboard" in body and "content-security-policy" in headers  # our page, with the headers
+    assert "Community safety dashboard" in body and "content-security-policy" in headers  # our page, with the headers
     assert "# TYPE" not in body and "session" not in body.lower()
 
 
