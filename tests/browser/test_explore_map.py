@@ -68,13 +68,17 @@ def test_a_click_on_an_area_opens_its_profile(app_url, new_context):
 def test_a_click_on_a_towns_name_reaches_the_area_under_it(app_url, new_context):
     """A name is written over the areas but takes no click of its own (as deck.gl's names did not)."""
     page, _ = _open_map(new_context(DESKTOP), f"{app_url}/explore?to=2025-12")
+    wait_ready(page)  # no run in progress: a run that redraws the map would drop a click made meanwhile
     name = page.locator(MAP).first.locator("svg text", has_text="Seaham").last
     box = name.bounding_box()
-    under = page.evaluate(
-        "([x, y]) => document.elementFromPoint(x, y).tagName", [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
-    )
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).tagName", [x, y])
     assert under == "path", f"the name itself ({under}) takes the click"
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(3):  # on a loaded machine a click can land while the chart is still binding its events
+        page.mouse.click(x, y)
+        wait_ready(page)
+        if _area(page) not in ("", "E06000047"):
+            break
     page.wait_for_function("() => !location.search.includes('area=E06000047')", timeout=30_000)
     wait_ready(page)
     assert _area(page).startswith("AAP-"), page.url
