@@ -474,10 +474,19 @@ def wait_ready(args, ports: list[int]) -> str | None:
         if supervisord_pid(args.run_dir) is None:
             return "supervisord exited"
         waiting = [p for p in waiting if not health(p, timeout=2)]
-        if not waiting and health(args.port, timeout=3, headers=host):
+        if not waiting and health(args.port, timeout=3, headers=host) and _all_running(args.run_dir):
             return warehouse_problem()
         time.sleep(0.5)
+    if not waiting and not _all_running(args.run_dir):
+        return "supervisord has not marked every program RUNNING"
     return f"workers on ports {waiting} not ready" if waiting else "nginx does not answer"
+
+
+def _all_running(run_dir: Path) -> bool:
+    """Every program past its start time in supervisord's eyes (a worker that warms up in under its
+    ``startsecs`` answers before supervisord calls it RUNNING; `start` returns only when both agree)."""
+    programs = state(run_dir)["programs"]
+    return bool(programs) and all(p["state"] == "RUNNING" for p in programs.values())
 
 
 def cmd_start(args) -> int:
