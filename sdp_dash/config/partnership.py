@@ -23,7 +23,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from sdp_dash.config import settings
@@ -148,7 +148,10 @@ def resolve(lad_code: str, la_name: str, force_code: str, force_name: str, compa
     return replace(p, name=name, title=title, force_code=force_code, force_name=force_name, comparators=comparators)
 
 
-def _warehouse_identity(path: Path) -> tuple | None:
+def warehouse_identity() -> tuple | None:
+    """The warehouse file the app reads (``SDP_WAREHOUSE``) as (path, inode, size, mtime), or None when there is
+    none: the key of every cache of what it holds (a rebuild is a new file, so a new key)."""
+    path = settings.path("SDP_WAREHOUSE")
     try:
         st = os.stat(path)
     except OSError:
@@ -156,7 +159,7 @@ def _warehouse_identity(path: Path) -> tuple | None:
     return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-@cache
+@lru_cache(maxsize=4)  # a few generations: a test process opens many warehouses, a server one at a time
 def _read_warehouse(identity: tuple) -> Partnership | None:
     import duckdb
 
@@ -173,7 +176,7 @@ def _read_warehouse(identity: tuple) -> Partnership | None:
 def active() -> Partnership:
     """The chosen partnership's facts: the warehouse's record when it holds this partnership, else the file's."""
     chosen = code()
-    identity = _warehouse_identity(settings.path("SDP_WAREHOUSE"))
+    identity = warehouse_identity()
     held = _read_warehouse(identity) if identity else None
     return held if held is not None and held.code == chosen else profile(chosen)
 

@@ -14,9 +14,9 @@ never compared), then the other force areas held, in the manifest's order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
-from sdp_dash.config import partnership, settings
+from sdp_dash.config import partnership
 from sdp_dash.config.manifest import load as load_manifest
 
 _FORCE_WORDS = (" Constabulary", " Police")  # "Cleveland Police" -> "Cleveland"
@@ -101,7 +101,7 @@ def _manifest_forces(home_force: str) -> list[tuple[str, str]]:
     return sorted(listed, key=lambda f: f[0] != home_force)  # stable: its own first, then the manifest's order
 
 
-@cache
+@lru_cache(maxsize=4)  # keyed like partnership.active's record: one entry per warehouse generation
 def _read(identity: tuple | None, chosen: str) -> Home:
     p = partnership.active()
     forces = _manifest_forces(p.force_code)
@@ -133,4 +133,4 @@ def _read(identity: tuple | None, chosen: str) -> Home:
 def current() -> Home:
     """The partnership shown and its standing comparators (see the module's docstring)."""
     chosen = partnership.code()
-    return _read(partnership._warehouse_identity(settings.path("SDP_WAREHOUSE")), chosen)
+    return _read(partnership.warehouse_identity(), chosen)
